@@ -1,0 +1,35 @@
+"""Smart Community Cloud — the Chalice app. Wiring only: middleware, blueprints, handlers."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from chalice import Chalice, Response
+from chalice.app import Request
+
+from chalicelib.api import meta, platform, residents, tenancy
+from chalicelib.http import errors
+from chalicelib.http.authorizer import auth
+from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request
+
+app = Chalice(app_name="community-cloud", configure_logs=False)
+app.api.cors = True
+
+app.register_blueprint(auth)
+for blueprint in (meta, tenancy, residents, platform):
+    app.register_blueprint(blueprint.bp)
+
+
+@app.middleware("http")
+def observe(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    started = time.perf_counter()
+    authorizer = (request.context or {}).get("authorizer") or {}
+    tenant_id = authorizer.get("tenant_id")
+    correlation_id = request.headers.get(CORRELATION_HEADER) or request.context.get("requestId") or str(uuid.uuid4())
+    begin_request(correlation_id, tenant_id, request.context.get("resourcePath", "?"))
+    response = errors.normalize(get_response(request))
+    response.headers[CORRELATION_HEADER] = correlation_id
+    end_request(tenant_id, response.status_code, started)
+    return response

@@ -1,0 +1,1 @@
+"""Smart Community Cloud application code (packaged by Chalice beside app.py)."""

@@ -1,0 +1,1 @@
+"""Entry points: one Chalice blueprint per area, declared with ``http.routing.route``."""

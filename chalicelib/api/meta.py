@@ -1,0 +1,40 @@
+"""Health and the caller's own identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import ALL_ROLES, Role
+from chalicelib.errors import NotFound
+from chalicelib.http.routing import route
+from chalicelib.residents.service import ResidentService
+from chalicelib.tenancy.service import TenantService
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/health", public=True)
+def health() -> dict[str, Any]:
+    return {"status": "ok", "service": "community-cloud"}
+
+
+@route(bp, "/v1/me", roles=ALL_ROLES)
+def me(principal: Principal) -> dict[str, Any]:
+    out: dict[str, Any] = {"user_id": principal.user_id, "username": principal.username,
+                           "tenant_id": principal.tenant_id, "roles": sorted(principal.roles)}
+    if principal.is_platform_admin:
+        return out
+    tenancy = TenantService(principal.tenant)
+    profile = tenancy.profile()
+    out["tenant"] = {"tenant_id": profile["tenant_id"], "name": profile["name"]}
+    if principal.has_any({Role.STAFF}):
+        out["communities"] = tenancy.staff_scope(principal.username)
+    if Role.RESIDENT in principal.roles:
+        try:
+            out["registration"] = ResidentService(principal, tenancy=tenancy).mine().model_dump(mode="json")
+        except NotFound:
+            out["registration"] = None
+    return out

@@ -1,0 +1,57 @@
+"""Platform operators: onboard (apply a manifest), list and read city tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import Role
+from chalicelib.errors import InvalidInput
+from chalicelib.http.routing import query, route
+from chalicelib.store.keys import TenantContext
+from chalicelib.tenancy import manifest
+from chalicelib.tenancy.repository import list_tenant_profiles
+from chalicelib.tenancy.service import ApplyReport, TenantService, apply_manifest
+
+bp = Blueprint(__name__)
+PLATFORM = frozenset({Role.PLATFORM_ADMIN})
+
+
+@route(bp, "/v1/platform/tenants", roles=PLATFORM)
+def list_tenants(principal: Principal) -> list[dict[str, Any]]:
+    return list_tenant_profiles()
+
+
+@route(bp, "/v1/platform/tenants/{tenant_id}", roles=PLATFORM)
+def get_tenant(principal: Principal, tenant_id: str) -> dict[str, Any]:
+    return TenantService(TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)).profile()
+
+
+@route(bp, "/v1/platform/tenants", method="POST", roles=PLATFORM,
+       content_types=["application/json", "application/yaml", "application/x-yaml", "text/yaml"])
+def onboard(principal: Principal) -> ApplyReport:
+    """Apply a manifest (JSON or YAML body). ``?dry_run=true`` reports without writing."""
+    request = bp.current_request
+    raw = request.raw_body
+    if not raw:
+        raise InvalidInput("a manifest body is required", field="body")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the manifest must be UTF-8", field="body") from exc
+    m = manifest.load(text)  # YAML is a superset of JSON: one parser, line numbers for both
+    return apply_manifest(m, dry_run=query(request, "dry_run", "false") == "true")
+
+
+def _valid(tenant_id: str) -> bool:
+    try:
+        TenantContext(tenant_id)
+    except ValueError:
+        return False
+    return True
+
+
+def _bad(tenant_id: str) -> TenantContext:
+    raise InvalidInput(f"{tenant_id!r} is not a tenant id", field="tenant_id")

@@ -1,0 +1,1 @@
+"""Identity: verifying tokens, the request principal, role guards, user administration."""

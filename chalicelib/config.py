@@ -1,0 +1,75 @@
+"""Settings: one pydantic model, read lazily from the environment.
+
+Nothing reads ``os.environ`` at import time. The AWS endpoint is a setting, so the
+same code path talks to moto locally and to AWS in production.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from chalicelib import constants as env
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stage: str = "local"
+    region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+    table_name: str = "community-cloud"
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    # An https:// or http:// URL, or a local file path (moto's bundled JWKS in tests).
+    jwks_url: str = ""
+    token_issuer: str = ""
+    kms_key_id: str = ""
+    metrics_namespace: str = "SmartCommunityCloud"
+    service_name: str = "community-cloud"
+
+    @property
+    def issuer(self) -> str:
+        """Cognito's issuer for the pool, unless set explicitly."""
+        if self.token_issuer:
+            return self.token_issuer
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_location(self) -> str:
+        if self.jwks_url:
+            return self.jwks_url
+        return f"{self.issuer}/.well-known/jwks.json"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        e = os.environ
+        values = {
+            "stage": e.get(env.STAGE),
+            "region": e.get(env.AWS_REGION) or e.get(env.AWS_DEFAULT_REGION),
+            "aws_endpoint_url": e.get(env.AWS_ENDPOINT_URL) or None,
+            "table_name": e.get(env.TABLE_NAME),
+            "user_pool_id": e.get(env.USER_POOL_ID),
+            "user_pool_client_id": e.get(env.USER_POOL_CLIENT_ID),
+            "jwks_url": e.get(env.JWKS_URL),
+            "token_issuer": e.get(env.TOKEN_ISSUER),
+            "kms_key_id": e.get(env.KMS_KEY_ID),
+            "metrics_namespace": e.get(env.METRICS_NAMESPACE),
+            "service_name": e.get(env.SERVICE_NAME),
+        }
+        return cls(**{k: v for k, v in values.items() if v is not None})
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()
+    from chalicelib import aws  # local import: aws depends on settings
+
+    aws.reset_clients()

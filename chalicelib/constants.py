@@ -1,0 +1,19 @@
+"""Names of the environment variables the platform reads, in one place."""
+
+from __future__ import annotations
+
+STAGE = "CC_STAGE"
+AWS_REGION = "AWS_REGION"
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+AWS_ENDPOINT_URL = "CC_AWS_ENDPOINT_URL"
+TABLE_NAME = "CC_TABLE_NAME"
+USER_POOL_ID = "CC_USER_POOL_ID"
+USER_POOL_CLIENT_ID = "CC_USER_POOL_CLIENT_ID"
+JWKS_URL = "CC_JWKS_URL"
+TOKEN_ISSUER = "CC_TOKEN_ISSUER"
+KMS_KEY_ID = "CC_KMS_KEY_ID"
+METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
+SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
+
+# Tenant id reserved for platform operators; no city can be onboarded under it.
+PLATFORM_TENANT = "platform"

@@ -1,0 +1,1 @@
+"""HTTP edge: the authorizer, the route helper, body parsing and the one error mapping."""

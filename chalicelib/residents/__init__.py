@@ -1,0 +1,1 @@
+"""Residents: self-registration into a household and staff verification."""

@@ -1,0 +1,77 @@
+"""Request and response models of resident registration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.tenancy.models import Code
+
+Mobile = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="mainland mobile number, 11 digits")]
+
+
+class Relation(StrEnum):
+    OWNER = "owner"  # 业主
+    TENANT = "tenant"  # 租户
+    FAMILY = "family"  # 家庭成员
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class RegistrationIn(BaseModel):
+    """住户登记: the household a resident says they live in, checked by staff."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    community_id: Code
+    building_id: Code
+    unit: int = Field(ge=1, le=20, description="单元")
+    room: str = Field(pattern=r"^\d{3,4}$", description="门牌号, e.g. 401 or 1203")
+    name: str = Field(min_length=1, max_length=40)
+    phone: Mobile
+    relation: Relation
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class VerificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Decision
+    reason: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _reject_needs_reason(self) -> VerificationIn:
+        if self.decision is Decision.REJECT and not self.reason:
+            raise ValueError("reason: a rejection must say why, so the resident can correct it")
+        return self
+
+
+class Registration(BaseModel):
+    """What residents and staff see; personal data masked."""
+
+    resident_id: str
+    username: str
+    status: Status
+    community_id: str
+    building_id: str
+    unit: int
+    room: str
+    household_id: str
+    relation: Relation
+    name: str
+    phone: str = Field(description="masked, e.g. 139****5678")
+    submitted_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None

@@ -1,0 +1,97 @@
+"""Resident registrations and households in the tenant's partitions.
+
+A registration lives at ``T#<t>#RES#<user>`` / ``PROFILE`` and is indexed (GSI1) by
+community and status, so a community's pending queue is one Query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.residents.models import Status
+from chalicelib.store.base import TenantRepository, condition_failed, now, storage_errors
+from chalicelib.store.models import HouseholdItem, ResidentItem
+
+PROFILE = "PROFILE"
+
+
+def _doc(item: Any) -> dict[str, Any]:
+    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
+
+
+class ResidentRepository(TenantRepository):
+    def _index(self, community_id: str, status: Status, submitted_at: datetime, user_id: str) -> tuple[str, str]:
+        return self.tenant.registrations_pk(community_id, status.value), f"{submitted_at.isoformat()}#{user_id}"
+
+    def get(self, user_id: str) -> tuple[dict[str, Any], int] | None:
+        def read() -> ResidentItem | None:
+            try:
+                return ResidentItem.get(self.tenant.resident_pk(user_id), PROFILE)
+            except ResidentItem.DoesNotExist:
+                return None
+
+        item = self._guard(read)
+        return (_doc(item), int(item.version)) if item else None
+
+    def submit(self, user_id: str, data: dict[str, Any], previous_version: int | None) -> None:
+        """Create, or replace a rejected registration; refuses if another write came first."""
+        stamp = now()
+        item = ResidentItem(self.tenant.resident_pk(user_id), PROFILE, tenant_id=self.tenant.tenant_id,
+                            status=Status.PENDING.value, data=data, created_at=stamp, updated_at=stamp,
+                            version=(previous_version or 0) + 1)
+        item.gsi1pk, item.gsi1sk = self._index(data["community_id"], Status.PENDING, stamp, user_id)
+        cond = (ResidentItem.pk.does_not_exist() if previous_version is None
+                else (ResidentItem.version == previous_version) & (ResidentItem.status == Status.REJECTED.value))
+        with storage_errors(on_condition=Conflict("a registration is already pending or verified",
+                                                  field="registration")):
+            item.save(condition=cond)
+
+    def decide(self, user_id: str, status: Status, changes: dict[str, Any], version: int) -> None:
+        """Move a pending registration to ``status``, once: concurrent decisions cannot both win."""
+        stamp = now()
+        current = self.get(user_id)
+        if current is None:
+            raise NotFound("registration not found", field="resident_id")
+        data = {**current[0], **changes, "status": status.value}
+        submitted = datetime.fromisoformat(data["submitted_at"])
+        gsi1pk, gsi1sk = self._index(data["community_id"], status, submitted, user_id)
+        with storage_errors(on_condition=Conflict("this registration has already been decided",
+                                                  field="resident_id")):
+            ResidentItem(self.tenant.resident_pk(user_id), PROFILE).update(
+                actions=[ResidentItem.status.set(status.value), ResidentItem.data.set(data),
+                         ResidentItem.gsi1pk.set(gsi1pk), ResidentItem.gsi1sk.set(gsi1sk),
+                         ResidentItem.updated_at.set(stamp), ResidentItem.version.set(version + 1)],
+                condition=(ResidentItem.status == Status.PENDING.value) & (ResidentItem.version == version))
+
+    def by_community(self, community_id: str, status: Status, limit: int = 100) -> list[dict[str, Any]]:
+        def read() -> list[ResidentItem]:
+            pk = self.tenant.registrations_pk(community_id, status.value)
+            return list(ResidentItem.gsi1.query(pk, limit=limit))  # type: ignore[arg-type]
+
+        return [_doc(i) for i in self._guard(read)]
+
+    def add_household_member(self, household: dict[str, Any], user_id: str, relation: str) -> None:
+        stamp = now()
+        pk = self.tenant.household_pk(household["household_id"])
+        with storage_errors():
+            try:
+                HouseholdItem(pk, "HOUSEHOLD", tenant_id=self.tenant.tenant_id, data=household,
+                              created_at=stamp, updated_at=stamp).save(condition=HouseholdItem.pk.does_not_exist())
+            except PutError as exc:
+                if not condition_failed(exc):
+                    raise
+                # the household exists already: members are added below
+            HouseholdItem(pk, f"MEMBER#{user_id}", tenant_id=self.tenant.tenant_id,
+                          data={"user_id": user_id, "relation": relation, "since": stamp.isoformat()},
+                          created_at=stamp, updated_at=stamp).save()
+
+    def household_members(self, household_id: str) -> list[dict[str, Any]]:
+        def read() -> list[HouseholdItem]:
+            return list(HouseholdItem.query(self.tenant.household_pk(household_id),
+                                            HouseholdItem.sk.startswith("MEMBER#")))
+
+        return [_doc(i) for i in self._guard(read)]

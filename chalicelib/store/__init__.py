@@ -1,0 +1,1 @@
+"""Single-table storage: tenant-scoped keys and the PynamoDB models."""

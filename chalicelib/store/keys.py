@@ -1,0 +1,53 @@
+"""Key builders. Every partition key starts with ``T#<tenant_id>#``.
+
+Keys can only be built from a :class:`TenantContext`, so code that holds one tenant's
+context cannot address another tenant's items. That is what makes the IAM condition
+``dynamodb:LeadingKeys = T#<tenant>#*`` possible in production.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TENANT_ID_PATTERN = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
+_TENANT_RE = re.compile(TENANT_ID_PATTERN)
+_SEP = "#"
+
+# Platform-wide index partition listing the onboarded tenants (platform admins only).
+PLATFORM_TENANTS = "PLATFORM#TENANTS"
+
+
+@dataclass(frozen=True, slots=True)
+class TenantContext:
+    tenant_id: str
+
+    def __post_init__(self) -> None:
+        if not _TENANT_RE.match(self.tenant_id):
+            raise ValueError(f"invalid tenant id: {self.tenant_id!r}")
+
+    def key(self, *parts: str) -> str:
+        """``T#<tenant>#part#part…``; parts may not contain the separator."""
+        for part in parts:
+            if _SEP in part:
+                raise ValueError(f"key part may not contain {_SEP!r}: {part!r}")
+        return _SEP.join(("T", self.tenant_id, *parts))
+
+    # The partitions the platform uses so far, named once.
+    def config_pk(self) -> str:
+        """Tenant profile, departments, catalog, hierarchy nodes, staff records."""
+        return self.key("CONF")
+
+    def nodes_by_kind_pk(self, kind: str) -> str:
+        """GSI1 partition listing hierarchy nodes of one kind, sorted by path."""
+        return self.key("NODES", kind)
+
+    def resident_pk(self, user_id: str) -> str:
+        return self.key("RES", user_id)
+
+    def household_pk(self, household_id: str) -> str:
+        return self.key("HH", household_id)
+
+    def registrations_pk(self, community_id: str, status: str) -> str:
+        """GSI1 partition: a community's resident registrations in one status."""
+        return self.key("REG", community_id, status)

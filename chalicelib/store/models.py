@@ -1,0 +1,81 @@
+"""PynamoDB models of the single table.
+
+One table, keys ``pk``/``sk`` plus two generic indexes. Every item carries its
+``kind`` (PynamoDB discriminator) and its ``tenant_id``. Entity payloads that are
+managed as whole documents (manifest-driven config) live in ``data``.
+The physical definition of the table lives in ``infra/template.json``; this file
+describes the same attributes to PynamoDB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.config import get_settings
+
+
+class Gsi1(GlobalSecondaryIndex["Entity"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Entity(Model):
+    class Meta:
+        table_name: str = "community-cloud"
+        region: str | None = None
+        host: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    tenant_id = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+    gsi1 = Gsi1()
+
+
+class ConfigItem(Entity, discriminator="config"):
+    """A manifest-managed record: tenant profile, node, department, category, staff."""
+
+    item_type = UnicodeAttribute()
+    item_id = UnicodeAttribute()
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    retired = UnicodeAttribute(null=True)
+
+
+class ResidentItem(Entity, discriminator="resident"):
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
+class HouseholdItem(Entity, discriminator="household"):
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+def bind() -> None:
+    """Point the models at the configured table and endpoint (lazily, once per settings)."""
+    s = get_settings()
+    meta = Entity.Meta
+    if (meta.table_name, meta.region, meta.host) != (s.table_name, s.region, s.aws_endpoint_url):
+        meta.table_name, meta.region, meta.host = s.table_name, s.region, s.aws_endpoint_url
+        Entity._connection = None
+        for sub in (ConfigItem, ResidentItem, HouseholdItem):
+            sub._connection = None

@@ -1,0 +1,1 @@
+"""Tenancy: city tenants, their manifests, hierarchy, departments and service catalog."""

@@ -1,0 +1,151 @@
+"""The tenant manifest (``tenants/<id>.yaml``) and the records derived from it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.store.keys import TENANT_ID_PATTERN
+
+TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN, description="lower-case city id, e.g. yinchuan")]
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", description="lower-case id")]
+Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", max_length=120)]
+Phone = Annotated[str, Field(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|12345)$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Name(Strict):
+    zh: str = Field(min_length=1, max_length=80)
+    en: str = Field(min_length=1, max_length=120)
+
+
+class Text(Strict):
+    zh: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=800)
+
+
+class GeoPoint(Strict):
+    lat: float = Field(ge=3.0, le=54.0, description="WGS-84 latitude (China's extent)")
+    lng: float = Field(ge=73.0, le=136.0, description="WGS-84 longitude (China's extent)")
+
+
+class TierName(StrEnum):
+    BASIC = "basic"
+    STANDARD = "standard"
+    PREMIUM = "premium"
+
+
+class Quotas(Strict):
+    residents: int = Field(gt=0, le=20_000_000)
+    devices: int = Field(gt=0, le=5_000_000)
+    api_requests_per_second: int = Field(gt=0, le=10_000)
+    staff_users: int = Field(gt=0, le=100_000)
+
+
+class Tier(Strict):
+    name: TierName
+    quotas: Quotas
+
+
+class Building(Strict):
+    id: Code
+    name: Name
+    units: int = Field(default=1, ge=1, le=20, description="单元 (stairwells)")
+    floors: int = Field(ge=1, le=120)
+    households: int = Field(ge=1, le=2000, description="户数")
+
+
+class Grid(Strict):
+    id: Code
+    name: Name
+    buildings: list[Building] = Field(min_length=1)
+
+
+class Community(Strict):
+    id: Code
+    name: Name
+    address: str = Field(min_length=4, max_length=200)
+    location: GeoPoint
+    grids: list[Grid] = Field(min_length=1)
+
+
+class Street(Strict):
+    id: Code
+    name: Name
+    communities: list[Community] = Field(min_length=1)
+
+
+class District(Strict):
+    id: Code
+    name: Name
+    streets: list[Street] = Field(min_length=1)
+
+
+class Department(Strict):
+    id: Code
+    name: Name
+    phone: Phone | None = None
+
+
+class Sla(Strict):
+    respond_hours: float = Field(gt=0, le=720, description="time to first response")
+    resolve_hours: float = Field(gt=0, le=2160, description="time to resolution")
+
+    @model_validator(mode="after")
+    def _respond_before_resolve(self) -> Sla:
+        if self.respond_hours > self.resolve_hours:
+            raise ValueError("respond_hours must not exceed resolve_hours")
+        return self
+
+
+class ServiceCategory(Strict):
+    code: Code
+    name: Name
+    description: Text | None = None
+    department: Code
+    sla: Sla
+
+
+class StaffRole(StrEnum):
+    CITY_ADMIN = "city_admin"
+    STAFF = "staff"
+
+
+class User(Strict):
+    username: Username
+    name: str = Field(min_length=1, max_length=40)
+    email: Email
+    role: StaffRole
+    department: Code | None = None
+    # Community ids a staff member serves; empty for city admins (whole city).
+    communities: list[Code] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _staff_has_scope(self) -> User:
+        if self.role is StaffRole.STAFF and not self.communities:
+            raise ValueError("staff users need at least one community in 'communities'")
+        return self
+
+
+class Hierarchy(Strict):
+    districts: list[District] = Field(min_length=1)
+
+
+class TenantManifest(Strict):
+    """The onboarding input for one city. Applying it is idempotent."""
+
+    tenant_id: TenantId
+    name: Name
+    province: Name
+    timezone: Literal["Asia/Shanghai", "Asia/Urumqi"] = "Asia/Shanghai"
+    tier: Tier
+    departments: list[Department] = Field(min_length=1)
+    service_catalog: list[ServiceCategory] = Field(min_length=1)
+    hierarchy: Hierarchy
+    users: list[User] = Field(default_factory=list)

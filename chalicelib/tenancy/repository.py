@@ -1,0 +1,102 @@
+"""Tenant configuration storage: profile, hierarchy nodes, departments, catalog, staff.
+
+All of it lives in the tenant's ``T#<tenant>#CONF`` partition as whole documents keyed
+``<type>#<id>``; hierarchy nodes are also indexed by kind and path (GSI1) so the
+children of any node are one Query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.errors import NotFound
+from chalicelib.store import models
+from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.keys import PLATFORM_TENANTS
+from chalicelib.store.models import ConfigItem
+
+PROFILE = "tenant"
+
+
+@dataclass(frozen=True)
+class ConfigDoc:
+    item_type: str
+    item_id: str
+    data: dict[str, Any]
+    index: tuple[str, str] | None = None  # (gsi1pk, gsi1sk)
+    retired: bool = False
+    created_at: datetime | None = None
+
+    @property
+    def sk(self) -> str:
+        return f"{self.item_type}#{self.item_id}"
+
+
+def _doc(item: ConfigItem) -> dict[str, Any]:
+    data = item.data
+    return data.as_dict() if hasattr(data, "as_dict") else dict(data)
+
+
+class TenantConfigRepository(TenantRepository):
+    def all_docs(self) -> dict[str, ConfigDoc]:
+        """Every config document of the tenant, retired ones included: one paginated Query."""
+        items: list[ConfigItem] = self._guard(lambda: list(ConfigItem.query(self.tenant.config_pk())))  # type: ignore[arg-type]
+        return {
+            i.sk: ConfigDoc(i.item_type, i.item_id, _doc(i),
+                            (i.gsi1pk, i.gsi1sk) if i.gsi1pk and i.gsi1sk else None,
+                            bool(i.retired), i.created_at)
+            for i in items
+        }
+
+    def get(self, item_type: str, item_id: str) -> dict[str, Any]:
+        def read() -> ConfigItem | None:
+            try:
+                return ConfigItem.get(self.tenant.config_pk(), f"{item_type}#{item_id}")
+            except ConfigItem.DoesNotExist:
+                return None
+
+        item = self._guard(read)
+        if item is None or item.retired:
+            raise NotFound(f"{item_type} {item_id!r} not found", field=f"{item_type}_id")
+        return _doc(item)
+
+    def list_type(self, item_type: str) -> list[dict[str, Any]]:
+        def read() -> list[ConfigItem]:
+            return list(ConfigItem.query(self.tenant.config_pk(), ConfigItem.sk.startswith(f"{item_type}#")))
+
+        return [_doc(i) for i in self._guard(read) if not i.retired]
+
+    def list_nodes(self, kind: str, under: str | None = None) -> list[dict[str, Any]]:
+        """Nodes of ``kind`` in path order, optionally only those below the node at path ``under``."""
+        cond = ConfigItem.gsi1sk.startswith(f"{under}/") if under else None
+
+        def read() -> list[ConfigItem]:
+            return list(ConfigItem.gsi1.query(self.tenant.nodes_by_kind_pk(kind), cond))  # type: ignore[arg-type]
+
+        return [_doc(i) for i in self._guard(read) if not i.retired]
+
+    def write(self, puts: Iterable[ConfigDoc], retire: Iterable[str]) -> None:
+        """Upsert documents (batched) and mark removed ones retired; never deletes."""
+        stamp = now()
+        with storage_errors(), ConfigItem.batch_write() as batch:
+            for d in puts:
+                item = ConfigItem(self.tenant.config_pk(), d.sk, tenant_id=self.tenant.tenant_id,
+                                  item_type=d.item_type, item_id=d.item_id, data=d.data,
+                                  created_at=d.created_at or stamp, updated_at=stamp)
+                if d.index:
+                    item.gsi1pk, item.gsi1sk = d.index
+                batch.save(item)
+        with storage_errors():
+            for key in retire:
+                ConfigItem(self.tenant.config_pk(), key).update(
+                    actions=[ConfigItem.retired.set(stamp.isoformat()), ConfigItem.updated_at.set(stamp)])
+
+
+def list_tenant_profiles() -> list[dict[str, Any]]:
+    """Platform view: the registry of onboarded tenants (one Query on GSI1)."""
+    models.bind()
+    with storage_errors():
+        return [_doc(i) for i in ConfigItem.gsi1.query(PLATFORM_TENANTS) if not i.retired]  # type: ignore[arg-type,attr-defined]

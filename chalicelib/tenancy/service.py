@@ -1,0 +1,156 @@
+"""Use cases of tenancy: apply a manifest (idempotently), read profile and hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from chalicelib.auth import users
+from chalicelib.auth.roles import Role
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
+from chalicelib.tenancy.manifest import ManifestError, Problem
+from chalicelib.tenancy.models import TenantManifest
+from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
+
+NODE_KINDS = ("district", "street", "community", "grid", "building")
+_CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
+
+
+class ApplyReport(BaseModel):
+    tenant_id: str
+    dry_run: bool
+    created: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = Field(default_factory=list, description="retired, kept for history; not deleted")
+    users_created: list[str] = Field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed or self.users_created)
+
+
+def _node_docs(tenant: TenantContext, m: TenantManifest) -> Iterator[ConfigDoc]:
+    def walk(kind: str, node: BaseModel, path: tuple[str, ...]) -> Iterator[ConfigDoc]:
+        node_id = str(node.model_dump(include={"id"})["id"])
+        here = (*path, node_id)
+        child_field = _CHILDREN.get(kind)
+        data = node.model_dump(mode="json", exclude={child_field} if child_field else set())
+        data.update(kind=kind, path=list(here), parent_id=path[-1] if path else None)
+        yield ConfigDoc(kind, node_id, data, (tenant.nodes_by_kind_pk(kind), "/".join(here)))
+        if child_field:
+            child_kind = NODE_KINDS[NODE_KINDS.index(kind) + 1]
+            for child in getattr(node, child_field):
+                yield from walk(child_kind, child, here)
+
+    for district in m.hierarchy.districts:
+        yield from walk("district", district, ())
+
+
+def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
+    """Every record the manifest describes, keyed the way storage keys them."""
+    tenant = TenantContext(m.tenant_id)
+    profile = m.model_dump(mode="json", include={"tenant_id", "name", "province", "timezone", "tier"})
+    profile["status"] = "active"
+    docs = [ConfigDoc(PROFILE, m.tenant_id, profile, (PLATFORM_TENANTS, m.tenant_id))]
+    docs += list(_node_docs(tenant, m))
+    docs += [ConfigDoc("department", d.id, d.model_dump(mode="json")) for d in m.departments]
+    docs += [ConfigDoc("category", c.code, c.model_dump(mode="json")) for c in m.service_catalog]
+    docs += [ConfigDoc("user", u.username, u.model_dump(mode="json")) for u in m.users]
+    return docs
+
+
+def _check_usernames(m: TenantManifest) -> None:
+    """Usernames are pool-wide: refuse the whole manifest before writing if one is another city's."""
+    problems = [Problem(f"users[{n}].username", f"username {u.username!r} belongs to another tenant")
+                for n, u in enumerate(m.users) if users.user_tenant(u.username) not in (None, m.tenant_id)]
+    if problems:
+        raise ManifestError(problems)
+
+
+def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
+    """Bring the tenant's records and admin users in line with the manifest.
+
+    Applying the same manifest twice changes nothing. Items no longer in the manifest
+    are reported and retired (hidden from reads), never deleted. Every check runs
+    before the first write, so an invalid manifest leaves nothing half-applied.
+    """
+    _check_usernames(m)
+    repo = TenantConfigRepository(TenantContext(m.tenant_id))
+    existing = repo.all_docs()
+    report = ApplyReport(tenant_id=m.tenant_id, dry_run=dry_run)
+    puts: list[ConfigDoc] = []
+    wanted = set()
+    for doc in desired_docs(m):
+        wanted.add(doc.sk)
+        old = existing.get(doc.sk)
+        if old is None:
+            report.created.append(doc.sk)
+        elif old.data != doc.data or old.retired or old.index != doc.index:
+            report.updated.append(doc.sk)
+            doc = ConfigDoc(doc.item_type, doc.item_id, doc.data, doc.index, created_at=old.created_at)
+        else:
+            report.unchanged += 1
+            continue
+        puts.append(doc)
+    report.removed = sorted(sk for sk, old in existing.items() if sk not in wanted and not old.retired)
+    if dry_run:
+        report.users_created = [u.username for u in m.users if users.user_tenant(u.username) is None]
+        return report
+    repo.write(puts, report.removed)
+    for u in m.users:
+        try:
+            created = users.ensure_user(users.NewUser(u.username, m.tenant_id, Role(u.role.value), u.email, u.name))
+        except Conflict as exc:  # raced with another onboarding between check and write
+            raise ManifestError([Problem("users", exc.message)]) from exc
+        if created:
+            report.users_created.append(u.username)
+    return report
+
+
+class TenantService:
+    """Reads of one tenant's profile and hierarchy."""
+
+    def __init__(self, tenant: TenantContext, repo: TenantConfigRepository | None = None) -> None:
+        self.tenant = tenant
+        self.repo = repo or TenantConfigRepository(tenant)
+
+    def profile(self) -> dict[str, Any]:
+        return self.repo.get(PROFILE, self.tenant.tenant_id)
+
+    def node(self, kind: str, node_id: str) -> dict[str, Any]:
+        return self.repo.get(kind, node_id)
+
+    def children(self, kind: str, parent: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Nodes of ``kind`` in the tenant, or only below ``parent``."""
+        under = "/".join(parent["path"]) if parent else None
+        return self.repo.list_nodes(kind, under)
+
+    def tree(self) -> dict[str, Any]:
+        """The whole hierarchy nested district → building, from one Query of the config partition."""
+        docs = [d for d in self.repo.all_docs().values() if d.item_type in NODE_KINDS and not d.retired]
+        docs.sort(key=lambda d: d.index[1] if d.index else "")
+        by_path: dict[str, dict[str, Any]] = {}
+        roots: list[dict[str, Any]] = []
+        for d in docs:
+            node = {**d.data, "children": []}
+            by_path["/".join(d.data["path"])] = node
+            parent = by_path.get("/".join(d.data["path"][:-1]))
+            (parent["children"] if parent else roots).append(node)
+        return {"tenant_id": self.tenant.tenant_id, "districts": roots}
+
+    def departments(self) -> list[dict[str, Any]]:
+        return self.repo.list_type("department")
+
+    def catalog(self) -> list[dict[str, Any]]:
+        return self.repo.list_type("category")
+
+    def staff_scope(self, username: str) -> list[str]:
+        """Communities a staff user serves (from the manifest); empty when unknown."""
+        try:
+            return list(self.repo.get("user", username).get("communities", []))
+        except NotFound:
+            return []

@@ -1,0 +1,87 @@
+"""Create on the local AWS (moto) the resources ``infra/template.json`` declares.
+
+The template is the one source of truth: table keys and indexes, user pool schema,
+client flows and groups are read from it and passed to the same AWS APIs that
+CloudFormation calls, so local and deployed resources cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "template.json"
+
+
+def resources(kind: str) -> dict[str, dict[str, Any]]:
+    tpl = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    return {name: r["Properties"] for name, r in tpl["Resources"].items() if r.get("Type") == kind}
+
+
+@dataclass(frozen=True)
+class LocalResources:
+    region: str
+    table_name: str
+    user_pool_id: str
+    user_pool_client_id: str
+    kms_key_id: str
+
+    def env(self, endpoint: str | None) -> dict[str, str]:
+        """Environment for the API (and tools) to use these resources."""
+        out = {"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region, "CC_TABLE_NAME": self.table_name,
+               "CC_USER_POOL_ID": self.user_pool_id, "CC_USER_POOL_CLIENT_ID": self.user_pool_client_id,
+               "CC_KMS_KEY_ID": self.kms_key_id}
+        if endpoint:
+            out["CC_AWS_ENDPOINT_URL"] = endpoint
+            # moto serves each pool's JWKS; its tokens name the real AWS issuer.
+            out["CC_JWKS_URL"] = f"{endpoint}/{self.user_pool_id}/.well-known/jwks.json"
+        return out
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def create_table(ddb: Any, name: str) -> None:
+    (props,) = resources("AWS::DynamoDB::Table").values()
+    keep = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+    extra = {}
+    if sse := props.get("SSESpecification"):  # CloudFormation spells it SSEEnabled, the API Enabled
+        extra["SSESpecification"] = {"Enabled": sse["SSEEnabled"]}
+    ddb.create_table(TableName=name, **{k: props[k] for k in keep if k in props}, **extra)
+    ddb.get_waiter("table_exists").wait(TableName=name)
+    if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
+        ddb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": True})
+    if ttl := props.get("TimeToLiveSpecification"):
+        ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+
+
+def create_identity(idp: Any) -> tuple[str, str]:
+    (pool,) = resources("AWS::Cognito::UserPool").values()
+    keep = ("Policies", "Schema", "AutoVerifiedAttributes", "AdminCreateUserConfig", "MfaConfiguration")
+    pool_id = idp.create_user_pool(PoolName=pool["UserPoolName"], **{k: pool[k] for k in keep if k in pool})[
+        "UserPool"]["Id"]
+    (app_client,) = resources("AWS::Cognito::UserPoolClient").values()
+    keep_client = ("ClientName", "GenerateSecret", "ExplicitAuthFlows", "ReadAttributes", "WriteAttributes",
+                   "PreventUserExistenceErrors")
+    settings = {k: app_client[k] for k in keep_client if k in app_client}
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, **settings)["UserPoolClient"]["ClientId"]
+    for group in resources("AWS::Cognito::UserPoolGroup").values():
+        idp.create_group(UserPoolId=pool_id, GroupName=group["GroupName"], Description=group["Description"])
+    return pool_id, client_id
+
+
+def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
+              table_name: str = "community-cloud") -> LocalResources:
+    def c(service: str) -> Any:
+        return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+    create_table(c("dynamodb"), table_name)
+    pool_id, client_id = create_identity(c("cognito-idp"))
+    (key,) = resources("AWS::KMS::Key").values()
+    key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]
+    return LocalResources(region, table_name, pool_id, client_id, key_id)
