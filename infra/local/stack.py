@@ -100,6 +100,10 @@ def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
 class _StaticSite(SimpleHTTPRequestHandler):
     """Serves frontend/ as S3/CloudFront would, plus the deployment's /config.json."""
 
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                      ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8"}
+
     def __init__(self, *args: object, site_config: bytes, **kwargs: object) -> None:
         self.site_config = site_config
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

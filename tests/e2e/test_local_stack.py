@@ -1,0 +1,121 @@
+"""``make run``'s stack, for real: a moto server, the API on Chalice's local server and the
+front end, in a subprocess on free ports; driven over HTTP like a newcomer with curl."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.support import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[dict]:
+    state = tmp_path_factory.mktemp("stack") / "stack.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CC_", "AWS_"))}
+    env["CC_LOCAL_STATE"] = str(state)
+    proc = subprocess.Popen([sys.executable, "-m", "infra.local.stack", "--moto-port", "0", "--api-port", "0",
+                             "--web-port", "0"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    output = []
+    deadline = time.monotonic() + 120
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if "Ctrl-C stops everything" in line:
+            break
+    if not state.exists():
+        proc.kill()
+        pytest.fail("the stack did not come up:\n" + "".join(output))
+    info = json.loads(state.read_text(encoding="utf-8"))
+    info["banner"] = "".join(output)
+    info["env"] = env
+    info["proc"] = proc
+    yield info
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
+def _token(stack: dict, username: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "infra.local.token", username], cwd=ROOT, env=stack["env"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_banner_prints_urls_and_demo_logins(stack):
+    banner = stack["banner"]
+    assert stack["api_url"] in banner and stack["web_url"] in banner
+    for username in ("platform.admin", "zz.admin", "yc.admin", "zhengzhou.resident", "yinchuan.vendor"):
+        assert username in banner
+    assert stack["demo_password"] in banner
+
+
+def test_a_printed_demo_token_reads_me_and_the_hierarchy(stack):
+    token = _token(stack, "zz.admin")
+    h = {"Authorization": f"Bearer {token}"}
+    me = requests.get(f"{stack['api_url']}/v1/me", headers=h, timeout=10)
+    assert me.status_code == 200 and me.json()["tenant_id"] == "zhengzhou"
+    tree = requests.get(f"{stack['api_url']}/v1/tenants/zhengzhou/hierarchy", headers=h, timeout=10).json()
+    communities = [c["name"]["zh"] for d in tree["districts"] for s in d["children"] for c in s["children"]]
+    assert "荆胡社区" in communities
+    other = requests.get(f"{stack['api_url']}/v1/tenants/yinchuan", headers=h, timeout=10)
+    assert other.status_code == 403 and other.json()["code"] == "forbidden"
+
+
+def test_demo_staff_see_the_demo_residents_pending_registration(stack):
+    h = {"Authorization": f"Bearer {_token(stack, 'zz.wang.fang')}"}
+    queue = requests.get(f"{stack['api_url']}/v1/communities/jinghu/registrations", headers=h, timeout=10).json()
+    assert [q["username"] for q in queue] == ["zhengzhou.resident"]
+
+
+def test_gateway_answers_are_json_like_in_aws(stack):
+    missing = requests.get(f"{stack['api_url']}/v1/me", timeout=10)
+    assert missing.status_code == 401 and missing.json()["code"] == "unauthorized"
+    nowhere = requests.get(f"{stack['api_url']}/v1/nowhere", timeout=10)
+    assert nowhere.status_code == 404 and nowhere.json()["code"] == "not_found"
+
+
+def test_front_end_is_served_with_its_config(stack):
+    page = requests.get(stack["web_url"] + "/", timeout=10)
+    assert page.status_code == 200 and "智慧社区云" in page.text
+    config = requests.get(stack["web_url"] + "/config.json", timeout=10).json()
+    assert config["apiUrl"] == stack["api_url"]
+
+
+def test_tenancy_cli_applies_against_the_running_stack(stack):
+    res = stack["resources"]
+    env = {**stack["env"], "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+           "CC_AWS_ENDPOINT_URL": stack["aws_endpoint"], "AWS_REGION": res["region"],
+           "CC_TABLE_NAME": res["table_name"], "CC_USER_POOL_ID": res["user_pool_id"],
+           "CC_USER_POOL_CLIENT_ID": res["user_pool_client_id"]}
+    out = subprocess.run([sys.executable, "-m", "chalicelib.tenancy", "apply", "tenants/zhengzhou.yaml"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["created"] == [] and report["updated"] == [] and report["removed"] == []
+
+
+def test_ctrl_c_stops_everything(stack):
+    proc = stack["proc"]
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0
+    with pytest.raises(requests.ConnectionError):
+        requests.get(stack["api_url"] + "/health", timeout=3)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(stack["aws_endpoint"], timeout=3)
+
