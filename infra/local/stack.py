@@ -19,7 +19,7 @@ import threading
 from dataclasses import asdict, dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
@@ -100,7 +100,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
 class _StaticSite(SimpleHTTPRequestHandler):
     """Serves frontend/ as S3/CloudFront would, plus the deployment's /config.json."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                       ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                       ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8"}
 
