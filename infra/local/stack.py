@@ -19,7 +19,7 @@ import threading
 from dataclasses import asdict, dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
@@ -97,15 +97,17 @@ def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
     return Stack(info, moto, api, web)
 
 
+_UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+               ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8"}
+
+
 class _StaticSite(SimpleHTTPRequestHandler):
     """Serves frontend/ as S3/CloudFront would, plus the deployment's /config.json."""
 
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                      ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8"}
 
     def __init__(self, *args: object, site_config: bytes, **kwargs: object) -> None:
         self.site_config = site_config
+        self.extensions_map = {**self.extensions_map, **_UTF8_TYPES}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
