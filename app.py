@@ -12,7 +12,7 @@ from chalice.app import Request
 from chalicelib.api import meta, platform, residents, tenancy
 from chalicelib.http import errors
 from chalicelib.http.authorizer import auth
-from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request
+from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request, traced
 
 app = Chalice(app_name="community-cloud", configure_logs=False)
 app.api.cors = True
@@ -28,8 +28,10 @@ def observe(request: Request, get_response: Callable[[Request], Response]) -> Re
     authorizer = (request.context or {}).get("authorizer") or {}
     tenant_id = authorizer.get("tenant_id")
     correlation_id = request.headers.get(CORRELATION_HEADER) or request.context.get("requestId") or str(uuid.uuid4())
-    begin_request(correlation_id, tenant_id, request.context.get("resourcePath", "?"))
-    response = errors.normalize(get_response(request))
+    route = request.context.get("resourcePath", "?")
+    begin_request(correlation_id, tenant_id, route)
+    with traced(f"{request.method} {route}", tenant_id):
+        response = errors.normalize(get_response(request))
     response.headers[CORRELATION_HEADER] = correlation_id
     end_request(tenant_id, response.status_code, started)
     return response

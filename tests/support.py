@@ -14,7 +14,7 @@ from chalicelib.auth import users
 from chalicelib.auth.roles import Role
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import StaffRole, TenantManifest
-from chalicelib.tenancy.service import ApplyReport, apply_manifest
+from chalicelib.tenancy.service import ApplyReport, apply_manifest, forget_statuses
 from infra.local.bootstrap import LocalResources, bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,7 @@ def reset_caches() -> None:
     reset_settings()
     tokens.reset_jwks_cache()
     privacy.forget_keys()
+    forget_statuses()
 
 
 @dataclass

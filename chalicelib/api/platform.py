@@ -9,11 +9,11 @@ from chalice import Blueprint
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
-from chalicelib.http.routing import query, route
+from chalicelib.http.routing import parse_body, query, route
 from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.repository import list_tenant_profiles
-from chalicelib.tenancy.service import ApplyReport, TenantService, apply_manifest
+from chalicelib.tenancy.service import ApplyReport, StatusChange, TenantService, apply_manifest, set_status
 
 bp = Blueprint(__name__)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
@@ -43,6 +43,13 @@ def onboard(principal: Principal) -> ApplyReport:
         raise InvalidInput("the manifest must be UTF-8", field="body") from exc
     m = manifest.load(text)  # YAML is a superset of JSON: one parser, line numbers for both
     return apply_manifest(m, dry_run=query(request, "dry_run", "false") == "true")
+
+
+@route(bp, "/v1/platform/tenants/{tenant_id}/status", method="POST", roles=PLATFORM)
+def change_status(principal: Principal, tenant_id: str) -> dict[str, Any]:
+    """Suspend (停用) or re-activate a city: ``{"status": "suspended", "reason": "…"}``."""
+    tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
+    return set_status(tenant, parse_body(bp.current_request, StatusChange), principal.username)
 
 
 def _valid(tenant_id: str) -> bool:

@@ -9,6 +9,7 @@ from chalice.app import AuthRequest
 from chalicelib.auth import tokens
 from chalicelib.errors import Unauthenticated
 from chalicelib.observability import logger
+from chalicelib.tenancy.service import tenant_status
 
 auth = Blueprint(__name__)
 
@@ -27,5 +28,8 @@ def jwt_auth(request: AuthRequest) -> AuthResponse:
     except Unauthenticated as exc:
         logger.info("token rejected", extra={"reason": exc.message})
         raise Unauthorized() from exc
+    if not principal.is_platform_admin and tenant_status(principal.tenant_id) != "active":
+        logger.info("tenant not active", extra={"tenant_id": principal.tenant_id})
+        return AuthResponse(routes=[], principal_id=principal.user_id)  # API Gateway answers 403
     # The policy covers every route: what a caller may do is decided per route, by role.
     return AuthResponse(routes=["*"], principal_id=principal.user_id, context=principal.to_context())

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -16,6 +20,8 @@ from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
+# Profile fields set by platform operators, which re-applying a manifest leaves alone.
+PLATFORM_OWNED = ("status", "status_history")
 _CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
 
 
@@ -87,11 +93,14 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
     for doc in desired_docs(m):
         wanted.add(doc.sk)
         old = existing.get(doc.sk)
+        if old is not None and doc.item_type == PROFILE:  # suspension is the platform's, not the manifest's
+            kept = {k: old.data[k] for k in PLATFORM_OWNED if k in old.data}
+            doc = replace(doc, data={**doc.data, **kept})
         if old is None:
             report.created.append(doc.sk)
         elif old.data != doc.data or old.retired or old.index != doc.index:
             report.updated.append(doc.sk)
-            doc = ConfigDoc(doc.item_type, doc.item_id, doc.data, doc.index, created_at=old.created_at)
+            doc = replace(doc, created_at=old.created_at)
         else:
             report.unchanged += 1
             continue
@@ -109,6 +118,54 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
         if created:
             report.users_created.append(u.username)
     return report
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class StatusChange(BaseModel):
+    status: TenantStatus
+    reason: str = Field(min_length=2, max_length=200, description="recorded with who and when")
+
+
+_STATUS_TTL_SECONDS = 30.0
+_status_cache: dict[str, tuple[float, str]] = {}
+
+
+def tenant_status(tenant_id: str) -> str | None:
+    """A tenant's status (None when not onboarded), cached briefly per container."""
+    hit = _status_cache.get(tenant_id)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    try:
+        status: str = TenantService(TenantContext(tenant_id)).profile().get("status", "active")
+    except NotFound:
+        return None  # not cached: the city may be onboarded any moment
+    _status_cache[tenant_id] = (time.monotonic() + _STATUS_TTL_SECONDS, status)
+    return status
+
+
+def forget_statuses() -> None:
+    _status_cache.clear()
+
+
+def set_status(tenant: TenantContext, change: StatusChange, by: str) -> dict[str, Any]:
+    """Suspend or re-activate a city. Its users are refused while suspended (within the
+    authorizer's cache time in AWS); its data stays untouched."""
+    repo = TenantConfigRepository(tenant)
+    docs = repo.all_docs()
+    profile = docs.get(f"{PROFILE}#{tenant.tenant_id}")
+    if profile is None:
+        raise NotFound(f"tenant {tenant.tenant_id!r} is not onboarded", field="tenant_id")
+    history = [*profile.data.get("status_history", []),
+               {"status": change.status.value, "reason": change.reason, "by": by,
+                "at": datetime.now(UTC).isoformat()}]
+    data = {**profile.data, "status": change.status.value, "status_history": history[-20:]}
+    repo.write([replace(profile, data=data)], [])
+    _status_cache.pop(tenant.tenant_id, None)
+    return data
 
 
 class TenantService:

@@ -38,6 +38,8 @@ class Matrix:
         self.bodies = {
             ("POST", "/v1/me/registration"): (JSON_HEADERS, jbody(body)),
             ("POST", "/v1/residents/{resident_id}/verification"): (JSON_HEADERS, jbody({"decision": "approve"})),
+            ("POST", "/v1/platform/tenants/{tenant_id}/status"): (
+                JSON_HEADERS, jbody({"status": "suspended", "reason": "isolation test"})),
             ("POST", "/v1/platform/tenants"): ({"Content-Type": "application/yaml"},
                                                manifest_text(OTHER).encode()),
         }
