@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test token lint setup clean
+.PHONY: run test token lint setup clean package bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ test: $(STAMP) ## lint, type-check and run the whole suite
 
 token: ## print an ID token for a demo user of the running stack: make token USER=zz.admin
 	@$(PY) -m infra.local.token $(USER)
+
+package: $(STAMP) ## build out/sam.json and out/deployment.zip for CloudFormation
+	$(PY) -m infra.package out
+
+bench: $(STAMP) ## benchmarks (cold start of the API Lambda)
+	$(PY) -m benchmarks.cold_start
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
