@@ -41,8 +41,11 @@ def onboard(principal: Principal) -> ApplyReport:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise InvalidInput("the manifest must be UTF-8", field="body") from exc
+    dry_run = query(request, "dry_run", "false")
+    if dry_run not in ("true", "false"):
+        raise InvalidInput("dry_run must be true or false", field="dry_run")
     m = manifest.load(text)  # YAML is a superset of JSON: one parser, line numbers for both
-    return apply_manifest(m, dry_run=query(request, "dry_run", "false") == "true")
+    return apply_manifest(m, dry_run=dry_run == "true")
 
 
 @route(bp, "/v1/platform/tenants/{tenant_id}/status", method="POST", roles=PLATFORM)

@@ -6,9 +6,8 @@ from chalice import Blueprint
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
-from chalicelib.errors import InvalidInput
-from chalicelib.http.routing import parse_body, query, route
-from chalicelib.residents.models import Registration, RegistrationIn, Status, VerificationIn
+from chalicelib.http.routing import parse_body, parse_query, route
+from chalicelib.residents.models import QueueQuery, Registration, RegistrationIn, RegistrationPage, VerificationIn
 from chalicelib.residents.service import ResidentService
 
 bp = Blueprint(__name__)
@@ -26,13 +25,10 @@ def my_registration(principal: Principal) -> Registration:
 
 
 @route(bp, "/v1/communities/{community_id}/registrations", roles=STAFF_ROLES)
-def registrations(principal: Principal, community_id: str) -> list[Registration]:
-    raw = query(bp.current_request, "status") or Status.PENDING.value
-    try:
-        status = Status(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"status must be one of {', '.join(s.value for s in Status)}", field="status") from exc
-    return ResidentService(principal).pending(community_id, status)
+def registrations(principal: Principal, community_id: str) -> RegistrationPage:
+    """``?status=pending|verified|rejected&limit=50&cursor=…``"""
+    q = parse_query(bp.current_request, QueueQuery)
+    return ResidentService(principal).queue(community_id, q.status, q.limit, q.cursor)
 
 
 @route(bp, "/v1/residents/{resident_id}", roles=STAFF_ROLES)

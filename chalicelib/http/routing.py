@@ -90,6 +90,11 @@ def parse_body(request: Request, model: type[M]) -> M:
     return model.model_validate(data)  # ValidationError → 400 naming the field, in http.errors
 
 
+def parse_query(request: Request, model: type[M]) -> M:
+    """Validate the query string with ``model``; a 400 naming the parameter otherwise."""
+    return model.model_validate(dict(request.query_params or {}))
+
+
 def query(request: Request, name: str, default: str | None = None) -> str | None:
     params = request.query_params
     return params.get(name, default) if params else default

@@ -75,3 +75,18 @@ class Registration(BaseModel):
     decided_at: datetime | None = None
     decided_by: str | None = None
     reason: str | None = None
+
+
+class RegistrationPage(BaseModel):
+    items: list[Registration]
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
+
+
+class QueueQuery(BaseModel):
+    """Query string of the verification queue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status = Status.PENDING
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=500)

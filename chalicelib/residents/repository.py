@@ -67,12 +67,27 @@ class ResidentRepository(TenantRepository):
                          ResidentItem.updated_at.set(stamp), ResidentItem.version.set(version + 1)],
                 condition=(ResidentItem.status == Status.PENDING.value) & (ResidentItem.version == version))
 
-    def by_community(self, community_id: str, status: Status, limit: int = 100) -> list[dict[str, Any]]:
-        def read() -> list[ResidentItem]:
-            pk = self.tenant.registrations_pk(community_id, status.value)
-            return list(ResidentItem.gsi1.query(pk, limit=limit))  # type: ignore[arg-type]
+    def by_community(self, community_id: str, status: Status, limit: int,
+                     after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a community's registrations, oldest first, and the sort key to continue after.
 
-        return [_doc(i) for i in self._guard(read)]
+        Only the index sort key travels to the client; every key of the query is rebuilt here
+        from the tenant context, so a cursor can never point into another partition.
+        """
+        gsi1pk = self.tenant.registrations_pk(community_id, status.value)
+        start = None
+        if after:
+            user_id = after.rsplit("#", 1)[-1]
+            start = {"pk": {"S": self.tenant.resident_pk(user_id)}, "sk": {"S": PROFILE},
+                     "gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": after}}
+
+        def read() -> tuple[list[ResidentItem], Any]:
+            result = ResidentItem.gsi1.query(gsi1pk, limit=limit, last_evaluated_key=start)
+            items = list(result)
+            return items, result.last_evaluated_key  # type: ignore[return-value]
+
+        items, last = self._guard(read)
+        return [_doc(i) for i in items], (last["gsi1sk"]["S"] if last else None)
 
     def add_household_member(self, household: dict[str, Any], user_id: str, relation: str) -> None:
         stamp = now()

@@ -9,8 +9,16 @@ from chalicelib import privacy
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
-from chalicelib.residents.models import Decision, Registration, RegistrationIn, Status, VerificationIn
+from chalicelib.residents.models import (
+    Decision,
+    Registration,
+    RegistrationIn,
+    RegistrationPage,
+    Status,
+    VerificationIn,
+)
 from chalicelib.residents.repository import ResidentRepository
+from chalicelib.store.base import decode_cursor, encode_cursor
 from chalicelib.tenancy.service import TenantService
 
 
@@ -56,10 +64,12 @@ class ResidentService:
         return _view(found[0])
 
     # -- staff side ------------------------------------------------------------------
-    def pending(self, community_id: str, status: Status = Status.PENDING) -> list[Registration]:
+    def queue(self, community_id: str, status: Status, limit: int, cursor: str | None) -> RegistrationPage:
+        """A community's registrations in one status, oldest first, a page at a time."""
         self._node("community", community_id, "community_id")
         self._require_scope(community_id)
-        return [_view(d) for d in self.repo.by_community(community_id, status)]
+        docs, last = self.repo.by_community(community_id, status, limit, decode_cursor(cursor))
+        return RegistrationPage(items=[_view(d) for d in docs], next_cursor=encode_cursor(last))
 
     def get(self, resident_id: str) -> Registration:
         data = self._registration(resident_id)

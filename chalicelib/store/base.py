@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from typing import TypeVar
 
 from pynamodb.exceptions import PynamoDBException
 
-from chalicelib.errors import AppError, StorageError
+from chalicelib.errors import AppError, InvalidInput, StorageError
 from chalicelib.store import models
 from chalicelib.store.keys import TenantContext
 
@@ -33,6 +34,22 @@ def storage_errors(on_condition: AppError | None = None) -> Iterator[None]:
         if on_condition is not None and condition_failed(exc):
             raise on_condition from exc
         raise StorageError(f"storage call failed: {type(exc).__name__}") from exc
+
+
+def encode_cursor(sort_key: str | None) -> str | None:
+    return base64.urlsafe_b64encode(sort_key.encode()).decode() if sort_key else None
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        key = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("cursor is not one this API returned", field="cursor") from exc
+    if "#" not in key:
+        raise InvalidInput("cursor is not one this API returned", field="cursor")
+    return key
 
 
 class TenantRepository:

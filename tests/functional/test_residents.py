@@ -30,7 +30,7 @@ def test_registration_is_pending_until_staff_of_the_community_approve_it(client,
     assert r.json_body["household_id"] == "jinghu-g1-b1-2-1203"
     assert client.http.get("/v1/me", headers=auth(resident)).json_body["registration"]["status"] == "pending"
 
-    queue = client.http.get("/v1/communities/jinghu/registrations", headers=auth(staff)).json_body
+    queue = client.http.get("/v1/communities/jinghu/registrations", headers=auth(staff)).json_body["items"]
     assert [q["resident_id"] for q in queue] == [r.json_body["resident_id"]]
     assert queue[0]["phone"] == "139****5678" and queue[0]["name"] == "张*兰"
 
@@ -38,9 +38,9 @@ def test_registration_is_pending_until_staff_of_the_community_approve_it(client,
     assert v.status_code == 200, v.body
     assert v.json_body["status"] == "verified" and v.json_body["decided_by"] == "zz.wang.fang"
     assert client.http.get("/v1/me", headers=auth(resident)).json_body["registration"]["status"] == "verified"
-    assert client.http.get("/v1/communities/jinghu/registrations", headers=auth(staff)).json_body == []
+    assert client.http.get("/v1/communities/jinghu/registrations", headers=auth(staff)).json_body["items"] == []
     verified = client.http.get("/v1/communities/jinghu/registrations?status=verified", headers=auth(staff))
-    assert len(verified.json_body) == 1
+    assert len(verified.json_body["items"]) == 1
 
 
 def test_a_registration_is_decided_only_once(client, city):
@@ -132,3 +132,33 @@ def test_residents_cannot_verify(client, city):
     resident = city.token_for("resident", "zhengzhou")
     rid = _post(client, "/v1/me/registration", resident, GOOD).json_body["resident_id"]
     assert _post(client, f"/v1/residents/{rid}/verification", resident, {"decision": "approve"}).status_code == 403
+
+
+def test_the_queue_is_paged_oldest_first_without_gaps_or_repeats(client, city):
+    from chalicelib.auth import users
+    from chalicelib.auth.roles import Role
+
+    submitted = []
+    for n in range(5):
+        name = f"jinghu.resident{n}"
+        users.ensure_user(users.NewUser(name, "zhengzhou", Role.RESIDENT, password="Testing2026x"))
+        r = _post(client, "/v1/me/registration", city.login(name), {**GOOD, "room": f"{n + 1}01"})
+        submitted.append(r.json_body["resident_id"])
+    staff, seen, cursor = auth(city.token_for("staff", "zhengzhou")), [], None
+    for _ in range(5):
+        page = client.http.get("/v1/communities/jinghu/registrations?limit=2" + (f"&cursor={cursor}" if cursor else ""),
+                               headers=staff).json_body
+        seen += [i["resident_id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == submitted
+
+
+@pytest.mark.parametrize(("query", "field"), [("limit=0", "limit"), ("limit=500", "limit"), ("cursor=%%%", "cursor"),
+                                              ("sort=asc", "sort")])
+def test_bad_queue_parameters_are_400_naming_them(client, city, query, field):
+    r = client.http.get(f"/v1/communities/jinghu/registrations?{query}",
+                        headers=auth(city.token_for("staff", "zhengzhou")))
+    assert r.status_code == 400, r.body
+    assert r.json_body["field"] == field
