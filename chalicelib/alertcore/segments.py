@@ -64,3 +64,32 @@ def exclusive_cummax(values: np.ndarray, seg: np.ndarray, seed: np.ndarray) -> n
     band = seg.astype(np.int64) * span
     prev = np.where(before >= band, before - band + lo, np.iinfo(np.int64).min)
     return np.maximum(prev, seed[seg])
+
+
+def strictly_after(ts: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seg: np.ndarray,
+                   seed: np.ndarray) -> np.ndarray | None:
+    """Mask of samples later than every earlier sample of their series and than the seed.
+
+    None when all are (the common case: one cheap pass, no mask to apply)."""
+    if len(ts) == 0:
+        return None
+    up = np.empty(len(ts), bool)
+    up[0] = True
+    np.greater(ts[1:], ts[:-1], out=up[1:])
+    nonempty = lengths > 0
+    first = starts[nonempty]
+    up[first] = ts[first] > seed[nonempty]
+    if up.all():
+        return None
+    # Only series with some step back need the running maximum.
+    groups = np.flatnonzero(any_per_group(~up, seg, len(lengths)))
+    idx = gather_ranges(starts[groups], lengths[groups])
+    _, sub_seg = layout(lengths[groups])
+    accepted = np.ones(len(ts), bool)
+    accepted[idx] = ts[idx] > exclusive_cummax(ts[idx], sub_seg, seed[groups])
+    return accepted
+
+
+def any_per_group(mask: np.ndarray, seg: np.ndarray, groups: int) -> np.ndarray:
+    """Whether each group has any True in ``mask``."""
+    return np.bincount(seg[mask], minlength=groups) > 0

@@ -13,7 +13,7 @@ from dataclasses import fields
 import numpy as np
 
 from chalicelib.alertcore.batch import Devices, Result, RuleState, SeriesState
-from chalicelib.alertcore.engine import rule_groups
+from chalicelib.alertcore.engine import SeriesIndex
 from chalicelib.alertcore.plan import Plan
 from chalicelib.alertcore.policy import NO_TS
 from chalicelib.alertcore.prepare import Prepared
@@ -60,8 +60,8 @@ class MemoryStateStore:
 
     def _groups(self, prep: Prepared, devices: Devices) -> dict[int, np.ndarray]:
         series_type = devices.type_index[prep.series_dev] if len(prep.series_dev) else prep.series_dev
-        return {r.index: rule_groups(r, series_type, prep.series_met, prep.series_dev, devices)
-                for r in self.plan.rules}
+        index = SeriesIndex(self.plan, series_type, prep.series_met, prep.series_dev, devices)
+        return {r.index: index.groups(r) for r in self.plan.rules}
 
     def load(self, prep: Prepared, devices: Devices, numbers: np.ndarray) -> tuple[SeriesState, dict[int, RuleState]]:
         """State for the series of ``prep``; ``numbers[d]`` is the stable number of batch device d."""

@@ -165,8 +165,12 @@ def _step(rule: Any, st: RuleState, ts: int, value: float, rate: float, z: float
         if not in_hours(rule, ts):
             return None
         if value in rule.clear_values:
-            return "clear"
+            if st.active:
+                st.active = False
+                return "clear"
+            return None
         if (value in rule.raise_values) if rule.raise_values else value != 0:
+            st.active = True
             return "raise"
         return None
     assert isinstance(rule, R.AbsenceRule)
