@@ -6,10 +6,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from chalice import Chalice, Response
-from chalice.app import Request
+from chalice import Chalice, Rate, Response
+from chalice.app import CloudWatchEvent, Request
 
-from chalicelib.api import meta, platform, residents, tenancy
+from chalicelib.alerts import jobs
+from chalicelib.api import alerts, devices, meta, platform, residents, tenancy
 from chalicelib.http import errors
 from chalicelib.http.authorizer import auth
 from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request, traced
@@ -18,8 +19,13 @@ app = Chalice(app_name="community-cloud", configure_logs=False)
 app.api.cors = True
 
 app.register_blueprint(auth)
-for blueprint in (meta, tenancy, residents, platform):
+for blueprint in (meta, tenancy, residents, devices, alerts, platform):
     app.register_blueprint(blueprint.bp)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def escalate_alerts(event: CloudWatchEvent) -> dict[str, object]:
+    return jobs.escalation_job(event.to_dict(), event.context)
 
 
 @app.middleware("http")

@@ -78,9 +78,14 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
     return decorate
 
 
-def parse_body(request: Request, model: type[M]) -> M:
-    """Validate the JSON body with ``model``; a 400 naming the field otherwise."""
+def parse_body(request: Request, model: type[M], *, optional: bool = False) -> M:
+    """Validate the JSON body with ``model``; a 400 naming the field otherwise.
+
+    With ``optional``, a missing body is validated as ``{}`` (so a required field is named).
+    """
     raw = request.raw_body
+    if not raw and optional:
+        return model.model_validate({})
     if not raw:
         raise InvalidInput("a JSON body is required", field="body")
     try:

@@ -18,7 +18,7 @@ Four kinds of rule:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -183,7 +183,7 @@ class RuleOverride(Strict):
     id: RuleId
     enabled: bool | None = None
     severity: Severity | None = None
-    params: dict[str, float | int | str | bool | dict[str, float] | list[float] | None] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict, description="rule fields to replace, e.g. when, for_samples")
 
 
 class AlertRules(Strict):

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import AppError, InvalidInput, StorageError
 from chalicelib.store import models
@@ -22,7 +23,18 @@ def now() -> datetime:
 
 
 def condition_failed(exc: PynamoDBException) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+    """A write refused by its condition; for a transaction, by any of its items' conditions."""
+    code = getattr(exc, "cause_response_code", None)
+    if isinstance(exc, TransactWriteError) and code == "TransactionCanceledException":
+        return any(r is not None and r.code in ("ConditionalCheckFailed", "TransactionConflict")
+                   for r in exc.cancellation_reasons)
+    return code == "ConditionalCheckFailedException"
+
+
+def transaction() -> TransactWrite:
+    """A TransactWriteItems on the table (all-or-nothing, conditions checked together)."""
+    models.bind()
+    return TransactWrite(connection=models.Entity._get_connection().connection)
 
 
 @contextmanager
@@ -62,3 +74,13 @@ class TenantRepository:
     def _guard(self, fn: Callable[[], T]) -> T:
         with storage_errors():
             return fn()
+
+    def _written(self, fn: Callable[[], object]) -> bool:
+        """Run a conditional write: False when its condition refused it, storage errors wrapped."""
+        try:
+            fn()
+        except PynamoDBException as exc:
+            if condition_failed(exc):
+                return False
+            raise StorageError(f"storage call failed: {type(exc).__name__}") from exc
+        return True

@@ -51,3 +51,26 @@ class TenantContext:
     def registrations_pk(self, community_id: str, status: str) -> str:
         """GSI1 partition: a community's resident registrations in one status."""
         return self.key("REG", community_id, status)
+
+    def device_pk(self, device_id: str) -> str:
+        """A device and, beside it, the locks of its active alerts (one per rule)."""
+        return self.key("DEV", device_id)
+
+    def devices_pk(self, community_id: str) -> str:
+        """GSI1 partition: a community's devices, sorted by place path."""
+        return self.key("DEVICES", community_id)
+
+    def alert_pk(self, alert_id: str) -> str:
+        return self.key("ALERT", alert_id)
+
+    def alerts_pk(self, state: str, severity: str) -> str:
+        """GSI1 partition: alerts in one state and severity, sorted by place path then time."""
+        return self.key("ALERTS", state, severity)
+
+    def escalations_pk(self) -> str:
+        """GSI2 partition: unacknowledged alerts by the time they escalate."""
+        return self.key("ESC")
+
+    def inbox_pk(self, username: str) -> str:
+        """A user's notifications, newest first."""
+        return self.key("INBOX", username)

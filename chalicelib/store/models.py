@@ -1,6 +1,6 @@
 """PynamoDB models of the single table.
 
-One table, keys ``pk``/``sk`` plus two generic indexes. Every item carries its
+One table, keys ``pk``/``sk`` plus two generic indexes (``gsi1``, ``gsi2``). Every item carries its
 ``kind`` (PynamoDB discriminator) and its ``tenant_id``. Entity payloads that are
 managed as whole documents (manifest-driven config) live in ``data``.
 The physical definition of the table lives in ``infra/template.json``; this file
@@ -33,6 +33,15 @@ class Gsi1(GlobalSecondaryIndex["Entity"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi2(GlobalSecondaryIndex["Entity"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class Entity(Model):
     class Meta:
         table_name: str = "community-cloud"
@@ -45,11 +54,14 @@ class Entity(Model):
     tenant_id = UnicodeAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
     version = NumberAttribute(default=0)
 
     gsi1 = Gsi1()
+    gsi2 = Gsi2()
 
 
 class ConfigItem(Entity, discriminator="config"):
@@ -70,6 +82,34 @@ class HouseholdItem(Entity, discriminator="household"):
     data: MapAttribute[str, Any] = MapAttribute(default=dict)
 
 
+class DeviceItem(Entity, discriminator="device"):
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class AlertItem(Entity, discriminator="alert"):
+    """An alert; ``state`` is top-level so writes can be conditioned on it."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    state = UnicodeAttribute()
+
+
+class AlertLockItem(Entity, discriminator="alert_lock"):
+    """One per (device, rule): ``alert_id`` while an alert is active; ``watermark`` is the
+    newest sample ts already accounted for, so a redelivered raise cannot reopen it."""
+
+    alert_id = UnicodeAttribute(null=True)
+    watermark = NumberAttribute(default=0)
+
+
+class InboxItem(Entity, discriminator="inbox"):
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
+SUBCLASSES: tuple[type[Entity], ...] = (ConfigItem, ResidentItem, HouseholdItem, DeviceItem, AlertItem,
+                                        AlertLockItem, InboxItem)
+
+
 def bind() -> None:
     """Point the models at the configured table and endpoint (lazily, once per settings)."""
     s = get_settings()
@@ -77,5 +117,5 @@ def bind() -> None:
     if (meta.table_name, meta.region, meta.host) != (s.table_name, s.region, s.aws_endpoint_url):
         meta.table_name, meta.region, meta.host = s.table_name, s.region, s.aws_endpoint_url
         Entity._connection = None
-        for sub in (ConfigItem, ResidentItem, HouseholdItem):
+        for sub in SUBCLASSES:
             sub._connection = None

@@ -111,9 +111,15 @@ def _duplicates(entries: list[tuple[Loc, str]], what: str) -> list[tuple[Loc, st
             for loc, i in entries if counts[i] > 1]
 
 
+def _grid_communities(m: TenantManifest) -> dict[str, str]:
+    """grid id → the community it belongs to."""
+    return {g.id: c.id for d in m.hierarchy.districts for s in d.streets for c in s.communities for g in c.grids}
+
+
 def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
     nodes = list(_nodes(m))
     communities = {i for _, kind, i in nodes if kind == "community"}
+    grids = _grid_communities(m)
     departments = {d.id for d in m.departments}
     problems = _duplicates([(loc, i) for loc, _, i in nodes], "hierarchy node")
     problems += _duplicates([(("departments", n), d.id) for n, d in enumerate(m.departments)], "department")
@@ -130,4 +136,9 @@ def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
         for k, cid in enumerate(user.communities):
             if cid not in communities:
                 problems.append((("users", n, "communities", k), f"unknown community {cid!r}"))
+        for k, gid in enumerate(user.grids):
+            if gid not in grids:
+                problems.append((("users", n, "grids", k), f"unknown grid {gid!r}"))
+            elif grids[gid] not in user.communities:
+                problems.append((("users", n, "grids", k), f"grid {gid!r} is not in the user's communities"))
     return problems

@@ -125,6 +125,9 @@ class User(Strict):
     department: Code | None = None
     # Community ids a staff member serves; empty for city admins (whole city).
     communities: list[Code] = Field(default_factory=list)
+    # Grid ids (网格) a staff member owns within those communities: alerts there reach them
+    # first. Staff with a community but no grid of it serve the whole community.
+    grids: list[Code] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _staff_has_scope(self) -> User:

@@ -63,6 +63,13 @@ class TenantConfigRepository(TenantRepository):
             raise NotFound(f"{item_type} {item_id!r} not found", field=f"{item_type}_id")
         return _doc(item)
 
+    def first_of(self, item_types: Iterable[str], item_id: str) -> dict[str, Any] | None:
+        """The live record ``<type>#<id>`` for the first of ``item_types`` that has one: one BatchGetItem."""
+        order = list(item_types)
+        keys = [(self.tenant.config_pk(), f"{t}#{item_id}") for t in order]
+        found = {i.item_type: i for i in self._guard(lambda: list(ConfigItem.batch_get(keys))) if not i.retired}
+        return next((_doc(found[t]) for t in order if t in found), None)
+
     def list_type(self, item_type: str) -> list[dict[str, Any]]:
         def read() -> list[ConfigItem]:
             return list(ConfigItem.query(self.tenant.config_pk(), ConfigItem.sk.startswith(f"{item_type}#")))

@@ -15,6 +15,7 @@ from moto import mock_aws
 from app import app
 from chalicelib.http.routing import ROUTES
 from infra.local.gateway import ConfiguredGateway
+from tests.functional.places import T0, apply, transition
 from tests.support import JSON_HEADERS, ROOT, World, auth, jbody, make_world, manifest_text
 
 HOME, OTHER = "yinchuan", "zhengzhou"
@@ -31,9 +32,17 @@ class Matrix:
         r = client.http.post("/v1/me/registration", headers={**auth(resident), **JSON_HEADERS}, body=jbody(body))
         assert r.status_code == 201, r.body
         self.other_resident = r.json_body["resident_id"]
+        device = {"device_id": "zz-smoke-iso", "type": "smoke", "serial": "SN-ISO", "community_id": "jinghu",
+                  "grid_id": "jinghu-g1", "building_id": "jinghu-g1-b1"}
+        r = client.http.post("/v1/devices", headers={**auth(world.token_for("city_admin", OTHER)), **JSON_HEADERS},
+                             body=jbody(device))
+        assert r.status_code == 201, r.body
+        assert apply(transition("zz-smoke-iso", "smoke.alarm", T0.timestamp())).raised == 1
+        r = client.http.get("/v1/alerts", headers=auth(world.token_for("city_admin", OTHER)))
+        self.other_alert = r.json_body["items"][0]["alert_id"]
         # How to name the other city's resources in a path …
         self.params = {"tenant_id": OTHER, "community_id": "jinghu", "grid_id": "jinghu-g1",
-                       "resident_id": self.other_resident}
+                       "resident_id": self.other_resident, "device_id": "zz-smoke-iso", "alert_id": self.other_alert}
         # … and in a body.
         self.bodies = {
             ("POST", "/v1/me/registration"): (JSON_HEADERS, jbody(body)),
@@ -42,8 +51,12 @@ class Matrix:
                 JSON_HEADERS, jbody({"status": "suspended", "reason": "isolation test"})),
             ("POST", "/v1/platform/tenants"): ({"Content-Type": "application/yaml"},
                                                manifest_text(OTHER).encode()),
+            ("POST", "/v1/devices"): (JSON_HEADERS, jbody({**device, "device_id": "zz-smoke-iso2"})),
+            ("POST", "/v1/alerts/{alert_id}/acknowledge"): (JSON_HEADERS, jbody({"note": "isolation test"})),
+            ("POST", "/v1/alerts/{alert_id}/resolve"): (JSON_HEADERS, jbody({"note": "isolation test"})),
+            ("POST", "/v1/alerts/{alert_id}/comments"): (JSON_HEADERS, jbody({"text": "isolation test"})),
         }
-        self.markers = [OTHER, "郑州", "jinghu", "荆胡", self.other_resident]
+        self.markers = [OTHER, "郑州", "jinghu", "荆胡", self.other_resident, "zz-smoke-iso", self.other_alert]
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +98,10 @@ def test_nothing_of_the_other_city_changed(matrix):
     r = matrix.client.http.get(f"/v1/residents/{matrix.other_resident}", headers=admin)
     assert r.status_code == 200 and r.json_body["status"] == "pending"
     assert matrix.client.http.get("/v1/tenant", headers=admin).json_body["tenant_id"] == OTHER
+    alert = matrix.client.http.get(f"/v1/alerts/{matrix.other_alert}", headers=admin).json_body
+    assert alert["state"] == "open" and [e["action"] for e in alert["timeline"]] == ["raised"]
+    device = matrix.client.http.get("/v1/devices/zz-smoke-iso2", headers=admin)
+    assert device.status_code == 404  # no city's user could register one with the other city's places
 
 
 def test_platform_admin_may_read_any_city_by_path(matrix):

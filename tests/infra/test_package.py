@@ -44,7 +44,7 @@ def test_packaged_template_passes_cfn_lint(package):
 
 
 @pytest.mark.slow
-def test_template_wires_table_pool_key_and_gateway_answers(package):
+def test_template_wires_table_pool_key_gateway_answers_and_the_escalation_schedule(package):
     tpl = json.loads((package / "sam.json").read_text(encoding="utf-8"))
     res = tpl["Resources"]
     assert res["AppTable"]["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
@@ -52,6 +52,9 @@ def test_template_wires_table_pool_key_and_gateway_answers(package):
     assert env["CC_TABLE_NAME"] == {"Ref": "AppTable"} and env["CC_USER_POOL_ID"] == {"Ref": "UserPool"}
     assert res["JwtAuth"]["Properties"]["Environment"]["Variables"]["CC_USER_POOL_CLIENT_ID"] == {
         "Ref": "UserPoolClient"}
+    sweep = res["EscalateAlerts"]["Properties"]
+    assert sweep["Environment"]["Variables"]["CC_TABLE_NAME"] == {"Ref": "AppTable"}
+    assert sweep["Events"]["EscalateAlertsEvent"]["Properties"]["Schedule"] == "rate(1 minute)"
     kinds = {r["Properties"]["ResponseType"] for r in res.values() if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
     assert {"UNAUTHORIZED", "ACCESS_DENIED", "MISSING_AUTHENTICATION_TOKEN"} <= kinds
 

@@ -102,3 +102,18 @@ def test_cli_check_prints_file_line_field_and_fails(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "chalicelib.tenancy", "check", "tenants/zhengzhou.yaml"],
                         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_staff_members_grids_must_exist_and_lie_in_their_communities():
+    m = manifest.parse_yaml(manifest_text("zhengzhou"))[0]
+    m["users"][1]["grids"] = ["jinghu-g1", "zhengda-g1", "nowhere-g9"]  # zz.wang.fang serves jinghu
+    with pytest.raises(manifest.ManifestError) as err:
+        manifest.validate(m)
+    found = {p.field: p.message for p in err.value.problems}
+    assert found == {"users[1].grids[1]": "grid 'zhengda-g1' is not in the user's communities",
+                     "users[1].grids[2]": "unknown grid 'nowhere-g9'"}
+
+
+def test_grid_owners_are_read_from_the_shipped_manifest():
+    owners = {u.username: u.grids for u in manifest.load(manifest_text("zhengzhou")).users if u.grids}
+    assert owners == {"zz.wang.fang": ["jinghu-g1"], "zz.li.jianguo": ["jinghu-g2"]}

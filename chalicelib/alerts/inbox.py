@@ -1,0 +1,42 @@
+"""Notifications, one inbox per user: ``T#<t>#INBOX#<username>`` / ``<sent_at>#<alert_id>#<level>``,
+read newest first; kept 90 days (the table's TTL attribute ``expires_at``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.errors import InvalidInput
+from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.models import InboxItem
+
+KEEP = timedelta(days=90)
+
+
+def _doc(item: InboxItem) -> dict[str, Any]:
+    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
+
+
+class InboxRepository(TenantRepository):
+    def send(self, usernames: Iterable[str], note: dict[str, Any], at: datetime) -> None:
+        sk = f"{note['sent_at']}#{note['alert_id']}#{note['level']}"
+        expires = int((at + KEEP).timestamp())
+        stamp = now()
+        with storage_errors(), InboxItem.batch_write() as batch:
+            for username in sorted(set(usernames)):
+                batch.save(InboxItem(self.tenant.inbox_pk(username), sk, tenant_id=self.tenant.tenant_id,
+                                     data=note, expires_at=expires, created_at=stamp, updated_at=stamp))
+
+    def newest(self, username: str, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        pk = self.tenant.inbox_pk(username)
+        if after is not None and after.count("#") != 2:
+            raise InvalidInput("cursor is not one this API returned", field="cursor")
+        start = {"pk": {"S": pk}, "sk": {"S": after}} if after else None
+
+        def read() -> tuple[list[InboxItem], Any]:
+            result = InboxItem.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+            return list(result), result.last_evaluated_key
+
+        items, last = self._guard(read)
+        return [_doc(i) for i in items], (last["sk"]["S"] if last else None)

@@ -1,0 +1,47 @@
+"""Query strings and bodies of the alert routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.alerts.models import AlertState, Severity
+
+# A hierarchy id (district … building) or a household id (<building>-<unit>-<room>).
+PlaceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$")]
+Limit = Annotated[int, Field(ge=1, le=200)]
+Cursor = Annotated[str, Field(max_length=500)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MyAlertQuery(Strict):
+    state: AlertState = AlertState.OPEN
+    severity: Severity | None = Field(default=None, description="all severities when omitted")
+    limit: Limit = 50
+    cursor: Cursor | None = None
+
+
+class AlertQuery(MyAlertQuery):
+    scope: PlaceId | None = Field(default=None, description="a street, community, grid, building or household; "
+                                                             "default: the caller's communities (staff), the city")
+
+
+class InboxQuery(Strict):
+    limit: Limit = 50
+    cursor: Cursor | None = None
+
+
+class AckIn(Strict):
+    note: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class ResolveIn(Strict):
+    note: str = Field(min_length=1, max_length=500, description="what was found and done")
+
+
+class CommentIn(Strict):
+    text: str = Field(min_length=1, max_length=500)

@@ -1,0 +1,110 @@
+"""What the alert engine hands over (``Transition``), and the alert as stored and shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class Transition:
+    device_id: str
+    rule_id: str          # e.g. "smoke.alarm", "door.no_exit_24h"
+    kind: Literal["raise", "clear"]
+    ts: float             # epoch seconds of the sample (or due time for absence rules)
+    value: float          # the value that caused it (NaN for absence)
+    severity: str         # "info" | "warning" | "critical"
+    metric: str
+
+
+Outcome = Literal["raised", "attached", "cleared", "ignored"]
+
+
+@dataclass
+class ApplyResult:
+    raised: int = 0
+    attached: int = 0
+    cleared: int = 0
+    ignored: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+class AlertState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    AUTO_CLEARED = "auto_cleared"
+
+
+ACTIVE = frozenset({AlertState.OPEN, AlertState.ACKNOWLEDGED})
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class TimelineEntry(BaseModel):
+    action: Literal["raised", "acknowledged", "resolved", "auto_cleared", "escalated", "comment"]
+    by: str = Field(description="username, or 'system'")
+    at: datetime
+    note: str | None = None
+    level: int | None = Field(default=None, description="escalation level reached: 1 grid, 2 community, 3 city")
+    to: list[str] = Field(default_factory=list, description="staff notified")
+
+
+class Alert(BaseModel):
+    alert_id: str
+    state: AlertState
+    severity: Severity
+    rule_id: str
+    metric: str
+    device_id: str
+    device_type: str
+    community_id: str
+    grid_id: str | None = None
+    building_id: str | None = None
+    household_id: str | None = None
+    path: list[str]
+    care_subject: bool = False
+    opened_at: datetime
+    last_seen: datetime = Field(description="time of the latest sample that raised it")
+    last_value: float | None = None
+    occurrences: int
+    level: int
+    escalate_at: datetime | None = None
+    closed_at: datetime | None = None
+    timeline: list[TimelineEntry]
+
+
+class AlertPage(BaseModel):
+    items: list[Alert]
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
+
+
+class Bilingual(BaseModel):
+    zh: str
+    en: str
+
+
+class Notification(BaseModel):
+    alert_id: str
+    severity: Severity
+    level: int
+    device_id: str
+    rule_id: str
+    community_id: str
+    text: Bilingual
+    sent_at: datetime
+
+
+class NotificationPage(BaseModel):
+    items: list[Notification]
+    next_cursor: str | None = None

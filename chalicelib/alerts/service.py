@@ -1,0 +1,124 @@
+"""Use cases of alerts: the engine's transitions applied; staff and residents read and act."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.alerts import documents, listing
+from chalicelib.alerts.access import Access
+from chalicelib.alerts.inbox import InboxRepository
+from chalicelib.alerts.inputs import AlertQuery, InboxQuery, MyAlertQuery
+from chalicelib.alerts.lifecycle import Lifecycle
+from chalicelib.alerts.models import (
+    Alert,
+    AlertPage,
+    AlertState,
+    ApplyResult,
+    Notification,
+    NotificationPage,
+    Severity,
+    Transition,
+)
+from chalicelib.alerts.repository import AlertRepository, Stored
+from chalicelib.alerts.routing import Router
+from chalicelib.auth.principal import Principal
+from chalicelib.devices.models import Device
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.residents.repository import ResidentRepository
+from chalicelib.store.base import decode_cursor, encode_cursor
+from chalicelib.store.keys import TenantContext
+from chalicelib.tenancy.service import TenantService
+
+ATTEMPTS = 3
+_ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
+Change = Callable[[dict[str, Any], datetime], dict[str, Any]]
+
+
+class AlertService:
+    def __init__(self, tenant: TenantContext, *, repo: AlertRepository | None = None,
+                 tenancy: TenantService | None = None, residents: ResidentRepository | None = None,
+                 inbox: InboxRepository | None = None) -> None:
+        self.tenant = tenant
+        self.repo = repo or AlertRepository(tenant)
+        self.tenancy = tenancy or TenantService(tenant)
+        self.residents = residents or ResidentRepository(tenant)
+        self.inbox = inbox or InboxRepository(tenant)
+        self.router = Router(self.tenancy, self.residents, self.inbox)
+
+    # -- the telemetry side ----------------------------------------------------------
+    def apply(self, transitions: list[Transition], devices: dict[str, Device],
+              now: datetime | None = None) -> ApplyResult:
+        return Lifecycle(self.repo, self.router).apply(transitions, devices, now or datetime.now(UTC))
+
+    # -- reads -----------------------------------------------------------------------
+    def in_scope(self, principal: Principal, q: AlertQuery) -> AlertPage:
+        return self._page(q, self._access(principal).staff_prefixes(q.scope))
+
+    def mine(self, principal: Principal, q: MyAlertQuery) -> AlertPage:
+        page = self._page(q, [self._access(principal).household_prefix()])
+        return page.model_copy(update={"items": [_for_residents(a) for a in page.items]})
+
+    def get(self, principal: Principal, alert_id: str) -> Alert:
+        stored = self._load(alert_id)
+        access = self._access(principal)
+        access.require_view(stored.doc)
+        return _shown(Alert.model_validate(stored.doc), access)
+
+    def notifications(self, principal: Principal, q: InboxQuery) -> NotificationPage:
+        docs, last = self.inbox.newest(principal.username, q.limit, decode_cursor(q.cursor))
+        return NotificationPage(items=[Notification.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
+
+    # -- staff actions ---------------------------------------------------------------
+    def acknowledge(self, principal: Principal, alert_id: str, note: str | None) -> Alert:
+        return self._change(principal, alert_id, lambda d, at: documents.acknowledged(d, principal.username, at, note))
+
+    def resolve(self, principal: Principal, alert_id: str, note: str) -> Alert:
+        return self._change(principal, alert_id, lambda d, at: documents.closed(
+            d, AlertState.RESOLVED, principal.username, at, note), release=True)
+
+    def comment(self, principal: Principal, alert_id: str, text: str) -> Alert:
+        """Anyone who may see the alert may comment, at any time (family members included)."""
+        return self._change(principal, alert_id, lambda d, at: documents.commented(d, principal.username, at, text),
+                            view_only=True)
+
+    # -- helpers ---------------------------------------------------------------------
+    def _access(self, principal: Principal) -> Access:
+        return Access(principal, self.tenancy, self.residents)
+
+    def _load(self, alert_id: str) -> Stored:
+        stored = self.repo.get(alert_id) if _ALERT_ID.match(alert_id) else None
+        if stored is None:
+            raise NotFound("alert not found", field="alert_id")
+        return stored
+
+    def _change(self, principal: Principal, alert_id: str, change: Change, *, release: bool = False,
+                view_only: bool = False) -> Alert:
+        """Read, check, change and write back; a concurrent write makes it start over from a fresh read."""
+        access = self._access(principal)
+        for _ in range(ATTEMPTS):
+            stored = self._load(alert_id)
+            (access.require_view if view_only else access.require_staff)(stored.doc)
+            doc = change(stored.doc, datetime.now(UTC))
+            saved = (self.repo.close(stored, doc, float(doc["last_ts"])) if release
+                     else self.repo.save(stored, doc))
+            if saved:
+                return _shown(Alert.model_validate(doc), access)
+        raise Conflict("the alert changed while this was being saved; try again", field="alert_id")
+
+    def _page(self, q: MyAlertQuery, prefixes: list[str]) -> AlertPage:
+        severities = [q.severity] if q.severity else list(Severity)
+        partitions = [self.tenant.alerts_pk(q.state.value, s.value) for s in severities]
+        docs, last = listing.page(self.repo.range, partitions, prefixes, q.limit, decode_cursor(q.cursor))
+        return AlertPage(items=[Alert.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
+
+
+def _shown(alert: Alert, access: Access) -> Alert:
+    return alert if access.is_admin or access.is_staff else _for_residents(alert)
+
+
+def _for_residents(alert: Alert) -> Alert:
+    """Residents see who acted and when, not the staff an alert was routed to."""
+    return alert.model_copy(update={"timeline": [e.model_copy(update={"to": []}) for e in alert.timeline]})

@@ -1,0 +1,72 @@
+"""The absence sweep (未出门 / 未用电 / offline): by due date, without any new message.
+
+Each device's earliest pending due date sits in a sparse, sharded index; the sweep Queries
+every shard for what is due by now, marks those rules fired in the device's state, and
+hands the raises to the alert lifecycle. Presence later clears them (``alertcore.kinds``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import orjson
+
+from chalicelib.alertcore import policy as P
+from chalicelib.alerts.models import ApplyResult, Transition
+from chalicelib.alerts.service import AlertService
+from chalicelib.devices.repository import DeviceRepository
+from chalicelib.rules.models import AbsenceRule
+from chalicelib.store import models
+from chalicelib.store.base import storage_errors
+from chalicelib.store.keys import TenantContext
+from chalicelib.telemetry.plans import plan_for
+from chalicelib.telemetry.state import DUE_SHARDS, DeviceStateItem, due_pk, write_docs
+
+
+def _due_items(tenant: TenantContext, now_ms: int) -> list[DeviceStateItem]:
+    models.bind()
+    out: list[DeviceStateItem] = []
+    with storage_errors():
+        for shard in range(DUE_SHARDS):
+            out += list(DeviceStateItem.gsi1.query(  # type: ignore[arg-type]
+                due_pk(tenant, shard), DeviceStateItem.gsi1sk <= f"{now_ms:015d}~"))
+    return out
+
+
+def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
+    plan = plan_for(tenant)
+    transitions: list[Transition] = []
+    docs: dict[str, dict[str, Any]] = {}
+    types: dict[str, str] = {}
+    for item in _due_items(tenant, now_ms):
+        device_id = item.pk.rsplit("#", 1)[-1]
+        doc = orjson.loads(item.doc)
+        for r in plan.rules:
+            rule = r.rule
+            if not isinstance(rule, AbsenceRule) or plan.types[r.type_index] != item.device_type:
+                continue
+            st = doc["r"].get(rule.id)
+            if not st or st[0] or st[4] == P.NO_TS:
+                continue
+            due = st[4] + round(rule.period_seconds * 1000)
+            if due <= now_ms:
+                st[0] = True  # fired: presence will clear it
+                transitions.append(Transition(device_id, rule.id, "raise", due / 1000.0, math.nan,
+                                              rule.severity.value, rule.metric))
+        docs[device_id], types[device_id] = doc, item.device_type
+    if not docs:
+        return ApplyResult()
+    write_docs(tenant, plan, docs, types)
+    if not transitions:
+        return ApplyResult()
+    registry = DeviceRepository(tenant).get_many({t.device_id for t in transitions})
+    return AlertService(tenant).apply(transitions, registry)
+
+
+def sweep_all(now_ms: int) -> dict[str, ApplyResult]:
+    """Every active tenant (the schedule calls this every minute)."""
+    from chalicelib.tenancy.repository import list_tenant_profiles
+
+    return {p["tenant_id"]: sweep_tenant(TenantContext(p["tenant_id"]), now_ms)
+            for p in list_tenant_profiles() if p.get("status", "active") == "active"}

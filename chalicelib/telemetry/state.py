@@ -1,0 +1,132 @@
+"""Alert-core state in DynamoDB: one item per device, read and written once per batch.
+
+``T#<tenant>#DEV#<device>`` / ``STATE`` holds, as one compact document, the device's series
+(last sample and EWMA baseline per metric) and rule states (latch, run, count ring,
+last presence). The item also carries the device's next absence due date in a sparse,
+sharded index (GSI1 ``T#<tenant>#DUE#<shard>``, sort key ``<due ms>#<device>``) so the
+absence sweep finds what is due with a Query — never a scan — and with no extra write.
+
+Writes are last-writer-wins: the queue delivers one device's messages in order (FIFO
+message group per device), so two batches never race on the same device.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+import orjson
+from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
+
+from chalicelib.alertcore import policy as P
+from chalicelib.alertcore.batch import Devices, Result, RuleState, SeriesState
+from chalicelib.alertcore.engine import SeriesIndex
+from chalicelib.alertcore.plan import Plan
+from chalicelib.alertcore.prepare import Prepared
+from chalicelib.rules.models import AbsenceRule
+from chalicelib.store import models
+from chalicelib.store.base import storage_errors
+from chalicelib.store.keys import TenantContext
+from chalicelib.store.models import Entity
+
+DUE_SHARDS = 16
+SK = "STATE"
+
+
+class DeviceStateItem(Entity, discriminator="device_state"):
+    device_type = UnicodeAttribute()
+    doc = BinaryAttribute(legacy_encoding=False)
+
+
+def due_pk(tenant: TenantContext, shard: int) -> str:
+    return tenant.key("DUE", str(shard))
+
+
+def shard_of(device_id: str) -> int:
+    return zlib.crc32(device_id.encode()) % DUE_SHARDS
+
+
+def next_due(doc: dict[str, Any], plan: Plan, device_type: str) -> int | None:
+    """The earliest due time of the device's absence rules that have not fired yet."""
+    dues = []
+    for r in plan.rules:
+        rule = r.rule
+        if isinstance(rule, AbsenceRule) and plan.types[r.type_index] == device_type:
+            st = doc["r"].get(rule.id)
+            if st and st[4] != P.NO_TS and not st[0]:
+                dues.append(st[4] + round(rule.period_seconds * 1000))
+    return min(dues) if dues else None
+
+
+class DynamoStateStore:
+    """The engine's state store (``alertcore.core.StateStore``) for one tenant and batch."""
+
+    def __init__(self, tenant: TenantContext, plan: Plan, device_ids: list[str], device_types: list[str]) -> None:
+        models.bind()
+        self.tenant, self.plan, self.ids, self.types = tenant, plan, device_ids, device_types
+        self.docs: dict[str, dict[str, Any]] = {}
+
+    def _groups(self, prep: Prepared, devices: Devices) -> dict[int, np.ndarray]:
+        series_type = devices.type_index[prep.series_dev] if len(prep.series_dev) else prep.series_dev
+        index = SeriesIndex(self.plan, series_type, prep.series_met, prep.series_dev, devices)
+        return {r.index: index.groups(r) for r in self.plan.rules}
+
+    def load(self, prep: Prepared, devices: Devices, numbers: np.ndarray) -> tuple[SeriesState, dict[int, RuleState]]:
+        wanted = [self.ids[d] for d in np.unique(prep.series_dev).tolist()]
+        keys = [(self.tenant.device_pk(d), SK) for d in wanted]
+        with storage_errors():
+            for item in DeviceStateItem.batch_get(keys):
+                self.docs[item.pk.rsplit("#", 1)[-1]] = orjson.loads(item.doc)
+        series = SeriesState.fresh(len(prep.series_dev))
+        for g, (d, m) in enumerate(zip(prep.series_dev.tolist(), prep.series_met.tolist(), strict=True)):
+            row = self.docs.get(self.ids[d], {}).get("s", {}).get(self.plan.metrics[m])
+            if row:
+                series.last_ts[g], series.last_val[g], series.mean[g], series.var[g], series.n[g] = row
+        rules: dict[int, RuleState] = {}
+        for r, groups in self._groups(prep, devices).items():
+            if not len(groups):
+                continue
+            rule = self.plan.rules[r].rule
+            st = RuleState.fresh(len(groups), getattr(rule, "max_count", 0))
+            for i, d in enumerate(prep.series_dev[groups].tolist()):
+                row = self.docs.get(self.ids[d], {}).get("r", {}).get(rule.id)
+                if row:
+                    st.active[i], st.run[i], st.run_start[i], st.over[i], st.last_present[i] = row[:5]
+                    if st.recent.shape[1]:
+                        st.recent[i] = row[5][-st.recent.shape[1]:] if len(row[5]) else P.NO_TS
+            rules[r] = st
+        return series, rules
+
+    def save(self, prep: Prepared, devices: Devices, numbers: np.ndarray, result: Result) -> None:
+        s = result.series
+        for g, (d, m) in enumerate(zip(prep.series_dev.tolist(), prep.series_met.tolist(), strict=True)):
+            doc = self.docs.setdefault(self.ids[d], {"s": {}, "r": {}})
+            doc["s"][self.plan.metrics[m]] = [int(s.last_ts[g]), float(s.last_val[g]), float(s.mean[g]),
+                                               float(s.var[g]), int(s.n[g])]
+        for r, groups in self._groups(prep, devices).items():
+            st = result.rules.get(r)
+            if st is None:
+                continue
+            rule_id = self.plan.rules[r].rule.id
+            for i, d in enumerate(prep.series_dev[groups].tolist()):
+                self.docs[self.ids[d]]["r"][rule_id] = [
+                    bool(st.active[i]), int(st.run[i]), int(st.run_start[i]), bool(st.over[i]),
+                    int(st.last_present[i]), st.recent[i].tolist()]
+        touched = {self.ids[d] for d in np.unique(prep.series_dev).tolist()}
+        write_docs(self.tenant, self.plan, {d: self.docs[d] for d in touched},
+                   {self.ids[i]: self.types[i] for i in range(len(self.ids))})
+
+
+def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]], types: dict[str, str]) -> None:
+    """One write per device (batched 25 at a time), with its next absence due date indexed."""
+    models.bind()
+    with storage_errors(), DeviceStateItem.batch_write() as batch:
+        for device_id, doc in docs.items():
+            item = DeviceStateItem(tenant.device_pk(device_id), SK, tenant_id=tenant.tenant_id,
+                                   device_type=types[device_id], doc=orjson.dumps(doc))
+            due = next_due(doc, plan, types[device_id])
+            if due is not None:
+                item.gsi1pk = due_pk(tenant, shard_of(device_id))
+                item.gsi1sk = f"{due:015d}#{device_id}"
+            batch.save(item)

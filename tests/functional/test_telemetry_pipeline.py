@@ -1,0 +1,100 @@
+"""Device messages through the alert core into alerts staff can see, with state in DynamoDB."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+import pytest
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import Role
+from chalicelib.devices.models import DeviceIn
+from chalicelib.devices.service import DeviceService
+from chalicelib.store.keys import TenantContext
+from chalicelib.telemetry.absence import sweep_tenant
+from chalicelib.telemetry.pipeline import process_batch
+from tests.support import auth
+
+ZZ = TenantContext("zhengzhou")
+NOW = int(time.time() * 1000)
+
+
+def _msg(device: str, ts: int | list[int], **metrics: float | list[float]) -> bytes:
+    return orjson.dumps({"device": device, "ts": ts, "metrics": metrics})
+
+
+@pytest.fixture
+def city(aws):
+    aws.onboard("zhengzhou")
+    admin = Principal("u-admin", "zz.admin", "zhengzhou", frozenset({Role.CITY_ADMIN}))
+    svc = DeviceService(admin)
+    svc.register(DeviceIn(device_id="SMK-0001", type="smoke", serial="SN1", community_id="jinghu",
+                          household_id="jinghu-g1-b1-1-301"))
+    svc.register(DeviceIn(device_id="DOOR-0001", type="door", serial="SN2", community_id="jinghu",
+                          household_id="jinghu-g1-b1-1-301", care_subject=True))
+    svc.register(DeviceIn(device_id="GAS-0001", type="gas", serial="SN3", community_id="zhengda"))
+    return aws
+
+
+def _alerts(client, token, **query):
+    qs = "&".join(f"{k}={v}" for k, v in query.items())
+    r = client.http.get(f"/v1/alerts?{qs}", headers=auth(token))
+    assert r.status_code == 200, r.body
+    return r.json_body["items"]
+
+
+def test_a_smoke_alarm_becomes_an_open_alert_for_the_grid_staff_only(client, city):
+    report = process_batch(ZZ, [_msg("SMK-0001", NOW - 1000, alarm=1.0, battery=90.0)], NOW)
+    assert report.transitions == 1 and report.alerts.raised == 1
+    staff = city.token_for("staff", "zhengzhou")  # serves jinghu
+    alerts = _alerts(client, staff)
+    assert [(a["rule_id"], a["state"], a["device_id"]) for a in alerts] == [("smoke.alarm", "open", "SMK-0001")]
+    # another community's staff do not see it
+    from chalicelib.auth import users
+
+    users.ensure_user(users.NewUser("zz.zhengda.staff", "zhengzhou", Role.STAFF, password="Testing2026x"))
+    other = city.login("zz.zhengda.staff")
+    assert client.http.get(f"/v1/alerts/{alerts[0]['alert_id']}", headers=auth(other)).status_code in (403, 404)
+
+
+def test_redelivered_batch_changes_nothing(client, city):
+    batch = [_msg("SMK-0001", NOW - 1000, alarm=1.0)]
+    process_batch(ZZ, batch, NOW)
+    again = process_batch(ZZ, batch, NOW)
+    assert again.rejected["late"] == 1 and again.transitions == 0
+    assert len(_alerts(client, city.token_for("city_admin", "zhengzhou"))) == 1
+
+
+def test_state_carries_across_batches_for_hysteresis(client, city):
+    # gas: above 20 %LEL raises; it clears only below 10, not at 15
+    first = process_batch(ZZ, [_msg("GAS-0001", NOW - 60_000, lel=25.0)], NOW)
+    middle = process_batch(ZZ, [_msg("GAS-0001", NOW - 30_000, lel=15.0)], NOW)
+    last = process_batch(ZZ, [_msg("GAS-0001", NOW - 1_000, lel=5.0)], NOW)
+    assert (first.alerts.raised, middle.transitions, last.alerts.cleared) == (1, 0, 1)
+    alerts = _alerts(client, city.token_for("city_admin", "zhengzhou"), state="auto_cleared")
+    assert [a["rule_id"] for a in alerts] == ["gas.lel_high"]
+
+
+def test_bad_messages_are_counted_and_the_rest_of_the_batch_goes_on(city):
+    report = process_batch(ZZ, [b"{not json", _msg("SMK-0001", NOW - 1000, alarm=1.0),
+                                orjson.dumps({"device": "SMK-0001", "ts": [1, 2], "metrics": {"alarm": [1]}}),
+                                _msg("NOBODY-01", NOW - 1000, alarm=1.0),
+                                _msg("SMK-0001", NOW - 500, alarm=float("nan"))], NOW)
+    assert [pos for pos, _ in report.bad_messages] == [0, 2]
+    assert report.rejected["unknown_device"] == 1
+    assert report.alerts.raised == 1
+
+
+def test_no_exit_for_24_hours_raises_from_the_sweep_without_any_message_and_clears_on_return(client, city):
+    day = 86_400_000
+    process_batch(ZZ, [_msg("DOOR-0001", NOW - 2_000, opened=1.0)], NOW)
+    assert sweep_tenant(ZZ, NOW + day - 60_000).raised == 0  # not yet
+    fired = sweep_tenant(ZZ, NOW + day + 60_000)
+    assert fired.raised == 1
+    assert sweep_tenant(ZZ, NOW + day + 120_000).raised == 0  # once
+    admin = city.token_for("city_admin", "zhengzhou")
+    assert [a["rule_id"] for a in _alerts(client, admin)] == ["door.no_exit_24h"]
+    back = process_batch(ZZ, [_msg("DOOR-0001", NOW + day + 180_000, opened=1.0)], NOW + day + 200_000)
+    assert back.alerts.cleared == 1
+    assert _alerts(client, admin) == []
