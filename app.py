@@ -28,6 +28,13 @@ def escalate_alerts(event: CloudWatchEvent) -> dict[str, object]:
     return jobs.escalation_job(event.to_dict(), event.context)
 
 
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep_absence(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib.telemetry.jobs import absence_job  # imported here: numpy stays out of the API
+
+    return absence_job(event.to_dict(), event.context)
+
+
 @app.middleware("http")
 def observe(request: Request, get_response: Callable[[Request], Response]) -> Response:
     started = time.perf_counter()

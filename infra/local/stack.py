@@ -25,6 +25,7 @@ from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
 
 from infra.local.bootstrap import bootstrap
+from infra.local.schedules import Scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,8 +48,10 @@ class Stack:
     moto: ThreadedMotoServer
     api: LocalDevServer
     web: ThreadingHTTPServer
+    scheduler: Scheduler
 
     def stop(self) -> None:
+        self.scheduler.stop()
         self.web.shutdown()
         self.api.shutdown()
         self.moto.stop()
@@ -94,7 +97,9 @@ def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
     }
     state_file().parent.mkdir(parents=True, exist_ok=True)
     state_file().write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-    return Stack(info, moto, api, web)
+    scheduler = Scheduler()
+    scheduler.start()
+    return Stack(info, moto, api, web, scheduler)
 
 
 _UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",

@@ -55,6 +55,9 @@ def test_template_wires_table_pool_key_gateway_answers_and_the_escalation_schedu
     sweep = res["EscalateAlerts"]["Properties"]
     assert sweep["Environment"]["Variables"]["CC_TABLE_NAME"] == {"Ref": "AppTable"}
     assert sweep["Events"]["EscalateAlertsEvent"]["Properties"]["Schedule"] == "rate(1 minute)"
+    absence = res["SweepAbsence"]["Properties"]
+    assert absence["Environment"]["Variables"]["CC_TABLE_NAME"] == {"Ref": "AppTable"}
+    assert absence["Events"]["SweepAbsenceEvent"]["Properties"]["Schedule"] == "rate(1 minute)"
     kinds = {r["Properties"]["ResponseType"] for r in res.values() if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
     assert {"UNAUTHORIZED", "ACCESS_DENIED", "MISSING_AUTHENTICATION_TOKEN"} <= kinds
 
@@ -64,7 +67,7 @@ def test_bundle_has_the_runtime_dependencies_and_no_device_side_ones(package):
     names = zipfile.ZipFile(package / "deployment.zip").namelist()
     tops = {n.split("/")[0] for n in names}
     for needed in ("app.py", "chalicelib", "pydantic_core", "jwt", "pynamodb", "aws_lambda_powertools", "yaml",
-                   "cryptography"):
+                   "cryptography", "numpy", "orjson"):
         assert needed in tops, f"{needed} missing from the Lambda bundle"
     for unwanted in ("awscrt", "awsiot", "moto", "tests", "infra"):
         assert unwanted not in tops, f"{unwanted} must not be in the Lambda bundle"
