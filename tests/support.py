@@ -15,6 +15,7 @@ from chalicelib.auth.roles import Role
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import StaffRole, TenantManifest
 from chalicelib.tenancy.service import ApplyReport, apply_manifest, forget_statuses
+from chalicelib.telemetry.plans import forget_plans
 from infra.local.bootstrap import LocalResources, bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def reset_caches() -> None:
     tokens.reset_jwks_cache()
     privacy.forget_keys()
     forget_statuses()
+    forget_plans()
 
 
 @dataclass

@@ -6,8 +6,9 @@ from __future__ import annotations
 import time
 
 from chalicelib.alertcore.plan import Plan, compile_plan
-from chalicelib.rules.profiles import load_profiles
+from chalicelib.rules.overrides import effective_profiles
 from chalicelib.store.keys import TenantContext
+from chalicelib.tenancy.service import TenantService
 
 _TTL_SECONDS = 300.0
 _cache: dict[str, tuple[float, Plan]] = {}
@@ -17,7 +18,7 @@ def plan_for(tenant: TenantContext) -> Plan:
     hit = _cache.get(tenant.tenant_id)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    plan = compile_plan(list(load_profiles().values()))
+    plan = compile_plan(effective_profiles(TenantService(tenant).alert_rules()))
     _cache[tenant.tenant_id] = (time.monotonic() + _TTL_SECONDS, plan)
     return plan
 

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from chalicelib.errors import InvalidInput, field_path
+from chalicelib.rules.overrides import OverrideError, effective_profiles
 from chalicelib.tenancy.models import TenantManifest
 
 Loc = tuple[str | int, ...]
@@ -116,6 +117,14 @@ def _grid_communities(m: TenantManifest) -> dict[str, str]:
     return {g.id: c.id for d in m.hierarchy.districts for s in d.streets for c in s.communities for g in c.grids}
 
 
+def _rule_problems(m: TenantManifest) -> list[tuple[Loc, str]]:
+    try:
+        effective_profiles(m.alert_rules)
+    except OverrideError as exc:
+        return list(exc.problems)
+    return []
+
+
 def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
     nodes = list(_nodes(m))
     communities = {i for _, kind, i in nodes if kind == "community"}
@@ -141,4 +150,5 @@ def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
                 problems.append((("users", n, "grids", k), f"unknown grid {gid!r}"))
             elif grids[gid] not in user.communities:
                 problems.append((("users", n, "grids", k), f"grid {gid!r} is not in the user's communities"))
+    problems += _rule_problems(m)
     return problems

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import TENANT_ID_PATTERN
 
 TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN, description="lower-case city id, e.g. yinchuan")]
@@ -152,3 +153,5 @@ class TenantManifest(Strict):
     service_catalog: list[ServiceCategory] = Field(min_length=1)
     hierarchy: Hierarchy
     users: list[User] = Field(default_factory=list)
+    # The city's changes to the default device rules (chalicelib/rules/profiles.yaml).
+    alert_rules: AlertRules = Field(default_factory=AlertRules)

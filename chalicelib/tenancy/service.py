@@ -14,12 +14,14 @@ from pydantic import BaseModel, Field
 from chalicelib.auth import users
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
+ALERT_RULES = "alert_rules"
 # Profile fields set by platform operators, which re-applying a manifest leaves alone.
 PLATFORM_OWNED = ("status", "status_history")
 _CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
@@ -66,6 +68,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs += [ConfigDoc("department", d.id, d.model_dump(mode="json")) for d in m.departments]
     docs += [ConfigDoc("category", c.code, c.model_dump(mode="json")) for c in m.service_catalog]
     docs += [ConfigDoc("user", u.username, u.model_dump(mode="json")) for u in m.users]
+    docs.append(ConfigDoc(ALERT_RULES, "current", m.alert_rules.model_dump(mode="json")))
     return docs
 
 
@@ -198,6 +201,13 @@ class TenantService:
             parent = by_path.get("/".join(d.data["path"][:-1]))
             (parent["children"] if parent else roots).append(node)
         return {"tenant_id": self.tenant.tenant_id, "districts": roots}
+
+    def alert_rules(self) -> AlertRules:
+        """The city's changes to the default device rules (none when never set)."""
+        try:
+            return AlertRules.model_validate(self.repo.get(ALERT_RULES, "current"))
+        except NotFound:
+            return AlertRules()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

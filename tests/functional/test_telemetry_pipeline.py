@@ -98,3 +98,35 @@ def test_no_exit_for_24_hours_raises_from_the_sweep_without_any_message_and_clea
     back = process_batch(ZZ, [_msg("DOOR-0001", NOW + day + 180_000, opened=1.0)], NOW + day + 200_000)
     assert back.alerts.cleared == 1
     assert _alerts(client, admin) == []
+
+
+def test_a_citys_rule_overrides_change_what_raises(client, aws):
+    import yaml
+
+    from chalicelib.tenancy import manifest
+    from chalicelib.tenancy.service import apply_manifest
+    from chalicelib.telemetry.plans import forget_plans
+    from tests.support import manifest_text
+
+    data = yaml.safe_load(manifest_text("zhengzhou"))
+    data["alert_rules"]["overrides"].append({"id": "gas.lel_high", "params": {"when": {"above": 30}}})
+    apply_manifest(manifest.validate(data))
+    forget_plans()
+    admin = Principal("u-admin", "zz.admin", "zhengzhou", frozenset({Role.CITY_ADMIN}))
+    DeviceService(admin).register(DeviceIn(device_id="GAS-0002", type="gas", serial="SN9", community_id="zhengda"))
+    assert process_batch(ZZ, [_msg("GAS-0002", NOW - 60_000, lel=25.0)], NOW).transitions == 0
+    assert process_batch(ZZ, [_msg("GAS-0002", NOW - 1_000, lel=35.0)], NOW).alerts.raised == 1
+
+
+def test_a_bad_rule_override_is_refused_with_its_line(aws):
+    from chalicelib.tenancy import manifest
+    from tests.support import manifest_text
+
+    text = manifest_text("zhengzhou").replace("params: {present_above: 30}", "params: {present_above: 30, kind: event}")
+    text = text.replace("- id: noise.night_exceeded", "- id: noise.no_such_rule")
+    with pytest.raises(manifest.ManifestError) as err:
+        manifest.load(text)
+    found = {p.field: p.line for p in err.value.problems}
+    assert any("overrides[0]" in f or "overrides.0" in f for f in found)
+    assert any("overrides[1]" in f or "overrides.1" in f for f in found)
+    assert all(line is not None for line in found.values())
