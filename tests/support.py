@@ -12,10 +12,10 @@ import moto
 
 from chalicelib.auth import users
 from chalicelib.auth.roles import Role
+from chalicelib.telemetry.plans import forget_plans
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import StaffRole, TenantManifest
 from chalicelib.tenancy.service import ApplyReport, apply_manifest, forget_statuses
-from chalicelib.telemetry.plans import forget_plans
 from infra.local.bootstrap import LocalResources, bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -35,7 +35,9 @@ def entry(action: str, by: str, at: datetime, note: str | None = None, *, level:
 def new_alert(t: Transition, device: Device, now: datetime, escalate_at: datetime) -> Doc:
     return {
         "alert_id": uuid.uuid4().hex, "state": AlertState.OPEN.value, "severity": t.severity,
-        "rule_id": t.rule_id, "metric": t.metric, "device_id": device.device_id, "device_type": device.type.value,
+        "rule_id": t.rule_id, "metric": t.metric,
+        "rule_name": {"zh": t.name_zh, "en": t.name_en} if t.name_zh and t.name_en else None,
+        "device_id": device.device_id, "device_type": device.type.value,
         "community_id": device.community_id, "grid_id": device.grid_id, "building_id": device.building_id,
         "household_id": device.household_id, "path": list(device.path), "care_subject": device.care_subject,
         "opened_at": iso(now), "first_ts": t.ts, "last_ts": t.ts, "last_seen": iso(datetime.fromtimestamp(t.ts, UTC)),

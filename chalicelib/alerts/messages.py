@@ -27,8 +27,9 @@ def text(doc: dict[str, Any], level: int, waited: timedelta | None = None) -> di
     place = doc.get("household_id") or doc.get("building_id") or doc.get("grid_id") or doc["community_id"]
     dev_zh, dev_en = DEVICE_NAMES.get(doc["device_type"], (doc["device_type"], doc["device_type"]))
     sev_zh, sev_en = SEVERITY_NAMES.get(doc["severity"], (doc["severity"], doc["severity"]))
-    zh = f"【{sev_zh}】{place} {dev_zh}（{doc['device_id']}）告警 {doc['rule_id']}，请尽快处理。"
-    en = f"[{sev_en}] {dev_en} {doc['device_id']} at {place}: {doc['rule_id']}. Please respond."
+    name = doc.get("rule_name") or {"zh": doc["rule_id"], "en": doc["rule_id"]}
+    zh = f"【{sev_zh}】{place} {dev_zh}（{doc['device_id']}）：{name['zh']}，请尽快处理。"
+    en = f"[{sev_en}] {dev_en} {doc['device_id']} at {place}: {name['en']}. Please respond."
     if level > 1 and waited is not None:
         lvl_zh, lvl_en = LEVEL_NAMES[level]
         w_zh, w_en = duration(waited)

@@ -19,6 +19,8 @@ class Transition:
     value: float          # the value that caused it (NaN for absence)
     severity: str         # "info" | "warning" | "critical"
     metric: str
+    name_zh: str | None = None  # the rule's names, shown on the alert and in notifications
+    name_en: str | None = None
 
 
 Outcome = Literal["raised", "attached", "cleared", "ignored"]
@@ -60,11 +62,17 @@ class TimelineEntry(BaseModel):
     to: list[str] = Field(default_factory=list, description="staff notified")
 
 
+class Bilingual(BaseModel):
+    zh: str
+    en: str
+
+
 class Alert(BaseModel):
     alert_id: str
     state: AlertState
     severity: Severity
     rule_id: str
+    rule_name: Bilingual | None = None
     metric: str
     device_id: str
     device_type: str
@@ -87,11 +95,6 @@ class Alert(BaseModel):
 class AlertPage(BaseModel):
     items: list[Alert]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
-
-
-class Bilingual(BaseModel):
-    zh: str
-    en: str
 
 
 class Notification(BaseModel):

@@ -53,7 +53,7 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
             if due <= now_ms:
                 st[0] = True  # fired: presence will clear it
                 transitions.append(Transition(device_id, rule.id, "raise", due / 1000.0, math.nan,
-                                              rule.severity.value, rule.metric))
+                                              rule.severity.value, rule.metric, rule.name_zh, rule.name_en))
         docs[device_id], types[device_id] = doc, item.device_type
     if not docs:
         return ApplyResult()

@@ -10,6 +10,7 @@ import numpy as np
 
 from chalicelib.alertcore.batch import Devices
 from chalicelib.alertcore.core import process
+from chalicelib.alertcore.plan import AnyRule
 from chalicelib.alerts.models import ApplyResult, Transition
 from chalicelib.alerts.service import AlertService
 from chalicelib.devices.repository import DeviceRepository
@@ -49,8 +50,7 @@ def process_batch(tenant: TenantContext, messages: list[bytes], now_ms: int | No
     report.evaluated, report.rejected = result.evaluated, result.rejected
     t = result.transitions
     transitions = [
-        Transition(known[d], plan.rules[r].rule.id, "raise" if up else "clear", ts / 1000.0, v,
-                   plan.rules[r].rule.severity.value, plan.rules[r].rule.metric)
+        _transition(plan.rules[r].rule, known[d], up, ts / 1000.0, v)
         for d, r, up, ts, v in zip(t.device.tolist(), t.rule.tolist(), t.raised.tolist(), t.ts.tolist(),
                                    t.value.tolist(), strict=True)]
     report.transitions = len(transitions)
@@ -59,3 +59,8 @@ def process_batch(tenant: TenantContext, messages: list[bytes], now_ms: int | No
     return report
 
 
+
+
+def _transition(rule: AnyRule, device_id: str, up: bool, ts: float, value: float) -> Transition:
+    return Transition(device_id, rule.id, "raise" if up else "clear", ts, value, rule.severity.value, rule.metric,
+                      rule.name_zh, rule.name_en)

@@ -50,6 +50,7 @@ def test_a_smoke_alarm_becomes_an_open_alert_for_the_grid_staff_only(client, cit
     staff = city.token_for("staff", "zhengzhou")  # serves jinghu
     alerts = _alerts(client, staff)
     assert [(a["rule_id"], a["state"], a["device_id"]) for a in alerts] == [("smoke.alarm", "open", "SMK-0001")]
+    assert alerts[0]["rule_name"] == {"zh": "烟雾火警", "en": "Smoke alarm"}
     # another community's staff do not see it
     from chalicelib.auth import users
 
@@ -103,9 +104,9 @@ def test_no_exit_for_24_hours_raises_from_the_sweep_without_any_message_and_clea
 def test_a_citys_rule_overrides_change_what_raises(client, aws):
     import yaml
 
+    from chalicelib.telemetry.plans import forget_plans
     from chalicelib.tenancy import manifest
     from chalicelib.tenancy.service import apply_manifest
-    from chalicelib.telemetry.plans import forget_plans
     from tests.support import manifest_text
 
     data = yaml.safe_load(manifest_text("zhengzhou"))
