@@ -21,8 +21,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from infra.template_parts import write_merged
+
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "infra" / "template.json"
 
 
 class PackagingError(RuntimeError):
@@ -32,9 +33,11 @@ class PackagingError(RuntimeError):
 def chalice_package(out_dir: Path, stage: str = "prod") -> None:
     chalice = Path(sys.executable).parent / "chalice"
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-    run = subprocess.run([str(chalice), "package", "--stage", stage, "--pkg-format", "cloudformation",
-                          "--merge-template", str(TEMPLATE), str(out_dir)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    with tempfile.TemporaryDirectory() as tmp:
+        template = write_merged(Path(tmp) / "merge.json")  # template.json + template.d/*.json
+        run = subprocess.run([str(chalice), "package", "--stage", stage, "--pkg-format", "cloudformation",
+                              "--merge-template", str(template), str(out_dir)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     said = run.stdout + run.stderr
     # chalice exits 0 even when it could not bundle a dependency: read what it said.
     if run.returncode != 0 or "Could not install dependencies" in said:

@@ -7,18 +7,16 @@ CloudFormation calls, so local and deployed resources cannot drift apart.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "template.json"
+from infra.template_parts import merged
 
 
 def resources(kind: str) -> dict[str, dict[str, Any]]:
-    tpl = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    tpl = merged()
     return {name: r["Properties"] for name, r in tpl["Resources"].items() if r.get("Type") == kind}
 
 
