@@ -29,6 +29,7 @@ package: $(STAMP) ## build out/sam.json and out/deployment.zip for CloudFormatio
 
 bench: $(STAMP) ## benchmarks: API cold start, then the alert core (its last line is the headline)
 	$(PY) -m benchmarks.cold_start
+	$(PY) -m benchmarks.critical_path
 	$(PY) -m benchmarks.alert_core
 
 lint: $(STAMP)

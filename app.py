@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from chalice import Chalice, Rate, Response
-from chalice.app import CloudWatchEvent, Request
+from chalice.app import CloudWatchEvent, Request, SQSEvent
 
 from chalicelib.alerts import jobs
 from chalicelib.api import alerts, devices, meta, platform, residents, tenancy
@@ -33,6 +33,20 @@ def sweep_absence(event: CloudWatchEvent) -> dict[str, object]:
     from chalicelib.telemetry.jobs import absence_job  # imported here: numpy stays out of the API
 
     return absence_job(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue="cc-telemetry", batch_size=1000, maximum_batching_window_in_seconds=5)
+def handle_telemetry(event: SQSEvent) -> dict[str, object]:
+    from chalicelib.telemetry.handler import handle_sqs  # numpy: loaded by this Lambda only
+
+    return handle_sqs(event.to_dict(), event.context)
+
+
+@app.lambda_function(name="handle_events")
+def handle_events(event: dict[str, object], context: object) -> dict[str, object]:
+    from chalicelib.telemetry.handler import handle_event
+
+    return handle_event(event, context)
 
 
 @app.middleware("http")

@@ -1,6 +1,7 @@
 """The CloudFormation merged into ``chalice package``: ``template.json`` plus every
-``template.d/*.json`` fragment (IoT, queues, …), deep-merged in name order. Keeping areas in
-their own fragments keeps each readable; consumers see one template."""
+``template.d/*.json`` fragment (IoT, queues, …), deep-merged in name order, plus the topic
+rules generated from iot/rules.py. Keeping areas in their own fragments keeps each
+readable; consumers see one template."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def merged() -> dict[str, Any]:
     tpl: dict[str, Any] = json.loads((INFRA / "template.json").read_text(encoding="utf-8"))
     for part in sorted((INFRA / "template.d").glob("*.json")):
         _merge(tpl, json.loads(part.read_text(encoding="utf-8")))
+    from infra.iot_rules import fragment  # generated from iot/rules.py
+
+    _merge(tpl, fragment())
     return tpl
 
 

@@ -21,9 +21,9 @@ import numpy as np
 import orjson
 
 from chalicelib.alertcore.batch import Readings
+from chalicelib.telemetry.payload import MAX_SAMPLES
 
 MAX_MESSAGE_BYTES = 128 * 1024  # AWS IoT Core's limit for one MQTT message
-MAX_SAMPLES = 10_000
 
 
 @dataclass
@@ -42,6 +42,9 @@ def _columns(msg: object) -> tuple[str, list[int], dict[str, list[float]]]:
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError("metrics: an object of metric → values is required")
     if isinstance(ts, int) and not isinstance(ts, bool):
+        for name, value in metrics.items():
+            if isinstance(value, list):
+                raise ValueError(f"metrics.{name}: a single value is required with a single ts")
         return device, [ts], {k: [v] for k, v in metrics.items()}
     if not isinstance(ts, list) or not ts or len(ts) > MAX_SAMPLES:
         raise ValueError(f"ts: an epoch-millisecond integer or a list of 1–{MAX_SAMPLES}")
@@ -52,6 +55,26 @@ def _columns(msg: object) -> tuple[str, list[int], dict[str, list[float]]]:
 
 
 def decode(messages: list[bytes], metric_index: dict[str, int]) -> Decoded:
+    """Messages as JSON bytes (what the queue carries)."""
+    parsed: list[object] = []
+    bad: list[tuple[int, str]] = []
+    for pos, raw in enumerate(messages):
+        if len(raw) > MAX_MESSAGE_BYTES:
+            bad.append((pos, f"message larger than {MAX_MESSAGE_BYTES} bytes"))
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(orjson.loads(raw))
+        except orjson.JSONDecodeError as exc:
+            bad.append((pos, f"not JSON: {exc}"[:200]))
+            parsed.append(None)
+    out = decode_objects(parsed, metric_index, skip={pos for pos, _ in bad})
+    out.bad = sorted(bad + out.bad)
+    return out
+
+
+def decode_objects(messages: list[object], metric_index: dict[str, int], skip: set[int] | None = None) -> Decoded:
+    """Messages already parsed from JSON; positions in ``skip`` are left out."""
     devices: dict[str, int] = {}
     dev_runs: list[int] = []
     met_runs: list[int] = []
@@ -59,14 +82,17 @@ def decode(messages: list[bytes], metric_index: dict[str, int]) -> Decoded:
     ts_parts: list[np.ndarray] = []
     val_parts: list[np.ndarray] = []
     bad: list[tuple[int, str]] = []
-    for pos, raw in enumerate(messages):
+    for pos, msg in enumerate(messages):
+        if skip and pos in skip:
+            continue
         try:
-            if len(raw) > MAX_MESSAGE_BYTES:
-                raise ValueError(f"message larger than {MAX_MESSAGE_BYTES} bytes")
-            device, ts, metrics = _columns(orjson.loads(raw))
-            ts_arr = np.asarray(ts, dtype=np.int64)  # rejects non-integers before anything is kept
+            device, ts, metrics = _columns(msg)
+            ts_arr = np.asarray(ts)
+            if ts_arr.dtype.kind != "i":  # JSON integers only: not floats, strings or booleans
+                raise ValueError("ts: epoch milliseconds as integers")
+            ts_arr = ts_arr.astype(np.int64)
             vals = [np.asarray(v, dtype=np.float64) for v in metrics.values()]
-        except (ValueError, TypeError, OverflowError, orjson.JSONDecodeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             bad.append((pos, str(exc)[:200]))
             continue
         d = devices.setdefault(device, len(devices))

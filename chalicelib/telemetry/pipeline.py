@@ -4,7 +4,9 @@ decode → registry → alert core (with state from DynamoDB) → alert lifecycl
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +17,7 @@ from chalicelib.alerts.models import ApplyResult, Transition
 from chalicelib.alerts.service import AlertService
 from chalicelib.devices.repository import DeviceRepository
 from chalicelib.store.keys import TenantContext
-from chalicelib.telemetry.decode import decode
+from chalicelib.telemetry.decode import decode, decode_objects
 from chalicelib.telemetry.plans import plan_for
 from chalicelib.telemetry.state import DynamoStateStore
 
@@ -31,10 +33,16 @@ class BatchReport:
     alerts: ApplyResult = field(default_factory=ApplyResult)
 
 
-def process_batch(tenant: TenantContext, messages: list[bytes], now_ms: int | None = None) -> BatchReport:
+def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, Any]],
+                  now_ms: int | None = None) -> BatchReport:
+    """Messages as JSON bytes, or already parsed (the queue handler parses once to find the tenant)."""
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     plan = plan_for(tenant)
-    decoded = decode(messages, {m: i for i, m in enumerate(plan.metrics)})
+    metric_index = {m: i for i, m in enumerate(plan.metrics)}
+    if all(isinstance(m, bytes | bytearray) for m in messages):
+        decoded = decode(list(messages), metric_index)  # type: ignore[arg-type]
+    else:
+        decoded = decode_objects(list(messages), metric_index)
     report = BatchReport(len(messages), len(decoded.readings), bad_messages=decoded.bad)
     registry = DeviceRepository(tenant).get_many(decoded.devices)
     known = [d for d in decoded.devices if d in registry and registry[d].type.value in plan.types]

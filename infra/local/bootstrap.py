@@ -7,6 +7,7 @@ CloudFormation calls, so local and deployed resources cannot drift apart.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -73,12 +74,38 @@ def create_identity(idp: Any) -> tuple[str, str]:
     return pool_id, client_id
 
 
+def create_queues(sqs: Any) -> dict[str, str]:
+    """Queues in dependency order (dead-letter queues first), redrive policies resolved."""
+    queues = resources("AWS::SQS::Queue")
+    urls: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    pending = dict(queues)
+    while pending:
+        for logical, props in list(pending.items()):
+            redrive = props.get("RedrivePolicy")
+            target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0] if redrive else None
+            if target is not None and target not in arns:
+                continue
+            attrs: dict[str, str] = {k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod")
+                                     if k in props}
+            if redrive and target is not None:
+                attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": arns[target],
+                                                     "maxReceiveCount": redrive["maxReceiveCount"]})
+            url = sqs.create_queue(QueueName=props["QueueName"], Attributes=attrs)["QueueUrl"]
+            urls[props["QueueName"]] = url
+            arns[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"]
+            del pending[logical]
+    return urls
+
+
 def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
               table_name: str = "community-cloud") -> LocalResources:
     def c(service: str) -> Any:
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
     create_table(c("dynamodb"), table_name)
+    create_queues(c("sqs"))
     pool_id, client_id = create_identity(c("cognito-idp"))
     (key,) = resources("AWS::KMS::Key").values()
     key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]

@@ -1,0 +1,99 @@
+"""The Lambda entry points of the telemetry side (wired lazily in app.py).
+
+``handle_sqs`` — the queue of the telemetry topic rule, in large batches: records are
+grouped by tenant and each tenant's messages go through the vectorized pipeline at once.
+A message that cannot be read is reported failed (``batchItemFailures``) — only it — so
+the queue retries it and then moves it to the dead-letter queue; the rest of the batch
+goes on. Redelivery is harmless: late samples are dropped by the engine and a repeated
+raise is recognised by the alert lifecycle.
+
+``handle_event`` — the critical-event rule's direct invocation, one message, for latency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any
+
+import orjson
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.errors import AppError
+from chalicelib.observability import logger, metrics
+from chalicelib.store.keys import TenantContext
+from chalicelib.telemetry.pipeline import BatchReport, process_batch
+
+
+def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
+    metrics.add_dimension(name="tenant", value=tenant_id)
+    for name, value in (("TelemetryMessages", report.messages), ("TelemetryReadings", report.readings),
+                        ("TelemetryBadMessages", len(report.bad_messages)),
+                        ("TelemetryRejected", sum(report.rejected.values())),
+                        ("AlertTransitions", report.transitions), ("AlertsRaised", report.alerts.raised)):
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    metrics.add_metric(name="TelemetryLag", unit=MetricUnit.Milliseconds, value=max(lag_ms, 0.0))
+    metrics.flush_metrics()
+    metrics.clear_metrics()
+
+
+def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for rec in records:
+        try:
+            body = orjson.loads(rec["body"])
+            tenant = str(body["tenant"]) if isinstance(body, dict) else ""
+            TenantContext(tenant)
+        except (orjson.JSONDecodeError, KeyError, ValueError):
+            failed[rec["messageId"]] = "unreadable record (no JSON object with a valid tenant)"
+            continue
+        groups[tenant].append((rec["messageId"], body))
+    return groups
+
+
+def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    now_ms = int(time.time() * 1000)
+    logger.clear_state()
+    failed: dict[str, str] = {}
+    for tenant_id, items in _by_tenant(event.get("Records", []), failed).items():
+        logger.append_keys(tenant_id=tenant_id)
+        ids = [mid for mid, _ in items]
+        try:
+            report = process_batch(TenantContext(tenant_id), [body for _, body in items], now_ms)
+        except AppError as exc:  # storage trouble: let the queue retry this tenant's messages
+            logger.exception("telemetry batch failed", extra={"code": exc.code})
+            failed.update(dict.fromkeys(ids, exc.code))
+            continue
+        for pos, reason in report.bad_messages:
+            failed[ids[pos]] = reason
+        received = [int(body["received_at"]) for _, body in items if isinstance(body.get("received_at"), int)]
+        _emit(tenant_id, report, now_ms - min(received) if received else 0.0)
+        logger.info("telemetry batch", extra={"messages": report.messages, "readings": report.readings,
+                                              "rejected": report.rejected, "bad": len(report.bad_messages),
+                                              "transitions": report.transitions})
+    if failed:
+        logger.warning("messages left for retry / dead-letter", extra={"failed": len(failed)})
+
+    def record_handler(record: SQSRecord) -> None:
+        if record.message_id in failed:
+            raise ValueError(failed[record.message_id])
+
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                         context=context))
+
+
+def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """One event from the critical rule: SOS, smoke, gas, fall — alert as fast as possible."""
+    now_ms = int(time.time() * 1000)
+    tenant_id = str(event.get("tenant", ""))
+    logger.clear_state()
+    logger.append_keys(tenant_id=tenant_id)
+    report = process_batch(TenantContext(tenant_id), [event], now_ms)
+    received = event.get("received_at")
+    _emit(tenant_id, report, now_ms - received if isinstance(received, int) else 0.0)
+    if report.bad_messages:  # an unreadable event is logged, not retried: the device must resend
+        logger.error("unreadable event", extra={"reason": report.bad_messages[0][1]})
+    return {"transitions": report.transitions, "raised": report.alerts.raised, "bad": len(report.bad_messages)}
