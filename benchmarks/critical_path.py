@@ -40,8 +40,9 @@ def main() -> None:
         for n in range(args.events):
             now = int(time.time() * 1000)
             t0 = time.perf_counter()
-            out = handle_event({"tenant": "zhengzhou", "device": f"BAND-{n:04d}", "ts": now, "metrics": {"sos": 1},
-                                "received_at": now}, None)
+            event = {"tenant": "zhengzhou", "device": f"zhengzhou_BAND-{n:04d}", "ts": now, "metrics": {"sos": 1},
+                     "received_at": now}
+            out = handle_event(event, None)
             samples.append((time.perf_counter() - t0) * 1000)
             assert out["raised"] == 1
     first, rest = samples[0], samples[1:]

@@ -25,6 +25,7 @@ from chalicelib.errors import AppError
 from chalicelib.observability import logger, metrics
 from chalicelib.store.keys import TenantContext
 from chalicelib.telemetry.pipeline import BatchReport, process_batch
+from iot.things import device_id_of
 
 
 def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
@@ -39,15 +40,26 @@ def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
     metrics.clear_metrics()
 
 
+def _in_city(body: Any) -> tuple[str, dict[str, Any]]:
+    """The tenant of a rule's record, with ``device`` turned from the topic's thing name into
+    the in-city device id. ValueError when the record is not one the rule can have made."""
+    if not isinstance(body, dict):
+        raise ValueError("not a JSON object")
+    tenant = str(body.get("tenant", ""))
+    TenantContext(tenant)
+    device = device_id_of(tenant, str(body.get("device", "")))
+    if device is None:
+        raise ValueError(f"thing {body.get('device')!r} is not a device of {tenant!r}")
+    return tenant, {**body, "device": device}
+
+
 def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for rec in records:
         try:
-            body = orjson.loads(rec["body"])
-            tenant = str(body["tenant"]) if isinstance(body, dict) else ""
-            TenantContext(tenant)
-        except (orjson.JSONDecodeError, KeyError, ValueError):
-            failed[rec["messageId"]] = "unreadable record (no JSON object with a valid tenant)"
+            tenant, body = _in_city(orjson.loads(rec["body"]))
+        except (orjson.JSONDecodeError, ValueError) as exc:
+            failed[rec["messageId"]] = f"unreadable record: {exc}"[:200]
             continue
         groups[tenant].append((rec["messageId"], body))
     return groups
@@ -88,8 +100,12 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """One event from the critical rule: SOS, smoke, gas, fall — alert as fast as possible."""
     now_ms = int(time.time() * 1000)
-    tenant_id = str(event.get("tenant", ""))
     logger.clear_state()
+    try:
+        tenant_id, event = _in_city(event)
+    except ValueError as exc:  # a rule cannot make such a record: log it, nothing to retry
+        logger.error("unreadable event", extra={"reason": str(exc)})
+        return {"transitions": 0, "raised": 0, "bad": 1}
     logger.append_keys(tenant_id=tenant_id)
     report = process_batch(TenantContext(tenant_id), [event], now_ms)
     received = event.get("received_at")

@@ -36,7 +36,8 @@ def lam():
 
 
 def _record(tenant: str, device: str, **payload) -> str:
-    return orjson.dumps({**payload, "tenant": tenant, "device": device, "received_at": NOW}).decode()
+    """What the topic rule puts on the queue: the payload, the topic's tenant and thing, the receive time."""
+    return orjson.dumps({**payload, "tenant": tenant, "device": f"{tenant}_{device}", "received_at": NOW}).decode()
 
 
 def _invoke(lam, bodies: list[str]) -> dict:
@@ -62,7 +63,7 @@ def test_redelivering_a_batch_raises_no_second_alert(city, lam):
     body = _record("zhengzhou", "SMK-0001", ts=NOW - 5000, metrics={"alarm": 1})
     assert _invoke(lam, [body]) == {"batchItemFailures": []}
     assert _invoke(lam, [body]) == {"batchItemFailures": []}
-    again = process_batch(TenantContext("zhengzhou"), [orjson.loads(body)], NOW)
+    again = process_batch(TenantContext("zhengzhou"), [{**orjson.loads(body), "device": "SMK-0001"}], NOW)
     assert again.transitions == 0 and again.rejected["late"] == 1
 
 
@@ -74,8 +75,15 @@ def test_records_of_two_cities_are_processed_each_in_its_own_city(city, lam):
     assert out == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
 
 
+def test_a_record_whose_thing_is_not_of_its_tenant_is_refused(city, lam):
+    spoof = orjson.dumps({"tenant": "zhengzhou", "device": "yinchuan_SMK-0001", "ts": NOW - 5000,
+                          "metrics": {"alarm": 1}, "received_at": NOW}).decode()
+    out = _invoke(lam, [spoof, _record("zhengzhou", "SMK-0001", ts=NOW - 4000, metrics={"alarm": 1})])
+    assert out == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
+
+
 def test_a_critical_event_becomes_an_alert_directly(city, lam, client, token_for):
-    out = lam.lambda_.invoke("handle_events", {"tenant": "zhengzhou", "device": "BAND-001", "ts": NOW - 100,
+    out = lam.lambda_.invoke("handle_events", {"tenant": "zhengzhou", "device": "zhengzhou_BAND-001", "ts": NOW - 100,
                                                "metrics": {"sos": 1}, "received_at": NOW}).payload
     assert out == {"transitions": 1, "raised": 1, "bad": 0}
     alerts = client.http.get("/v1/alerts?severity=critical",
