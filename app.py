@@ -10,7 +10,7 @@ from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, Request, SQSEvent
 
 from chalicelib.alerts import jobs
-from chalicelib.api import alerts, devices, meta, platform, residents, tenancy
+from chalicelib.api import alerts, devices, meta, platform, residents, tenancy, vendor
 from chalicelib.http import errors
 from chalicelib.http.authorizer import auth
 from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request, traced
@@ -19,7 +19,7 @@ app = Chalice(app_name="community-cloud", configure_logs=False)
 app.api.cors = True
 
 app.register_blueprint(auth)
-for blueprint in (meta, tenancy, residents, devices, alerts, platform):
+for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform):
     app.register_blueprint(blueprint.bp)
 
 
@@ -47,6 +47,13 @@ def handle_events(event: dict[str, object], context: object) -> dict[str, object
     from chalicelib.telemetry.handler import handle_event
 
     return handle_event(event, context)
+
+
+@app.lambda_function(name="preprovision_hook")
+def preprovision_hook(event: dict[str, object], context: object) -> dict[str, object]:
+    from chalicelib.devices.preprovision import hook  # fleet provisioning's pre-provisioning hook
+
+    return hook(event, context)
 
 
 @app.middleware("http")

@@ -27,6 +27,8 @@ class Settings(BaseModel):
     jwks_url: str = ""
     token_issuer: str = ""
     kms_key_id: str = ""
+    local_ca_dir: str = ""
+    iot_endpoint: str = ""
     metrics_namespace: str = "SmartCommunityCloud"
     service_name: str = "community-cloud"
 
@@ -56,6 +58,8 @@ class Settings(BaseModel):
             "jwks_url": e.get(env.JWKS_URL),
             "token_issuer": e.get(env.TOKEN_ISSUER),
             "kms_key_id": e.get(env.KMS_KEY_ID),
+            "local_ca_dir": e.get(env.LOCAL_CA_DIR),
+            "iot_endpoint": e.get(env.IOT_ENDPOINT),
             "metrics_namespace": e.get(env.METRICS_NAMESPACE),
             "service_name": e.get(env.SERVICE_NAME),
         }

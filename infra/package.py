@@ -65,8 +65,20 @@ def precompile(zip_path: Path) -> int:
         return sum(1 for p in files if p.suffix == ".py")
 
 
+# The definitions in iot/ that the Lambda code imports (thing names, topics, rules) and the root CA it
+# hands to devices; Chalice bundles only app.py and chalicelib/. Device-side tools in iot/ stay out.
+IOT_RUNTIME = ("__init__.py", "topics.py", "rules.py", "things.py", "AmazonRootCA1.pem")
+
+
+def add_iot_definitions(zip_path: Path) -> None:
+    with zipfile.ZipFile(zip_path, "a", zipfile.ZIP_DEFLATED) as z:
+        for name in IOT_RUNTIME:
+            z.write(ROOT / "iot" / name, f"iot/{name}")
+
+
 def build(out_dir: Path, stage: str = "prod") -> Path:
     chalice_package(out_dir, stage)
+    add_iot_definitions(out_dir / "deployment.zip")
     precompile(out_dir / "deployment.zip")
     return out_dir
 

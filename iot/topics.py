@@ -3,6 +3,7 @@ rules in infra/ and the local bridge.
 
     cc/<tenant>/d/<thing>/telemetry    periodic samples (columnar JSON, see chalicelib.telemetry.decode)
     cc/<tenant>/d/<thing>/event        discrete events (SOS, smoke alarm, fall, elevator fault …)
+    cc/<tenant>/d/<thing>/cmd          commands to the device (the only topic it subscribes to)
 
 With Basic Ingest a device publishes to ``$aws/rules/<rule name>/cc/<tenant>/d/<thing>/…``:
 the message goes straight to the rule, skipping the broker (and its messaging charge).
@@ -17,6 +18,7 @@ from typing import Literal
 PREFIX = "cc"
 Kind = Literal["telemetry", "event"]
 KINDS: tuple[Kind, ...] = ("telemetry", "event")
+COMMAND = "cmd"
 THING_NAME = r"[A-Za-z0-9_-]{3,64}"
 TENANT = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
 _TOPIC = re.compile(rf"^(?:\$aws/rules/(?P<rule>[A-Za-z0-9_]+)/)?{PREFIX}/(?P<tenant>{TENANT})/d/"
@@ -33,6 +35,11 @@ class Topic:
 
 def topic(tenant: str, thing: str, kind: Kind = "telemetry") -> str:
     return f"{PREFIX}/{tenant}/d/{thing}/{kind}"
+
+
+def command(tenant: str, thing: str) -> str:
+    """The device's command topic: it may subscribe to this one only."""
+    return f"{PREFIX}/{tenant}/d/{thing}/{COMMAND}"
 
 
 def basic_ingest(rule_name: str, tenant: str, thing: str, kind: Kind = "telemetry") -> str:

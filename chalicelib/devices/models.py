@@ -64,6 +64,8 @@ class Device(BaseModel):
     path: list[str] = Field(description="hierarchy ids from the district down to the deepest place given")
     registered_at: datetime
     registered_by: str
+    thing_name: str | None = Field(default=None, description="IoT thing name (vendor-provisioned devices): "
+                                   "<tenant>_<device_id>, see iot/things.py")
 
 
 class DevicePage(BaseModel):

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.devices.models import DEVICE_ID_PATTERN, Device
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import DeviceItem
 
 DEVICE = "DEVICE"
@@ -27,13 +28,18 @@ def _sort_key(device: Device) -> str:
     return "/".join(device.path) + "/#" + device.device_id
 
 
+def device_item(tenant: TenantContext, device: Device) -> DeviceItem:
+    stamp = now()
+    item = DeviceItem(tenant.device_pk(device.device_id), DEVICE, tenant_id=tenant.tenant_id,
+                      data=device.model_dump(mode="json"), created_at=stamp, updated_at=stamp)
+    item.gsi1pk, item.gsi1sk = tenant.devices_pk(device.community_id), _sort_key(device)
+    return item
+
+
 class DeviceRepository(TenantRepository):
     def put(self, device: Device) -> None:
         """Register once: a second device with the same id in the city is a conflict."""
-        stamp = now()
-        item = DeviceItem(self.tenant.device_pk(device.device_id), DEVICE, tenant_id=self.tenant.tenant_id,
-                          data=device.model_dump(mode="json"), created_at=stamp, updated_at=stamp)
-        item.gsi1pk, item.gsi1sk = self.tenant.devices_pk(device.community_id), _sort_key(device)
+        item = device_item(self.tenant, device)
         with storage_errors(on_condition=Conflict(f"device {device.device_id!r} is already registered",
                                                   field="device_id")):
             item.save(condition=DeviceItem.pk.does_not_exist())

@@ -27,16 +27,20 @@ class DeviceService:
         self.tenancy = tenancy or TenantService(self.tenant)
 
     def register(self, body: DeviceIn) -> Device:
+        device = self.build(body)
+        self.repo.put(device)
+        return device
+
+    def build(self, body: DeviceIn) -> Device:
+        """The device as it would be registered: its place checked and its path computed; nothing written."""
         community = self._node("community", body.community_id, "community_id")
         self._require_scope(body.community_id)
         path = self._place_path(body, community)
-        device = Device(**body.model_dump(exclude={"household_id", "building_id", "grid_id"}),
-                        grid_id=path[3] if len(path) > 3 else None,
-                        building_id=path[4] if len(path) > 4 else None,
-                        household_id=body.household_id, path=path,
-                        registered_at=datetime.now(UTC), registered_by=self.principal.username)
-        self.repo.put(device)
-        return device
+        return Device(**body.model_dump(exclude={"household_id", "building_id", "grid_id"}),
+                      grid_id=path[3] if len(path) > 3 else None,
+                      building_id=path[4] if len(path) > 4 else None,
+                      household_id=body.household_id, path=path,
+                      registered_at=datetime.now(UTC), registered_by=self.principal.username)
 
     def get(self, device_id: str) -> Device:
         device = self.repo.get(device_id)

@@ -56,6 +56,11 @@ class TenantContext:
         """A device and, beside it, the locks of its active alerts (one per rule)."""
         return self.key("DEV", device_id)
 
+    def serial_pk(self, serial: str) -> str:
+        """A serial number claimed by a vendor-provisioned device (case-insensitive); its certificates
+        sit in the device's partition (``CERT#<certificate id>``)."""
+        return self.key("SERIAL", serial.upper())
+
     def devices_pk(self, community_id: str) -> str:
         """GSI1 partition: a community's devices, sorted by place path."""
         return self.key("DEVICES", community_id)

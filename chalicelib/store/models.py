@@ -86,6 +86,20 @@ class DeviceItem(Entity, discriminator="device"):
     data: MapAttribute[str, Any] = MapAttribute(default=dict)
 
 
+class DeviceCertificateItem(Entity, discriminator="device_cert"):
+    """A device's certificate (``CERT#<id>`` in the device partition); ``status`` is top-level so
+    writes can be conditioned on it."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
+class SerialItem(Entity, discriminator="serial"):
+    """A claimed serial number → the device that has it."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
 class AlertItem(Entity, discriminator="alert"):
     """An alert; ``state`` is top-level so writes can be conditioned on it."""
 
@@ -106,8 +120,8 @@ class InboxItem(Entity, discriminator="inbox"):
     expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
 
 
-SUBCLASSES: tuple[type[Entity], ...] = (ConfigItem, ResidentItem, HouseholdItem, DeviceItem, AlertItem,
-                                        AlertLockItem, InboxItem)
+SUBCLASSES: tuple[type[Entity], ...] = (ConfigItem, ResidentItem, HouseholdItem, DeviceItem, DeviceCertificateItem,
+                                        SerialItem, AlertItem, AlertLockItem, InboxItem)
 
 
 def bind() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from infra.local.iot_bootstrap import create_iot
 from infra.template_parts import merged
 
 
@@ -105,6 +106,7 @@ def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
     create_table(c("dynamodb"), table_name)
+    create_iot(c("iot"), region, c("sts").get_caller_identity()["Account"])
     create_queues(c("sqs"))
     pool_id, client_id = create_identity(c("cognito-idp"))
     (key,) = resources("AWS::KMS::Key").values()

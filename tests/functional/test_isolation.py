@@ -34,16 +34,19 @@ class Matrix:
         self.other_resident = r.json_body["resident_id"]
         device = {"device_id": "zz-smoke-iso", "type": "smoke", "serial": "SN-ISO", "community_id": "jinghu",
                   "grid_id": "jinghu-g1", "building_id": "jinghu-g1-b1"}
-        r = client.http.post("/v1/devices", headers={**auth(world.token_for("city_admin", OTHER)), **JSON_HEADERS},
-                             body=jbody(device))
+        r = client.http.post("/v1/vendor/devices", headers={**auth(world.token_for("vendor", OTHER)), **JSON_HEADERS},
+                             body=jbody({**device, "credentials": "generate"}))
         assert r.status_code == 201, r.body
+        self.other_certificate = r.json_body["certificate"]["certificate_id"]
         assert apply(transition("zz-smoke-iso", "smoke.alarm", T0.timestamp())).raised == 1
         r = client.http.get("/v1/alerts", headers=auth(world.token_for("city_admin", OTHER)))
         self.other_alert = r.json_body["items"][0]["alert_id"]
         # How to name the other city's resources in a path …
         self.params = {"tenant_id": OTHER, "community_id": "jinghu", "grid_id": "jinghu-g1",
-                       "resident_id": self.other_resident, "device_id": "zz-smoke-iso", "alert_id": self.other_alert}
+                       "resident_id": self.other_resident, "device_id": "zz-smoke-iso", "alert_id": self.other_alert,
+                       "certificate_id": self.other_certificate}
         # … and in a body.
+        provisioned = {**device, "device_id": "zz-smoke-iso3", "serial": "SN-ISO3", "credentials": "generate"}
         self.bodies = {
             ("POST", "/v1/me/registration"): (JSON_HEADERS, jbody(body)),
             ("POST", "/v1/residents/{resident_id}/verification"): (JSON_HEADERS, jbody({"decision": "approve"})),
@@ -55,8 +58,15 @@ class Matrix:
             ("POST", "/v1/alerts/{alert_id}/acknowledge"): (JSON_HEADERS, jbody({"note": "isolation test"})),
             ("POST", "/v1/alerts/{alert_id}/resolve"): (JSON_HEADERS, jbody({"note": "isolation test"})),
             ("POST", "/v1/alerts/{alert_id}/comments"): (JSON_HEADERS, jbody({"text": "isolation test"})),
+            ("POST", "/v1/vendor/devices"): (JSON_HEADERS, jbody(provisioned)),
+            ("POST", "/v1/vendor/devices/bulk"): (JSON_HEADERS, jbody({"devices": [provisioned]})),
+            ("POST", "/v1/vendor/devices/{device_id}/certificates"): (JSON_HEADERS,
+                                                                       jbody({"credentials": "generate"})),
+            ("POST", "/v1/vendor/devices/{device_id}/certificates/{certificate_id}/revoke"): (
+                JSON_HEADERS, jbody({"reason": "isolation test"})),
         }
-        self.markers = [OTHER, "郑州", "jinghu", "荆胡", self.other_resident, "zz-smoke-iso", self.other_alert]
+        self.markers = [OTHER, "郑州", "jinghu", "荆胡", self.other_resident, "zz-smoke-iso", self.other_alert,
+                        self.other_certificate]
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +110,11 @@ def test_nothing_of_the_other_city_changed(matrix):
     assert matrix.client.http.get("/v1/tenant", headers=admin).json_body["tenant_id"] == OTHER
     alert = matrix.client.http.get(f"/v1/alerts/{matrix.other_alert}", headers=admin).json_body
     assert alert["state"] == "open" and [e["action"] for e in alert["timeline"]] == ["raised"]
-    device = matrix.client.http.get("/v1/devices/zz-smoke-iso2", headers=admin)
-    assert device.status_code == 404  # no city's user could register one with the other city's places
+    for device_id in ("zz-smoke-iso2", "zz-smoke-iso3"):
+        device = matrix.client.http.get(f"/v1/devices/{device_id}", headers=admin)
+        assert device.status_code == 404  # no city's user could register one with the other city's places
+    certs = matrix.client.http.get("/v1/vendor/devices/zz-smoke-iso/certificates", headers=admin).json_body["items"]
+    assert [(c["certificate_id"], c["status"]) for c in certs] == [(matrix.other_certificate, "active")]
 
 
 def test_platform_admin_may_read_any_city_by_path(matrix):

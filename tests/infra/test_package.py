@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.package import build
+from infra.package import IOT_RUNTIME, build
 from tests.support import ROOT
 
 BIN = Path(sys.executable).parent
@@ -71,6 +71,8 @@ def test_bundle_has_the_runtime_dependencies_and_no_device_side_ones(package):
         assert needed in tops, f"{needed} missing from the Lambda bundle"
     for unwanted in ("awscrt", "awsiot", "moto", "tests", "infra"):
         assert unwanted not in tops, f"{unwanted} must not be in the Lambda bundle"
+    iot = sorted(n for n in names if n.startswith("iot/") and "__pycache__" not in n)
+    assert iot == sorted(f"iot/{name}" for name in IOT_RUNTIME), "only iot/'s shared definitions"
 
 
 _PROBE = "import json, sys, time; t = time.perf_counter(); import app; " \

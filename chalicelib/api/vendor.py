@@ -1,0 +1,63 @@
+"""Vendor provisioning (设备开通): devices with their IoT thing, certificate and connection details."""
+
+from __future__ import annotations
+
+import re
+
+from chalice import Blueprint, Response
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import Role
+from chalicelib.devices.bulk import provision_bulk
+from chalicelib.devices.iot_models import (
+    CERTIFICATE_ID_PATTERN,
+    BulkIn,
+    Certificate,
+    CertificateList,
+    CredentialsIn,
+    ProvisionedDevice,
+    RevokeIn,
+    VendorDeviceIn,
+)
+from chalicelib.devices.provisioning import ProvisioningService
+from chalicelib.errors import NotFound
+from chalicelib.http.errors import JSON
+from chalicelib.http.routing import parse_body, route
+
+bp = Blueprint(__name__)
+PROVISIONERS = frozenset({Role.VENDOR, Role.CITY_ADMIN})
+REVOKERS = PROVISIONERS | {Role.STAFF}  # staff: devices of their communities
+_CERT_ID = re.compile(CERTIFICATE_ID_PATTERN)
+
+
+@route(bp, "/v1/vendor/devices", method="POST", roles=PROVISIONERS, status=201)
+def provision(principal: Principal) -> ProvisionedDevice:
+    """One device: ``DeviceIn`` fields + ``credentials`` (csr | generate | fleet) and ``csr`` (PEM)."""
+    return ProvisioningService(principal).provision(parse_body(bp.current_request, VendorDeviceIn))
+
+
+@route(bp, "/v1/vendor/devices/bulk", method="POST", roles=PROVISIONERS, status=201)
+def provision_many(principal: Principal) -> Response:
+    """``{"devices": [...]}``, up to 100; per-item results (201 all, 207 some, else the first item's error)."""
+    result, status = provision_bulk(ProvisioningService(principal), parse_body(bp.current_request, BulkIn))
+    return Response(result.model_dump_json(), status_code=status, headers=JSON)
+
+
+@route(bp, "/v1/vendor/devices/{device_id}/certificates", roles=PROVISIONERS)
+def certificates(principal: Principal, device_id: str) -> CertificateList:
+    return ProvisioningService(principal).certificates(device_id)
+
+
+@route(bp, "/v1/vendor/devices/{device_id}/certificates", method="POST", roles=PROVISIONERS, status=201)
+def rotate(principal: Principal, device_id: str) -> ProvisionedDevice:
+    """A new certificate (from ``csr``, or ``credentials: generate``); the active one becomes inactive."""
+    return ProvisioningService(principal).rotate(device_id, parse_body(bp.current_request, CredentialsIn))
+
+
+@route(bp, "/v1/vendor/devices/{device_id}/certificates/{certificate_id}/revoke", method="POST", roles=REVOKERS)
+def revoke(principal: Principal, device_id: str, certificate_id: str) -> Certificate:
+    """``{"reason": …}`` optional; the device can no longer connect or publish with it."""
+    if not _CERT_ID.match(certificate_id):
+        raise NotFound("没有此证书 / no such certificate", field="certificate_id")
+    body = parse_body(bp.current_request, RevokeIn, optional=True)
+    return ProvisioningService(principal).revoke(device_id, certificate_id, body)
