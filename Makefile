@@ -4,19 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test token lint setup clean package bench
+.PHONY: run test token lint setup system-deps clean package bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) system-deps
 
-run: $(STAMP) ## start the local stack: moto, API, front end (Ctrl-C stops it)
+system-deps: ## system packages pip cannot bring (mosquitto); a no-op when present, apt-get otherwise
+	@bash scripts/install-system-deps.sh
+
+run: $(STAMP) system-deps ## the local stack: moto, API, front end, MQTT broker, rule bridge, simulated devices
 	$(PY) -m infra.local.stack
 
-test: $(STAMP) ## lint, type-check and run the whole suite
+test: $(STAMP) system-deps ## lint, type-check and run the whole suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

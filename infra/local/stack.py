@@ -1,8 +1,10 @@
-"""``make run``: the whole local stack in one process, stopped by Ctrl-C.
+"""``make run``: the whole local stack, stopped by Ctrl-C.
 
 moto (the local AWS) → resources from infra/template.json → every manifest in tenants/
-→ demo logins → the API (Chalice local server) → the front end (static files).
-Connection details are written to ``.local/stack.json`` for ``make token``.
+→ demo logins → the API (Chalice local server) → the front end (static files) → the IoT side
+(infra/local/iot_side.py: mosquitto with mutual TLS, the rule bridge, the queue poller) →
+the device simulator (a child process). Connection details are written to
+``.local/stack.json`` for ``make token``; the IoT side's files sit beside it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from typing import Any
 from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
 
+from infra.local import iot_side
 from infra.local.bootstrap import bootstrap
+from infra.local.iot_side import IotSide, SimulatorPlan
+from infra.local.moto_atomic import make_dynamodb_atomic
 from infra.local.schedules import Scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,23 +54,28 @@ class Stack:
     api: LocalDevServer
     web: ThreadingHTTPServer
     scheduler: Scheduler
+    iot: IotSide
 
     def stop(self) -> None:
+        self.iot.stop()  # devices first, the broker last: nothing is left publishing into a stopped cloud
         self.scheduler.stop()
         self.web.shutdown()
         self.api.shutdown()
         self.moto.stop()
 
 
-def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
+def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: int = 0,
+          simulator: SimulatorPlan | None = None) -> Stack:
     _env_defaults()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+    make_dynamodb_atomic()  # API, bridge and poller write at once (infra/local/moto_atomic.py)
     moto = ThreadedMotoServer(ip_address=host, port=moto_port, verbose=False)
     moto.start()
     moto_host, moto_real_port = moto.get_host_and_port()
     endpoint = f"http://{moto_host}:{moto_real_port}"
     res = bootstrap(endpoint)
     os.environ.update(res.env(endpoint))
+    ca_dir, mqtt_port = iot_side.configure(state_file().parent, host, mqtt_port)
 
     from chalicelib.config import reset_settings
     from chalicelib.tenancy import manifest
@@ -95,11 +105,20 @@ def start(host: str, moto_port: int, api_port: int, web_port: int) -> Stack:
         "web_url": f"http://{host}:{web.server_address[1]}", "demo_password": DEMO_PASSWORD,
         "resources": res.as_dict(), "logins": [asdict(login) for login in logins],
     }
-    state_file().parent.mkdir(parents=True, exist_ok=True)
+    state_dir = state_file().parent
+    iot = iot_side.start(state_dir, ca_dir, host, mqtt_port, res.region)
+    info["iot"] = iot.info
+    if simulator is not None:
+        from chalicelib.auth.users import sign_in
+
+        info["iot"]["simulator"] = iot_side.simulator_preview(simulator)
+        token = sign_in(f"{simulator.tenant}.vendor", DEMO_PASSWORD)["id_token"]
+        iot_side.start_simulator(iot, simulator, info["api_url"], token, state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
     state_file().write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     scheduler = Scheduler()
     scheduler.start()
-    return Stack(info, moto, api, web, scheduler)
+    return Stack(info, moto, api, web, scheduler, iot)
 
 
 _UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -136,6 +155,7 @@ def banner(state: dict[str, Any]) -> str:
         f"  API        {state['api_url']}   (try {state['api_url']}/health)",
         f"  Front end  {state['web_url']}",
         f"  Local AWS  {state['aws_endpoint']}   (moto)",
+        *_iot_lines(state["iot"]),
         "",
         f"  Demo logins (password for all: {state['demo_password']})",
     ]
@@ -153,22 +173,55 @@ def banner(state: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _iot_lines(iot: dict[str, Any]) -> list[str]:
+    queue_path = (f"{iot['queue']} → {iot['telemetry_function']} (batches of ≤ {iot['batch_size']}, "
+                  f"{iot['poll_window_s']:g} s window)" if iot.get("telemetry_function") else "(no queue handler)")
+    lines = [f"  MQTT       {iot['broker_url']}   (mosquitto, mutual TLS: client certificates from {iot['ca_file']})",
+             f"             rules: …/telemetry → SQS {queue_path}; …/event → handle_events"]
+    if sim := iot.get("simulator"):
+        lines += [f"  Simulator  {sim[0]}", *(f"             {line}" for line in sim[1:]),
+                  f"             log: {iot['simulator_log']}"]
+    return lines
+
+
+def _console_log() -> None:
+    """The IoT side's warnings (a refused or unreadable device message) on the console; only the
+    ``cc`` loggers: the handlers' Powertools logger prints its own JSON lines."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("  %(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    cc = logging.getLogger("cc")
+    cc.addHandler(handler)
+    cc.setLevel(logging.WARNING)
+    cc.propagate = False
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", 4566)))
     p.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     p.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    p.add_argument("--mqtt-port", type=int, default=int(os.environ.get("MQTT_PORT", 8883)), help="0: a free port")
+    p.add_argument("--no-simulator", action="store_true", help="start no simulated devices")
+    p.add_argument("--sim-tenant", default="zhengzhou")
+    p.add_argument("--sim-community", default="jinghu")
+    p.add_argument("--sim-speed", type=float, default=60.0, help="simulated seconds per real second")
+    p.add_argument("--sim-rate", type=float, default=1.0, help="device reporting frequency × this")
     args = p.parse_args()
+    _console_log()
     print("Starting the local stack…", flush=True)
-    stack = start(args.host, args.moto_port, args.api_port, args.web_port)
+    plan = None if args.no_simulator else SimulatorPlan(args.sim_tenant, args.sim_community, args.sim_speed,
+                                                         args.sim_rate)
+    stack = start(args.host, args.moto_port, args.api_port, args.web_port, args.mqtt_port, plan)
     print(banner(stack.info), flush=True)
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    for sig in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell may start us with it ignored
+        signal.signal(sig, lambda *_: done.set())
     with contextlib.suppress(KeyboardInterrupt):
         done.wait()
     print("\nStopping…", flush=True)
     stack.stop()
+    print(stack.iot.summary(), flush=True)
     sys.exit(0)
 
 

@@ -1,60 +1,22 @@
 """``make run``'s stack, for real: a moto server, the API on Chalice's local server and the
-front end, in a subprocess on free ports; driven over HTTP like a newcomer with curl."""
+front end, in a subprocess on free ports (tests/e2e/conftest.py); driven over HTTP like a
+newcomer with curl."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
+import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 
 import pytest
 import requests
 
+from tests.e2e.helpers import token
 from tests.support import ROOT
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[dict]:
-    state = tmp_path_factory.mktemp("stack") / "stack.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CC_", "AWS_"))}
-    env["CC_LOCAL_STATE"] = str(state)
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local.stack", "--moto-port", "0", "--api-port", "0",
-                             "--web-port", "0"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    output = []
-    deadline = time.monotonic() + 120
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        output.append(line)
-        if "Ctrl-C stops everything" in line:
-            break
-    if not state.exists():
-        proc.kill()
-        pytest.fail("the stack did not come up:\n" + "".join(output))
-    info = json.loads(state.read_text(encoding="utf-8"))
-    info["banner"] = "".join(output)
-    info["env"] = env
-    info["proc"] = proc
-    yield info
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-
-
-def _token(stack: dict, username: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "infra.local.token", username], cwd=ROOT, env=stack["env"],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
 
 
 def test_banner_prints_urls_and_demo_logins(stack):
@@ -66,8 +28,7 @@ def test_banner_prints_urls_and_demo_logins(stack):
 
 
 def test_a_printed_demo_token_reads_me_and_the_hierarchy(stack):
-    token = _token(stack, "zz.admin")
-    h = {"Authorization": f"Bearer {token}"}
+    h = {"Authorization": f"Bearer {token(stack, 'zz.admin')}"}
     me = requests.get(f"{stack['api_url']}/v1/me", headers=h, timeout=10)
     assert me.status_code == 200 and me.json()["tenant_id"] == "zhengzhou"
     tree = requests.get(f"{stack['api_url']}/v1/tenants/zhengzhou/hierarchy", headers=h, timeout=10).json()
@@ -78,7 +39,7 @@ def test_a_printed_demo_token_reads_me_and_the_hierarchy(stack):
 
 
 def test_demo_staff_see_the_demo_residents_pending_registration(stack):
-    h = {"Authorization": f"Bearer {_token(stack, 'zz.wang.fang')}"}
+    h = {"Authorization": f"Bearer {token(stack, 'zz.wang.fang')}"}
     queue = requests.get(f"{stack['api_url']}/v1/communities/jinghu/registrations", headers=h, timeout=10).json()
     assert [q["username"] for q in queue["items"]] == ["zhengzhou.resident"]
 
@@ -114,6 +75,11 @@ def test_ctrl_c_stops_everything(stack):
     proc = stack["proc"]
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 0
+    host, port = stack["iot"]["broker_url"].removeprefix("mqtts://").split(":")
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=3)
+    children = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert children == [], "mosquitto or the simulator outlived the stack"
     with pytest.raises(requests.ConnectionError):
         requests.get(stack["api_url"] + "/health", timeout=3)
     with pytest.raises(requests.ConnectionError):

@@ -1,0 +1,149 @@
+"""The IoT side of ``make run``, in start order: the local CA → mosquitto (mutual TLS) → the
+rule bridge (broker → SQS / the critical-event function) → the queue poller (SQS → the
+telemetry function) → the device simulator (a child process). ``stop()`` in reverse order.
+
+``configure()`` runs before the API starts: provisioning signs device certificates with the
+local CA (``CC_LOCAL_CA_DIR``) and hands devices the broker's address (``CC_IOT_ENDPOINT``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chalicelib.constants import IOT_ENDPOINT, LOCAL_CA_DIR
+from infra.local.bridge import RuleBridge
+from infra.local.bridge_mqtt import MqttBridge
+from infra.local.broker import Broker, free_port
+from infra.local.lambdas import LocalFunctions
+from infra.local.poller import SqsPoller
+
+log = logging.getLogger("cc.stack")
+ROOT = Path(__file__).resolve().parents[2]
+QUEUE, EVENTS_FUNCTION = "cc-telemetry", "handle_events"
+ERROR_QUEUE = "cc-telemetry-dlq"  # the topic rules' error action (infra/iot_rules.py)
+POLL_WINDOW_SECONDS = 0.5  # Lambda would wait up to the handler's window; locally a short one keeps latency low
+
+
+@dataclass
+class SimulatorPlan:
+    tenant: str
+    community: str
+    speed: float = 60.0
+    rate: float = 1.0
+
+
+@dataclass
+class IotSide:
+    broker: Broker
+    bridge: MqttBridge
+    poller: SqsPoller | None
+    simulator: subprocess.Popen[bytes] | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """What went through, for the console at Ctrl-C."""
+        b = self.bridge.rules.stats.snapshot()
+        line = f"  IoT: bridge routed {b['routed']}, refused {b['refused']}, dropped {b['malformed']} unreadable"
+        if self.poller is not None:
+            t = self.poller.totals
+            line += f"; queue handler got {t.received} messages, {t.failed} left for retry"
+        return line
+
+    def stop(self) -> None:
+        if self.simulator is not None and self.simulator.poll() is None:
+            self.simulator.terminate()
+            try:
+                self.simulator.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.simulator.kill()
+        if self.poller is not None:
+            self.poller.stop()
+        self.bridge.stop()
+        self.broker.stop()
+
+
+def configure(state_dir: Path, host: str, mqtt_port: int) -> tuple[Path, int]:
+    """Environment for the API: the local CA's folder and the broker's address. Returns both."""
+    ca_dir, port = state_dir / "ca", mqtt_port or free_port(host)
+    os.environ[LOCAL_CA_DIR] = str(ca_dir)
+    os.environ[IOT_ENDPOINT] = f"{host}:{port}"
+    return ca_dir, port
+
+
+def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> IotSide:
+    from chalicelib.aws import client
+    from chalicelib.devices.gate import is_publish_allowed
+    from chalicelib.devices.localca import LocalCA
+    from infra.local.pki import broker_tls
+
+    tls, bridge_identity = broker_tls(LocalCA(ca_dir), state_dir / "broker")
+    broker = Broker(state_dir / "broker", tls, host, port)
+    broker.start()
+    sqs, functions = client("sqs"), LocalFunctions()
+    queue_url, dlq_url = (sqs.get_queue_url(QueueName=q)["QueueUrl"] for q in (QUEUE, ERROR_QUEUE))
+
+    def to_queue(record: dict[str, Any]) -> None:
+        sqs.send_message(QueueUrl=queue_url, MessageBody=orjson.dumps(record).decode())
+
+    def error_action(message: dict[str, Any]) -> None:
+        sqs.send_message(QueueUrl=dlq_url, MessageBody=orjson.dumps(message).decode())
+
+    rules = RuleBridge(is_publish_allowed, {"queue": to_queue,
+                                            "critical": lambda r: functions.invoke(EVENTS_FUNCTION, r)}, error_action)
+    bridge = MqttBridge(rules, host, port, bridge_identity).start()
+    source = functions.sqs_source(QUEUE)
+    poller = None
+    if source is not None:
+        window = min(source.window_seconds, POLL_WINDOW_SECONDS)
+        poller = SqsPoller(sqs, queue_url, lambda event: functions.invoke(source.function, event),
+                           batch_size=source.batch_size, window_seconds=window)
+        poller.start()
+    info = {"broker_url": broker.url, "ca_file": str(tls.cafile), "broker_log": str(broker.log_file),
+            "queue": QUEUE, "telemetry_function": source.function if source else None,
+            "batch_size": source.batch_size if source else None, "poll_window_s": poller.window if poller else None,
+            "region": region}
+    return IotSide(broker, bridge, poller, info=info)
+
+
+def start_simulator(side: IotSide, plan: SimulatorPlan, api_url: str, token: str, state_dir: Path) -> None:
+    """The simulator as a child process (devices are not part of the cloud); its log in a file."""
+    log_path = state_dir / "simulator.log"
+    cmd = [sys.executable, "-m", "iot.simulator", "--api", api_url, "--community", plan.community,
+           "--speed", str(plan.speed), "--rate", str(plan.rate), "--state-dir", str(state_dir / "simulator")]
+    with log_path.open("wb") as out:
+        side.simulator = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                          stdin=subprocess.DEVNULL, env={**os.environ, "CC_SIMULATOR_TOKEN": token})
+    side.info["simulator_log"] = str(log_path)
+    side.info["simulator_status"] = str(state_dir / "simulator" / "status.json")
+    threading.Thread(target=_watch, args=(side.simulator, log_path), name="simulator-watch", daemon=True).start()
+
+
+def _watch(proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Say so on the console when the simulator dies (on Ctrl-C it exits with 0 or by SIGTERM/SIGINT)."""
+    code = proc.wait()
+    if code not in (0, -signal.SIGTERM, -signal.SIGINT):
+        tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+        log.warning("the simulator stopped (exit %s): %s — see %s", code, tail[0] if tail else "", log_path)
+
+
+def simulator_preview(plan: SimulatorPlan) -> list[str]:
+    """What the simulator will do, for the banner: the same fleet it builds from the same buildings."""
+    from chalicelib.store.keys import TenantContext
+    from chalicelib.tenancy.service import TenantService
+    from iot.sim.community import describe, fleet
+
+    svc = TenantService(TenantContext(plan.tenant))
+    buildings = svc.children("building", svc.node("community", plan.community))
+    devices, incidents = fleet(plan.community, buildings)
+    return [f"{len(devices)} devices in {plan.tenant}/{plan.community}, daily rhythms at {plan.speed:g}× speed: "
+            + describe(devices, incidents)[0], *describe(devices, incidents)[1:]]

@@ -1,0 +1,1 @@
+"""The device simulator's parts: daily rhythms, device models, the community fleet, provisioning."""

@@ -1,0 +1,88 @@
+"""The simulated community: which devices hang where, and the incidents of the first minutes.
+
+Placed in the first buildings of a community, as the API lists them (so any tenant's community
+works): three households each with a door contact, a smart meter and a smoke detector (one
+of them an elderly resident living alone: 居家养老 care subject), a kitchen gas detector, three
+communal bins and a noise monitor at the gate. Incidents happen at fixed *real* times after the
+devices connect, whatever the speed, so a demo shows alerts within a minute.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from iot.sim.devices import TYPES, GasDetector, SimDevice, SmartBin, SmokeDetector
+
+ID_PREFIX = "sim"
+
+
+@dataclass(frozen=True)
+class Incident:
+    at_s: float  # real seconds after the fleet is connected
+    device_id: str
+    action: str  # alarm | leak | aired | silence
+    says: str  # for the banner and the log
+
+
+def _household(building: dict[str, Any], unit: int, floor: int, room: int) -> str:
+    return f"{building['id']}-{min(unit, int(building.get('units', 1)))}-{floor:02d}{room:02d}"
+
+
+def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1,
+          seed: int = 2026) -> tuple[list[SimDevice], list[Incident]]:
+    """``buildings``: the community's buildings (``GET /v1/communities/{id}/buildings``), in order."""
+    if not buildings:
+        raise ValueError(f"community {community_id!r} has no buildings to place devices in")
+    rng = random.Random(seed)  # noqa: S311 - a simulation, not cryptography: the same fleet every run
+    devices: list[SimDevice] = []
+
+    def add(kind: str, device_id: str, **place: Any) -> SimDevice:
+        seeded = random.Random(rng.random())  # noqa: S311 - each device its own reproducible noise
+        dev = TYPES[kind](f"{ID_PREFIX}-{device_id}", {"community_id": community_id, **place}, seeded)
+        devices.append(dev)
+        return dev
+
+    for n in range(copies):
+        sfx = f"-{n + 1}" if copies > 1 else ""
+        homes = [_household(buildings[i % len(buildings)], 1 + i % 2, 3 + 2 * i + n, 1 + i) for i in range(3)]
+        for i, home in enumerate(homes):
+            alone = i == 0  # an elderly resident living alone: 未出门 / 未用电 rules apply
+            add("door", f"door-{home}", household_id=home, care_subject=alone)
+            add("power_meter", f"meter-{home}", household_id=home, care_subject=alone)
+            if i:
+                add("smoke", f"smoke-{home}", household_id=home)
+        add("gas", f"gas-{homes[2]}", household_id=homes[2])
+        first = buildings[0]
+        grid = first["path"][3] if len(first.get("path", [])) > 3 else None
+        for spot in ("east", "north", "market"):
+            add("smart_bin", f"bin-{spot}{sfx}", spot=f"{spot} bin / 垃圾分类点", **({"grid_id": grid} if grid else {}))
+        add("noise", f"noise-gate{sfx}", spot="north gate / 北门", **({"grid_id": grid} if grid else {}))
+
+    by_type: dict[str, SimDevice] = {}
+    for d in devices:  # the first copy's devices carry the incidents
+        by_type.setdefault(d.type, d)
+    market = next(d for d in devices if isinstance(d, SmartBin) and "market" in d.device_id)
+    market.level, market.pace = 0.88, 6.0  # overflows in the first minute, and again most evenings
+    smoke, gas = by_type["smoke"], by_type["gas"]
+    assert isinstance(smoke, SmokeDetector) and isinstance(gas, GasDetector)
+    noise = by_type["noise"]
+    incidents = [
+        Incident(15, smoke.device_id, "alarm", "smoke alarm → 烟雾火警 (critical, event topic → handle_events)"),
+        Incident(25, gas.device_id, "leak", "gas leak → 可燃气体浓度超限 (critical, event topic)"),
+        Incident(30, noise.device_id, "silence", "noise monitor goes silent → 设备离线 ~4 min later (absence sweep)"),
+        Incident(180, gas.device_id, "aired", "kitchen aired → the gas alert clears by itself"),
+    ]
+    return devices, incidents
+
+
+def describe(devices: list[SimDevice], incidents: list[Incident]) -> list[str]:
+    """Lines for the stack's banner."""
+    counts: dict[str, int] = {}
+    for d in devices:
+        counts[d.type] = counts.get(d.type, 0) + 1
+    lines = [", ".join(f"{t} ×{n}" for t, n in counts.items()),
+             "market bin fills up → 满溢预警 (warning, via the queue) within the first minute"]
+    lines += [f"+{i.at_s:>3.0f} s  {i.device_id}: {i.says}" for i in incidents]
+    return lines
