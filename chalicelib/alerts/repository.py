@@ -62,13 +62,7 @@ class AlertRepository(TenantRepository):
         return AlertLockItem(self.tenant.device_pk(device_id), lock_sk(rule_id))
 
     def get(self, alert_id: str) -> Stored | None:
-        def read() -> AlertItem | None:
-            try:
-                return AlertItem.get(self.tenant.alert_pk(alert_id), ALERT)
-            except AlertItem.DoesNotExist:
-                return None
-
-        item = self._guard(read)
+        item = self._get(AlertItem, self.tenant.alert_pk(alert_id), ALERT)
         return Stored(_doc(item), int(item.version)) if item else None
 
     def lock(self, device_id: str, rule_id: str) -> Lock | None:

@@ -69,13 +69,7 @@ class CertificateStore(TenantRepository):
         self._guard(delete)
 
     def serial(self, serial: str) -> SerialClaim | None:
-        def read() -> SerialItem | None:
-            try:
-                return SerialItem.get(self.tenant.serial_pk(serial), SERIAL)
-            except SerialItem.DoesNotExist:
-                return None
-
-        item = self._guard(read)
+        item = self._get(SerialItem, self.tenant.serial_pk(serial), SERIAL)
         if item is None:
             return None
         d = _doc(item)

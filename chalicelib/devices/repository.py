@@ -48,13 +48,7 @@ class DeviceRepository(TenantRepository):
         if not _ID.match(device_id):
             return None
 
-        def read() -> DeviceItem | None:
-            try:
-                return DeviceItem.get(self.tenant.device_pk(device_id), DEVICE)
-            except DeviceItem.DoesNotExist:
-                return None
-
-        item = self._guard(read)
+        item = self._get(DeviceItem, self.tenant.device_pk(device_id), DEVICE)
         return Device.model_validate(_doc(item)) if item else None
 
     def get_many(self, device_ids: Iterable[str]) -> dict[str, Device]:

@@ -28,13 +28,7 @@ class ResidentRepository(TenantRepository):
         return self.tenant.registrations_pk(community_id, status.value), f"{submitted_at.isoformat()}#{user_id}"
 
     def get(self, user_id: str) -> tuple[dict[str, Any], int] | None:
-        def read() -> ResidentItem | None:
-            try:
-                return ResidentItem.get(self.tenant.resident_pk(user_id), PROFILE)
-            except ResidentItem.DoesNotExist:
-                return None
-
-        item = self._guard(read)
+        item = self._get(ResidentItem, self.tenant.resident_pk(user_id), PROFILE)
         return (_doc(item), int(item.version)) if item else None
 
     def submit(self, user_id: str, data: dict[str, Any], previous_version: int | None) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import AppError, InvalidInput, StorageError
@@ -16,6 +17,7 @@ from chalicelib.store import models
 from chalicelib.store.keys import TenantContext
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def now() -> datetime:
@@ -74,6 +76,16 @@ class TenantRepository:
     def _guard(self, fn: Callable[[], T]) -> T:
         with storage_errors():
             return fn()
+
+    def _get(self, model: type[M], pk: str, sk: str) -> M | None:
+        """One item by its keys, or None when there is none."""
+        def read() -> M | None:
+            try:
+                return model.get(pk, sk)
+            except model.DoesNotExist:
+                return None
+
+        return self._guard(read)
 
     def _written(self, fn: Callable[[], object]) -> bool:
         """Run a conditional write: False when its condition refused it, storage errors wrapped."""

@@ -52,13 +52,7 @@ class TenantConfigRepository(TenantRepository):
         }
 
     def get(self, item_type: str, item_id: str) -> dict[str, Any]:
-        def read() -> ConfigItem | None:
-            try:
-                return ConfigItem.get(self.tenant.config_pk(), f"{item_type}#{item_id}")
-            except ConfigItem.DoesNotExist:
-                return None
-
-        item = self._guard(read)
+        item = self._get(ConfigItem, self.tenant.config_pk(), f"{item_type}#{item_id}")
         if item is None or item.retired:
             raise NotFound(f"{item_type} {item_id!r} not found", field=f"{item_type}_id")
         return _doc(item)
