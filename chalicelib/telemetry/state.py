@@ -6,8 +6,10 @@ last presence). The item also carries the device's next absence due date in a sp
 sharded index (GSI1 ``T#<tenant>#DUE#<shard>``, sort key ``<due ms>#<device>``) so the
 absence sweep finds what is due with a Query — never a scan — and with no extra write.
 
-Writes are last-writer-wins: the queue delivers one device's messages in order (FIFO
-message group per device), so two batches never race on the same device.
+Writes are last-writer-wins. The telemetry queue is a standard queue, so two concurrent
+batches can carry the same device; the later state write wins and the other batch's
+update of that device is lost (its alerts are still applied). A FIFO queue with one
+message group per device would rule this out, at FIFO's throughput limits.
 """
 
 from __future__ import annotations
