@@ -32,21 +32,20 @@ def evaluate(p: R.Predicate, value: np.ndarray, rate: np.ndarray, z: np.ndarray)
     return out
 
 
-def uses_baseline(p: R.Predicate) -> bool:
-    if isinstance(p, R.ZscoreAbove):
+def uses(p: R.Predicate, *leaves: type) -> bool:
+    """Whether the predicate tree contains a leaf of one of these types."""
+    if isinstance(p, leaves):
         return True
     if isinstance(p, R.All):
-        return any(uses_baseline(q) for q in p.all)
+        return any(uses(q, *leaves) for q in p.all)
     if isinstance(p, R.Any_):
-        return any(uses_baseline(q) for q in p.any)
+        return any(uses(q, *leaves) for q in p.any)
     return False
+
+
+def uses_baseline(p: R.Predicate) -> bool:
+    return uses(p, R.ZscoreAbove)
 
 
 def uses_rate(p: R.Predicate) -> bool:
-    if isinstance(p, R.RateAbove | R.RateBelow):
-        return True
-    if isinstance(p, R.All):
-        return any(uses_rate(q) for q in p.all)
-    if isinstance(p, R.Any_):
-        return any(uses_rate(q) for q in p.any)
-    return False
+    return uses(p, R.RateAbove, R.RateBelow)

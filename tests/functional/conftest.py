@@ -28,3 +28,13 @@ def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
         monkeypatch.setattr(DynamoDBBackend, name, atomic)
     yield
+
+
+@pytest.fixture
+def city(aws: Any, client: Any) -> Any:
+    """郑州 onboarded with the devices of tests/functional/places.py (a suite may define its own ``city``)."""
+    from tests.functional.places import register_all
+
+    aws.onboard("zhengzhou")
+    register_all(client, aws.token_for("city_admin", "zhengzhou"))
+    return aws

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from chalicelib.alerts.escalation import sweep_escalations
 from chalicelib.auth import users
 from chalicelib.auth.roles import Role
-from tests.functional.places import HOUSEHOLD, T0, apply, list_alerts, post, register_all, transition
+from tests.functional.places import HOUSEHOLD, T0, apply, list_alerts, post, transition
 from tests.support import PASSWORD, auth
 
 TS = T0.timestamp()
 GRID1, GRID2, ADMIN = "zz.wang.fang", "zz.li.jianguo", "zz.admin"  # grid owners of jinghu-g1, -g2; city admin
-
-
-@pytest.fixture
-def city(aws, client):
-    aws.onboard("zhengzhou")
-    register_all(client, aws.token_for("city_admin", "zhengzhou"))
-    return aws
 
 
 def _inbox(client, city, username):

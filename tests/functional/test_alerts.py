@@ -10,18 +10,11 @@ import threading
 import pytest
 
 from chalicelib.alerts.models import ApplyResult
-from tests.functional.places import HOUSEHOLD, T0, apply, list_alerts, post, register_all, transition
+from tests.functional.places import HOUSEHOLD, T0, apply, list_alerts, post, transition
 from tests.support import auth
 
 SMOKE = "zz-smoke-0501"
 TS = T0.timestamp()
-
-
-@pytest.fixture
-def city(aws, client):
-    aws.onboard("zhengzhou")
-    register_all(client, aws.token_for("city_admin", "zhengzhou"))
-    return aws
 
 
 def _get(client, token, alert_id):
