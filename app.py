@@ -10,7 +10,21 @@ from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, Request, SQSEvent
 
 from chalicelib.alerts import jobs
-from chalicelib.api import alerts, devices, meta, platform, residents, tenancy, vendor
+from chalicelib.api import (
+    alerts,
+    care,
+    consultations,
+    devices,
+    directory,
+    meta,
+    notices,
+    open311,
+    platform,
+    requests,
+    residents,
+    tenancy,
+    vendor,
+)
 from chalicelib.http import errors
 from chalicelib.http.authorizer import auth
 from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request, traced
@@ -19,7 +33,8 @@ app = Chalice(app_name="community-cloud", configure_logs=False)
 app.api.cors = True
 
 app.register_blueprint(auth)
-for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform):
+for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
+                  consultations, directory, care):
     app.register_blueprint(blueprint.bp)
 
 

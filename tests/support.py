@@ -84,6 +84,13 @@ class World:
             self._tokens[key] = self.login(username)
         return self._tokens[key]
 
+    def seed(self, tenant: str, *services: str) -> dict[str, int]:
+        """The city's demo data (tenants/demo/<tenant>/), all or only ``services``; demo users sign in
+        with ``login(username)``."""
+        from infra.local.seed import seed
+
+        return seed(self.manifests[tenant], PASSWORD, tuple(services) or None)
+
     def user_id(self, role: str, tenant: str) -> str:
         info = users.lookup(self.username_for(role, tenant))
         assert info is not None

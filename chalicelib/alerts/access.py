@@ -11,8 +11,8 @@ from chalicelib.alerts.routing import COMMUNITY_DEPTH
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Forbidden, NotFound
-from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
+from chalicelib.tenancy.scope import verified_household
 from chalicelib.tenancy.service import TenantService
 
 _HOUSEHOLD = re.compile(r"^(?P<building>.+)-\d{1,2}-\d{3,4}$")
@@ -62,12 +62,7 @@ class Access:
         return [prefix(path)]
 
     def household(self) -> dict[str, Any]:
-        found = self.residents.get(self.principal.user_id)
-        if found is None:
-            raise NotFound("you have not registered into a household yet", field="registration")
-        if found[0].get("status") != Status.VERIFIED.value:
-            raise Forbidden("your registration is not verified yet", field="registration")
-        return found[0]
+        return verified_household(self.principal, self.residents)
 
     def household_prefix(self) -> str:
         reg = self.household()

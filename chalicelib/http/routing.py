@@ -32,6 +32,12 @@ class RouteSpec:
     method: str
     roles: frozenset[Role]
     public: bool
+    # What the OpenAPI document is generated from (chalicelib/http/openapi.py).
+    view: Callable[..., Any] | None = None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    content_types: tuple[str, ...] = ("application/json",)
 
 
 ROUTES: list[RouteSpec] = []
@@ -48,25 +54,37 @@ def _serialize(result: Any, status: int) -> Response:
 
 
 def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role] = (), public: bool = False,
-          status: int = 200, content_types: list[str] | None = None) -> Callable[[Callable[..., Any]], Any]:
-    """Declare a view. Authenticated views get the ``Principal`` as first argument."""
+          status: int = 200, content_types: list[str] | None = None, body: type[BaseModel] | None = None,
+          query: type[BaseModel] | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a view. Authenticated views get the ``Principal`` as first argument.
+
+    With ``body`` (JSON) or ``query`` (query string) the view receives the validated model as the
+    keyword argument of that name; both, with the view's return annotation and docstring, go into
+    the OpenAPI document.
+    """
     allowed = frozenset(roles)
     if not public and not allowed:
         raise ValueError(f"{method} {path}: name the roles allowed, or mark it public")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
-        def handler(**params: str) -> Response:
+        def handler(**params: Any) -> Response:
             try:
-                if public:
-                    return _serialize(view(**params), status)
-                principal = Principal.from_context(bp.current_request.context.get("authorizer"))
-                principal.require(allowed)
-                return _serialize(view(principal, **params), status)
+                args: tuple[Principal, ...] = ()
+                if not public:
+                    principal = Principal.from_context(bp.current_request.context.get("authorizer"))
+                    principal.require(allowed)
+                    args = (principal,)
+                if body is not None:
+                    params["body"] = parse_body(bp.current_request, body)
+                if query is not None:
+                    params["query"] = parse_query(bp.current_request, query)
+                return _serialize(view(*args, **params), status)
             except Exception as exc:  # noqa: BLE001 - the single error mapping
                 return error_response(exc)
 
-        ROUTES.append(RouteSpec(path, method, allowed, public))
+        ROUTES.append(RouteSpec(path, method, allowed, public, view, body, query, status,
+                                tuple(content_types or ("application/json",))))
         kwargs: dict[str, Any] = {"methods": [method], "cors": True}
         if not public:
             kwargs["authorizer"] = jwt_auth

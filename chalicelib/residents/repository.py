@@ -84,18 +84,26 @@ class ResidentRepository(TenantRepository):
         return [_doc(i) for i in items], (last["gsi1sk"]["S"] if last else None)
 
     def add_household_member(self, household: dict[str, Any], user_id: str, relation: str) -> None:
+        """Record a verified member; the household and the member are indexed by place path (households
+        on GSI1, members on GSI2, one partition per community) so a scope's households or residents
+        are one Query per community."""
         stamp = now()
         pk = self.tenant.household_pk(household["household_id"])
+        place = "/".join([*household["path"], household["household_id"]])
         with storage_errors():
             try:
                 HouseholdItem(pk, "HOUSEHOLD", tenant_id=self.tenant.tenant_id, data=household,
+                              gsi1pk=self.tenant.households_pk(household["community_id"]), gsi1sk=place,
                               created_at=stamp, updated_at=stamp).save(condition=HouseholdItem.pk.does_not_exist())
             except PutError as exc:
                 if not condition_failed(exc):
                     raise
                 # the household exists already: members are added below
             HouseholdItem(pk, f"MEMBER#{user_id}", tenant_id=self.tenant.tenant_id,
-                          data={"user_id": user_id, "relation": relation, "since": stamp.isoformat()},
+                          data={"user_id": user_id, "relation": relation, "since": stamp.isoformat(),
+                                "household_id": household["household_id"],
+                                "community_id": household["community_id"], "path": household["path"]},
+                          gsi2pk=self.tenant.members_pk(household["community_id"]), gsi2sk=f"{place}#{user_id}",
                           created_at=stamp, updated_at=stamp).save()
 
     def household_members(self, household_id: str) -> list[dict[str, Any]]:
@@ -104,3 +112,26 @@ class ResidentRepository(TenantRepository):
                                             HouseholdItem.sk.startswith("MEMBER#")))
 
         return [_doc(i) for i in self._guard(read)]
+
+    def households_in(self, community_id: str, path: list[str]) -> list[dict[str, Any]]:
+        """Verified households of a community at or below ``path`` (a community, grid, building or
+        household path), sorted by place."""
+        def read() -> list[Any]:
+            return list(HouseholdItem.gsi1.query(self.tenant.households_pk(community_id),
+                                                 HouseholdItem.gsi1sk.startswith("/".join(path))))
+
+        return [_doc(i) for i in self._guard(read) if _under(i.gsi1sk, path)]
+
+    def members_in(self, community_id: str, path: list[str]) -> list[dict[str, Any]]:
+        """Verified residents of a community's households at or below ``path``, sorted by place."""
+        def read() -> list[Any]:
+            return list(HouseholdItem.gsi2.query(self.tenant.members_pk(community_id),
+                                                 HouseholdItem.gsi2sk.startswith("/".join(path))))
+
+        return [_doc(i) for i in self._guard(read) if _under(i.gsi2sk.split("#")[0], path)]
+
+
+def _under(place: str | None, path: list[str]) -> bool:
+    """``a/b/c`` is under ``a/b`` but ``a/bc`` is not."""
+    prefix = "/".join(path)
+    return place is not None and (place == prefix or place.startswith(prefix + "/"))

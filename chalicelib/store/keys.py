@@ -79,3 +79,23 @@ class TenantContext:
     def inbox_pk(self, username: str) -> str:
         """A user's notifications, newest first."""
         return self.key("INBOX", username)
+
+    def households_pk(self, community_id: str) -> str:
+        """GSI1 partition: a community's verified households, sorted by place path."""
+        return self.key("HHS", community_id)
+
+    def members_pk(self, community_id: str) -> str:
+        """GSI2 partition: a community's verified residents, sorted by place path then household."""
+        return self.key("MEMBERS", community_id)
+
+    # -- service requests (接诉即办) ------------------------------------------------------
+
+    # -- Open311 -----------------------------------------------------------------------
+
+    # -- notices and emergency broadcasts --------------------------------------------------
+
+    # -- consultations and votes ---------------------------------------------------------
+
+    # -- nearby services directory ---------------------------------------------------------
+
+    # -- care subjects and family links ------------------------------------------------------

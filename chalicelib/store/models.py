@@ -120,8 +120,21 @@ class InboxItem(Entity, discriminator="inbox"):
     expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
 
 
-SUBCLASSES: tuple[type[Entity], ...] = (ConfigItem, ResidentItem, HouseholdItem, DeviceItem, DeviceCertificateItem,
-                                        SerialItem, AlertItem, AlertLockItem, InboxItem)
+# -- service requests (接诉即办) ---------------------------------------------------------
+
+# -- Open311 ---------------------------------------------------------------------------
+
+# -- notices and emergency broadcasts ------------------------------------------------------
+
+# -- consultations and votes -------------------------------------------------------------
+
+# -- nearby services directory -------------------------------------------------------------
+
+# -- care subjects and family links ----------------------------------------------------------
+
+
+def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 
 def bind() -> None:
@@ -131,5 +144,5 @@ def bind() -> None:
     if (meta.table_name, meta.region, meta.host) != (s.table_name, s.region, s.aws_endpoint_url):
         meta.table_name, meta.region, meta.host = s.table_name, s.region, s.aws_endpoint_url
         Entity._connection = None
-        for sub in SUBCLASSES:
+        for sub in _subclasses(Entity):
             sub._connection = None

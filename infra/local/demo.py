@@ -66,3 +66,17 @@ def _register_demo_resident(m: TenantManifest, username: str, community_id: str)
         ResidentService(principal).register(RegistrationIn(
             community_id=community.id, building_id=building.id, unit=1, room="301", name="张秀兰",
             phone="13912345678", relation=Relation.OWNER))
+
+
+def seeded_logins(tenant_id: str) -> list[DemoLogin]:
+    """The demo residents of tenants/demo/<tenant>/residents.yaml that carry a note."""
+    import yaml
+
+    from infra.local.seed import files
+    from infra.local.seed.residents import logins
+
+    path = files(tenant_id).get("residents")
+    if path is None:
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [DemoLogin(tenant_id, "resident", username, note) for username, note in logins(data)]

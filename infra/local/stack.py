@@ -81,7 +81,8 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     from chalicelib.tenancy import manifest
     from chalicelib.tenancy.service import apply_manifest
     from infra.local.api import serve
-    from infra.local.demo import DEMO_PASSWORD, create_demo_logins
+    from infra.local.demo import DEMO_PASSWORD, create_demo_logins, seeded_logins
+    from infra.local.seed import seed
 
     reset_settings()
     manifests = []
@@ -92,6 +93,11 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
               f"{len(report.users_created)} users", flush=True)
         manifests.append(m)
     logins = create_demo_logins(manifests)
+    for m in manifests:
+        written = seed(m, DEMO_PASSWORD)
+        logins += seeded_logins(m.tenant_id)
+        if written:
+            print(f"  demo data  {m.tenant_id:<10} " + ", ".join(f"{n} {c}" for n, c in written.items()), flush=True)
 
     api = serve(host, api_port)
     site_config = json.dumps({"apiUrl": f"http://{host}:{api.server.server_address[1]}",
