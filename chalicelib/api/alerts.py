@@ -9,52 +9,58 @@ from chalicelib.alerts.models import Alert, AlertPage, NotificationPage
 from chalicelib.alerts.service import AlertService
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
-from chalicelib.http.routing import parse_body, parse_query, route
+from chalicelib.http.openapi import documented
+from chalicelib.http.routing import parse_body, route
 
 bp = Blueprint(__name__)
 RESIDENT = frozenset({Role.RESIDENT})
 VIEWERS = STAFF_ROLES | RESIDENT
 
 
-@route(bp, "/v1/alerts", roles=STAFF_ROLES)
-def alerts(principal: Principal) -> AlertPage:
-    """``?state=open&severity=critical&scope=<street|community|grid|building|household>&limit=50&cursor=…``"""
-    q = parse_query(bp.current_request, AlertQuery)
-    return AlertService(principal.tenant).in_scope(principal, q)
+@route(bp, "/v1/alerts", roles=STAFF_ROLES, query=AlertQuery)
+def alerts(principal: Principal, query: AlertQuery) -> AlertPage:
+    """告警: alerts by state and severity under a place, paged.
+
+    ``?state=open&severity=critical&scope=<street|community|grid|building|household>&limit=50&cursor=…``
+    """
+    return AlertService(principal.tenant).in_scope(principal, query)
 
 
 @route(bp, "/v1/alerts/{alert_id}", roles=VIEWERS)
 def alert(principal: Principal, alert_id: str) -> Alert:
+    """One alert with its timeline (who, when, notes)."""
     return AlertService(principal.tenant).get(principal, alert_id)
 
 
 @route(bp, "/v1/alerts/{alert_id}/acknowledge", method="POST", roles=STAFF_ROLES)
+@documented(body=AckIn, body_required=False)
 def acknowledge(principal: Principal, alert_id: str) -> Alert:
+    """确认: acknowledge an alert (optional ``note``); stops its escalation."""
     body = parse_body(bp.current_request, AckIn, optional=True)
     return AlertService(principal.tenant).acknowledge(principal, alert_id, body.note)
 
 
 @route(bp, "/v1/alerts/{alert_id}/resolve", method="POST", roles=STAFF_ROLES)
+@documented(body=ResolveIn)
 def resolve(principal: Principal, alert_id: str) -> Alert:
-    body = parse_body(bp.current_request, ResolveIn, optional=True)
+    """处置完毕: resolve an alert, saying what was found and done (``note``)."""
+    body = parse_body(bp.current_request, ResolveIn, optional=True)  # no body: 400 naming ``note``
     return AlertService(principal.tenant).resolve(principal, alert_id, body.note)
 
 
-@route(bp, "/v1/alerts/{alert_id}/comments", method="POST", roles=VIEWERS, status=201)
-def comment(principal: Principal, alert_id: str) -> Alert:
-    body = parse_body(bp.current_request, CommentIn)
+@route(bp, "/v1/alerts/{alert_id}/comments", method="POST", roles=VIEWERS, status=201, body=CommentIn)
+def comment(principal: Principal, alert_id: str, body: CommentIn) -> Alert:
+    """Add a comment to an alert's timeline, at any time."""
     return AlertService(principal.tenant).comment(principal, alert_id, body.text)
 
 
-@route(bp, "/v1/me/alerts", roles=RESIDENT)
-def my_alerts(principal: Principal) -> AlertPage:
+@route(bp, "/v1/me/alerts", roles=RESIDENT, query=MyAlertQuery)
+def my_alerts(principal: Principal, query: MyAlertQuery) -> AlertPage:
     """Alerts of the caller's verified household: ``?state=open&severity=…&limit&cursor``"""
-    q = parse_query(bp.current_request, MyAlertQuery)
-    return AlertService(principal.tenant).mine(principal, q)
+    return AlertService(principal.tenant).mine(principal, query)
 
 
-@route(bp, "/v1/me/notifications", roles=VIEWERS)
-def notifications(principal: Principal) -> NotificationPage:
+@route(bp, "/v1/me/notifications", roles=VIEWERS, query=InboxQuery)
+def notifications(principal: Principal, query: InboxQuery) -> NotificationPage:
     """The caller's inbox, newest first: ``?limit=50&cursor=…``"""
-    q = parse_query(bp.current_request, InboxQuery)
-    return AlertService(principal.tenant).notifications(principal, q)
+    return AlertService(principal.tenant).notifications(principal, query)

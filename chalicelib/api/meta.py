@@ -1,28 +1,46 @@
-"""Health and the caller's own identity."""
+"""Health, the caller's own identity, and this API's OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from chalice import Blueprint
+from pydantic import BaseModel
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import ALL_ROLES, Role
 from chalicelib.errors import NotFound
-from chalicelib.http.routing import route
+from chalicelib.http.openapi import cached
+from chalicelib.http.routing import ROUTES, route
 from chalicelib.residents.service import ResidentService
 from chalicelib.tenancy.service import TenantService
 
 bp = Blueprint(__name__)
 
 
+class Health(BaseModel):
+    status: str
+    service: str
+
+
 @route(bp, "/health", public=True)
-def health() -> dict[str, Any]:
-    return {"status": "ok", "service": "community-cloud"}
+def health() -> Health:
+    """Liveness."""
+    return Health(status="ok", service="community-cloud")
+
+
+@route(bp, "/v1/openapi.json", public=True)
+def openapi() -> dict[str, Any]:
+    """This API's OpenAPI 3.1 document, generated from its route declarations.
+
+    Built on the first request and kept for the life of the process.
+    """
+    return cached(ROUTES)
 
 
 @route(bp, "/v1/me", roles=ALL_ROLES)
 def me(principal: Principal) -> dict[str, Any]:
+    """Who am I: tenant, roles; staff: their communities; residents: their registration."""
     out: dict[str, Any] = {"user_id": principal.user_id, "username": principal.username,
                            "tenant_id": principal.tenant_id, "roles": sorted(principal.roles)}
     if principal.is_platform_admin:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from chalice import Blueprint
+from pydantic import BaseModel, Field
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
-from chalicelib.http.routing import parse_body, query, route
+from chalicelib.http.openapi import documented
+from chalicelib.http.routing import route
 from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy import manifest
+from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import list_tenant_profiles
 from chalicelib.tenancy.service import ApplyReport, StatusChange, TenantService, apply_manifest, set_status
 
@@ -19,40 +22,46 @@ bp = Blueprint(__name__)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
 
 
+class OnboardQuery(BaseModel):
+    dry_run: Literal["true", "false"] = Field(default="false", description="true: report changes, write nothing")
+
+
 @route(bp, "/v1/platform/tenants", roles=PLATFORM)
 def list_tenants(principal: Principal) -> list[dict[str, Any]]:
+    """Every city tenant's profile."""
     return list_tenant_profiles()
 
 
 @route(bp, "/v1/platform/tenants/{tenant_id}", roles=PLATFORM)
 def get_tenant(principal: Principal, tenant_id: str) -> dict[str, Any]:
+    """One city tenant's profile: names, tier, quotas, status."""
     return TenantService(TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)).profile()
 
 
-@route(bp, "/v1/platform/tenants", method="POST", roles=PLATFORM,
+@route(bp, "/v1/platform/tenants", method="POST", roles=PLATFORM, query=OnboardQuery,
        content_types=["application/json", "application/yaml", "application/x-yaml", "text/yaml"])
-def onboard(principal: Principal) -> ApplyReport:
-    """Apply a manifest (JSON or YAML body). ``?dry_run=true`` reports without writing."""
-    request = bp.current_request
-    raw = request.raw_body
+@documented(body=TenantManifest)
+def onboard(principal: Principal, query: OnboardQuery) -> ApplyReport:
+    """Onboard or update a city: apply its manifest (JSON or YAML body), idempotently.
+
+    ``?dry_run=true`` reports what would change without writing.
+    """
+    raw = bp.current_request.raw_body
     if not raw:
         raise InvalidInput("a manifest body is required", field="body")
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise InvalidInput("the manifest must be UTF-8", field="body") from exc
-    dry_run = query(request, "dry_run", "false")
-    if dry_run not in ("true", "false"):
-        raise InvalidInput("dry_run must be true or false", field="dry_run")
     m = manifest.load(text)  # YAML is a superset of JSON: one parser, line numbers for both
-    return apply_manifest(m, dry_run=dry_run == "true")
+    return apply_manifest(m, dry_run=query.dry_run == "true")
 
 
-@route(bp, "/v1/platform/tenants/{tenant_id}/status", method="POST", roles=PLATFORM)
-def change_status(principal: Principal, tenant_id: str) -> dict[str, Any]:
+@route(bp, "/v1/platform/tenants/{tenant_id}/status", method="POST", roles=PLATFORM, body=StatusChange)
+def change_status(principal: Principal, tenant_id: str, body: StatusChange) -> dict[str, Any]:
     """Suspend (停用) or re-activate a city: ``{"status": "suspended", "reason": "…"}``."""
     tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
-    return set_status(tenant, parse_body(bp.current_request, StatusChange), principal.username)
+    return set_status(tenant, body, principal.username)
 
 
 def _valid(tenant_id: str) -> bool:

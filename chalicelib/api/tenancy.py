@@ -23,52 +23,62 @@ def _svc(principal: Principal, tenant_id: str | None = None) -> TenantService:
 
 @route(bp, "/v1/tenant", roles=STAFF_ROLES)
 def my_tenant(principal: Principal) -> dict[str, Any]:
+    """The caller's city: names, tier, quotas."""
     return _svc(principal).profile()
 
 
 @route(bp, "/v1/tenants/{tenant_id}", roles=STAFF_OR_PLATFORM)
 def tenant(principal: Principal, tenant_id: str) -> dict[str, Any]:
+    """A city's profile by id: one's own (platform admins: any)."""
     return _svc(principal, tenant_id).profile()
 
 
 @route(bp, "/v1/tenants/{tenant_id}/hierarchy", roles=STAFF_OR_PLATFORM)
 def hierarchy(principal: Principal, tenant_id: str) -> dict[str, Any]:
+    """The whole hierarchy of a city, district down to building, in one read."""
     return _svc(principal, tenant_id).tree()
 
 
 @route(bp, "/v1/departments", roles=STAFF_ROLES)
 def departments(principal: Principal) -> list[dict[str, Any]]:
+    """The city's departments."""
     return _svc(principal).departments()
 
 
 @route(bp, "/v1/catalog", roles=PLACE_READERS)
 def catalog(principal: Principal) -> list[dict[str, Any]]:
+    """The service catalog with its SLAs."""
     return _svc(principal).catalog()
 
 
 @route(bp, "/v1/communities", roles=PLACE_READERS)
 def communities(principal: Principal) -> list[dict[str, Any]]:
+    """The city's communities (residents pick theirs to register)."""
     return _svc(principal).children("community")
 
 
 @route(bp, "/v1/communities/{community_id}", roles=PLACE_READERS)
 def community(principal: Principal, community_id: str) -> dict[str, Any]:
+    """One community."""
     return _svc(principal).node("community", community_id)
 
 
 @route(bp, "/v1/communities/{community_id}/grids", roles=STAFF_ROLES)
 def community_grids(principal: Principal, community_id: str) -> list[dict[str, Any]]:
+    """The grids of a community."""
     svc = _svc(principal)
     return svc.children("grid", svc.node("community", community_id))
 
 
 @route(bp, "/v1/communities/{community_id}/buildings", roles=PLACE_READERS)
 def community_buildings(principal: Principal, community_id: str) -> list[dict[str, Any]]:
+    """The buildings of a community."""
     svc = _svc(principal)
     return svc.children("building", svc.node("community", community_id))
 
 
 @route(bp, "/v1/grids/{grid_id}/buildings", roles=STAFF_ROLES)
 def grid_buildings(principal: Principal, grid_id: str) -> list[dict[str, Any]]:
+    """The buildings of a grid."""
     svc = _svc(principal)
     return svc.children("building", svc.node("grid", grid_id))

@@ -12,6 +12,7 @@ from chalicelib.devices.bulk import provision_bulk
 from chalicelib.devices.iot_models import (
     CERTIFICATE_ID_PATTERN,
     BulkIn,
+    BulkResult,
     Certificate,
     CertificateList,
     CredentialsIn,
@@ -22,6 +23,7 @@ from chalicelib.devices.iot_models import (
 from chalicelib.devices.provisioning import ProvisioningService
 from chalicelib.errors import NotFound
 from chalicelib.http.errors import JSON
+from chalicelib.http.openapi import documented
 from chalicelib.http.routing import parse_body, route
 
 bp = Blueprint(__name__)
@@ -30,33 +32,47 @@ REVOKERS = PROVISIONERS | {Role.STAFF}  # staff: devices of their communities
 _CERT_ID = re.compile(CERTIFICATE_ID_PATTERN)
 
 
-@route(bp, "/v1/vendor/devices", method="POST", roles=PROVISIONERS, status=201)
-def provision(principal: Principal) -> ProvisionedDevice:
-    """One device: ``DeviceIn`` fields + ``credentials`` (csr | generate | fleet) and ``csr`` (PEM)."""
-    return ProvisioningService(principal).provision(parse_body(bp.current_request, VendorDeviceIn))
+@route(bp, "/v1/vendor/devices", method="POST", roles=PROVISIONERS, status=201, body=VendorDeviceIn)
+def provision(principal: Principal, body: VendorDeviceIn) -> ProvisionedDevice:
+    """设备开通: a device with its IoT thing, certificate and connection details.
+
+    ``DeviceIn`` fields + ``serial``, ``credentials`` (csr | generate | fleet) and ``csr`` (PEM).
+    """
+    return ProvisioningService(principal).provision(body)
 
 
-@route(bp, "/v1/vendor/devices/bulk", method="POST", roles=PROVISIONERS, status=201)
-def provision_many(principal: Principal) -> Response:
-    """``{"devices": [...]}``, up to 100; per-item results (201 all, 207 some, else the first item's error)."""
-    result, status = provision_bulk(ProvisioningService(principal), parse_body(bp.current_request, BulkIn))
+@route(bp, "/v1/vendor/devices/bulk", method="POST", roles=PROVISIONERS, status=201, body=BulkIn)
+@documented(response=BulkResult, statuses=[207])
+def provision_many(principal: Principal, body: BulkIn) -> Response:
+    """Provision up to 100 devices, each whole or not at all.
+
+    ``{"devices": [...]}``, each item as for ``POST /v1/vendor/devices``; per-item results
+    (201 all, 207 some, else the first item's error).
+    """
+    result, status = provision_bulk(ProvisioningService(principal), body)
     return Response(result.model_dump_json(), status_code=status, headers=JSON)
 
 
 @route(bp, "/v1/vendor/devices/{device_id}/certificates", roles=PROVISIONERS)
 def certificates(principal: Principal, device_id: str) -> CertificateList:
+    """A device's certificates with their status history, newest first."""
     return ProvisioningService(principal).certificates(device_id)
 
 
-@route(bp, "/v1/vendor/devices/{device_id}/certificates", method="POST", roles=PROVISIONERS, status=201)
-def rotate(principal: Principal, device_id: str) -> ProvisionedDevice:
+@route(bp, "/v1/vendor/devices/{device_id}/certificates", method="POST", roles=PROVISIONERS, status=201,
+       body=CredentialsIn)
+def rotate(principal: Principal, device_id: str, body: CredentialsIn) -> ProvisionedDevice:
     """A new certificate (from ``csr``, or ``credentials: generate``); the active one becomes inactive."""
-    return ProvisioningService(principal).rotate(device_id, parse_body(bp.current_request, CredentialsIn))
+    return ProvisioningService(principal).rotate(device_id, body)
 
 
 @route(bp, "/v1/vendor/devices/{device_id}/certificates/{certificate_id}/revoke", method="POST", roles=REVOKERS)
+@documented(body=RevokeIn, body_required=False)
 def revoke(principal: Principal, device_id: str, certificate_id: str) -> Certificate:
-    """``{"reason": …}`` optional; the device can no longer connect or publish with it."""
+    """Revoke a certificate: the device can no longer connect or publish with it.
+
+    ``{"reason": …}`` optional.
+    """
     if not _CERT_ID.match(certificate_id):
         raise NotFound("没有此证书 / no such certificate", field="certificate_id")
     body = parse_body(bp.current_request, RevokeIn, optional=True)
