@@ -12,6 +12,7 @@ from chalice.app import CloudWatchEvent, Request, SQSEvent
 from chalicelib.alerts import jobs
 from chalicelib.api import (
     alerts,
+    apikeys,
     care,
     consultations,
     devices,
@@ -34,7 +35,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care):
+                  consultations, directory, care, apikeys):
     app.register_blueprint(blueprint.bp)
 
 
@@ -48,6 +49,13 @@ def sweep_absence(event: CloudWatchEvent) -> dict[str, object]:
     from chalicelib.telemetry.jobs import absence_job  # imported here: numpy stays out of the API
 
     return absence_job(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def close_resolved_requests(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib.requests.jobs import auto_close_job  # resolved requests past their reopen window
+
+    return auto_close_job(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue="cc-telemetry", batch_size=1000, maximum_batching_window_in_seconds=5)

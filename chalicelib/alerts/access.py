@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.alerts.routing import COMMUNITY_DEPTH
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
+from chalicelib.care.watchers import watches
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.tenancy.scope import verified_household
@@ -38,11 +39,15 @@ class Access:
             raise Forbidden("this alert is outside your area", field="alert_id")
 
     def require_view(self, doc: dict[str, Any]) -> None:
-        """Seeing an alert: as for acting, and the residents of its (verified) household."""
+        """Seeing an alert: as for acting, the residents of its (verified) household, and the active
+        family contacts of the care subject its device watches (while consent is active)."""
         if self.is_admin or self.is_staff:
             self.require_staff(doc)
-        elif doc.get("household_id") != self.household()["household_id"]:
+        elif doc.get("household_id") != self.household()["household_id"] and not self.watches(doc):
             raise NotFound("alert not found", field="alert_id")
+
+    def watches(self, doc: dict[str, Any]) -> bool:
+        return bool(doc.get("care_subject")) and watches(self.tenancy.tenant, self.principal.user_id, doc["device_id"])
 
     def staff_prefixes(self, scope: str | None) -> list[str]:
         if scope is None:

@@ -8,14 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import InvalidInput
-from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
 from chalicelib.store.models import InboxItem
 
 KEEP = timedelta(days=90)
 
-
-def _doc(item: InboxItem) -> dict[str, Any]:
-    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
 
 
 class InboxRepository(TenantRepository):
@@ -39,4 +36,4 @@ class InboxRepository(TenantRepository):
             return list(result), result.last_evaluated_key
 
         items, last = self._guard(read)
-        return [_doc(i) for i in items], (last["sk"]["S"] if last else None)
+        return [doc_of(i) for i in items], (last["sk"]["S"] if last else None)

@@ -16,17 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.store.base import TenantRepository, now, transaction
+from chalicelib.store.base import Stored, TenantRepository, doc_of, now, transaction
 from chalicelib.store.models import AlertItem, AlertLockItem
 
 ALERT = "ALERT"
 Doc = dict[str, Any]
 
-
-@dataclass(frozen=True)
-class Stored:
-    doc: Doc
-    version: int
 
 
 @dataclass(frozen=True)
@@ -44,9 +39,6 @@ def index_sk(doc: Doc) -> str:
     return "/".join(doc["path"]) + "/#" + doc["opened_at"] + "#" + doc["alert_id"]
 
 
-def _doc(item: Any) -> Doc:
-    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
-
 
 class AlertRepository(TenantRepository):
     def _item(self, doc: Doc, version: int) -> AlertItem:
@@ -63,7 +55,7 @@ class AlertRepository(TenantRepository):
 
     def get(self, alert_id: str) -> Stored | None:
         item = self._get(AlertItem, self.tenant.alert_pk(alert_id), ALERT)
-        return Stored(_doc(item), int(item.version)) if item else None
+        return Stored(doc_of(item), int(item.version)) if item else None
 
     def lock(self, device_id: str, rule_id: str) -> Lock | None:
         def read() -> AlertLockItem | None:
@@ -111,10 +103,10 @@ class AlertRepository(TenantRepository):
         """Alerts whose escalation time is at or before ``at`` (ISO), earliest first."""
         items = self._guard(lambda: list(AlertItem.gsi2.query(  # type: ignore[arg-type]
             self.tenant.escalations_pk(), AlertItem.gsi2sk <= f"{at}#~")))
-        return (Stored(_doc(i), int(i.version)) for i in items)
+        return (Stored(doc_of(i), int(i.version)) for i in items)
 
     def range(self, partition: str, low: str, high: str, limit: int) -> list[tuple[str, Doc]]:
         """(index sort key, alert) in ``partition`` with ``low <= sort key <= high``, in order."""
         items = self._guard(lambda: list(AlertItem.gsi1.query(  # type: ignore[arg-type]
             partition, AlertItem.gsi1sk.between(low, high), limit=limit)))
-        return [(str(i.gsi1sk), _doc(i)) for i in items]
+        return [(str(i.gsi1sk), doc_of(i)) for i in items]

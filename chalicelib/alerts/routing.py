@@ -2,9 +2,10 @@
 
 Level 1 (on raise): the grid's staff — staff of the community who own the alert's grid, plus
 staff of the community who own none of its grids (they serve all of it) — and, for a care
-subject's device, the household's verified residents. Level 2: every staff member of the
-community. Level 3: the city admins. Nobody at a level → the next level's people are told.
-An alert not acknowledged within its severity's time moves up one level.
+subject's device, the household's verified residents and the subject's active family contacts
+(``care.watchers``). Level 2: every staff member of the community. Level 3: the city admins.
+Nobody at a level → the next level's people are told. An alert not acknowledged within its
+severity's time moves up one level.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from chalicelib.alerts import messages
 from chalicelib.alerts.documents import iso
 from chalicelib.alerts.inbox import InboxRepository
+from chalicelib.care.watchers import family_usernames
 from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.tenancy.models import StaffRole
@@ -40,7 +42,7 @@ class Router:
         users = self.tenancy.repo.list_type("user")
         admins = [u for u in users if u.get("role") == StaffRole.CITY_ADMIN.value]
         community = [u for u in users if u.get("role") == StaffRole.STAFF.value
-                     and doc["community_id"] in u.get("communities", [])]
+                     and doc["community_id"] in u.get("communities", []) and u.get("receives_alerts", True)]
         chosen = admins
         if level == 1 and doc.get("grid_id"):
             grids = {g["id"] for g in self.tenancy.children("grid", {"path": doc["path"][:COMMUNITY_DEPTH]})}
@@ -51,7 +53,7 @@ class Router:
         return sorted(u["username"] for u in chosen)
 
     def family(self, doc: Doc) -> list[str]:
-        """Verified residents of a care subject's household."""
+        """Verified residents of a care subject's household, and the subject's active family contacts."""
         if not doc.get("care_subject") or not doc.get("household_id"):
             return []
         names = []
@@ -59,7 +61,7 @@ class Router:
             found = self.residents.get(member["user_id"])
             if found and found[0].get("status") == Status.VERIFIED.value:
                 names.append(found[0]["username"])
-        return names
+        return names + family_usernames(self.tenancy.tenant, doc["device_id"])
 
     def send(self, doc: Doc, level: int, staff: list[str], at: datetime) -> None:
         """Write the notification of ``level`` to the staff's inboxes (and the family's, on raise)."""

@@ -8,7 +8,6 @@ and status history, next to the device itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.update import Action
@@ -17,7 +16,7 @@ from chalicelib.devices.iot_models import Certificate, CertificateStatus, Creden
 from chalicelib.devices.models import Device
 from chalicelib.devices.repository import device_item
 from chalicelib.errors import Conflict, StorageError
-from chalicelib.store.base import TenantRepository, condition_failed, now, transaction
+from chalicelib.store.base import TenantRepository, condition_failed, doc_of, now, transaction
 from chalicelib.store.models import DeviceCertificateItem, DeviceItem, SerialItem
 
 SERIAL = "SERIAL"
@@ -31,9 +30,6 @@ class SerialClaim:
     thing_name: str
     credentials: Credentials
 
-
-def _doc(item: Any) -> dict[str, Any]:
-    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
 
 
 class CertificateStore(TenantRepository):
@@ -72,7 +68,7 @@ class CertificateStore(TenantRepository):
         item = self._get(SerialItem, self.tenant.serial_pk(serial), SERIAL)
         if item is None:
             return None
-        d = _doc(item)
+        d = doc_of(item)
         return SerialClaim(d["serial"], d["device_id"], d["thing_name"], Credentials(d["credentials"]))
 
     def add(self, device_id: str, cert: Certificate) -> None:
@@ -86,7 +82,7 @@ class CertificateStore(TenantRepository):
         """Newest first."""
         items = self._guard(lambda: list(DeviceCertificateItem.query(
             self.tenant.device_pk(device_id), DeviceCertificateItem.sk.startswith(CERT))))
-        certs = [Certificate.model_validate(_doc(i)) for i in items]
+        certs = [Certificate.model_validate(doc_of(i)) for i in items]
         return sorted(certs, key=lambda c: c.issued_at, reverse=True)
 
     def change(self, device_id: str, before: Certificate, after: Certificate) -> bool:

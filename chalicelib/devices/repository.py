@@ -12,16 +12,13 @@ from typing import Any
 
 from chalicelib.devices.models import DEVICE_ID_PATTERN, Device
 from chalicelib.errors import Conflict, InvalidInput
-from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import DeviceItem
 
 DEVICE = "DEVICE"
 _ID = re.compile(DEVICE_ID_PATTERN)
 
-
-def _doc(item: Any) -> dict[str, Any]:
-    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
 
 
 def _sort_key(device: Device) -> str:
@@ -49,13 +46,13 @@ class DeviceRepository(TenantRepository):
             return None
 
         item = self._get(DeviceItem, self.tenant.device_pk(device_id), DEVICE)
-        return Device.model_validate(_doc(item)) if item else None
+        return Device.model_validate(doc_of(item)) if item else None
 
     def get_many(self, device_ids: Iterable[str]) -> dict[str, Device]:
         """The known devices among ``device_ids`` (BatchGetItem, 100 keys a call); unknown ids are left out."""
         keys = {(self.tenant.device_pk(i), DEVICE) for i in set(device_ids) if _ID.match(i)}
         items = self._guard(lambda: list(DeviceItem.batch_get(keys)))
-        devices = (Device.model_validate(_doc(i)) for i in items)
+        devices = (Device.model_validate(doc_of(i)) for i in items)
         return {d.device_id: d for d in devices}
 
     def by_community(self, community_id: str, limit: int,
@@ -75,4 +72,4 @@ class DeviceRepository(TenantRepository):
             return list(result), result.last_evaluated_key
 
         items, last = self._guard(read)
-        return [Device.model_validate(_doc(i)) for i in items], (last["gsi1sk"]["S"] if last else None)
+        return [Device.model_validate(doc_of(i)) for i in items], (last["gsi1sk"]["S"] if last else None)

@@ -13,14 +13,11 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.residents.models import Status
-from chalicelib.store.base import TenantRepository, condition_failed, now, storage_errors
+from chalicelib.store.base import TenantRepository, condition_failed, doc_of, now, storage_errors
 from chalicelib.store.models import HouseholdItem, ResidentItem
 
 PROFILE = "PROFILE"
 
-
-def _doc(item: Any) -> dict[str, Any]:
-    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
 
 
 class ResidentRepository(TenantRepository):
@@ -29,7 +26,7 @@ class ResidentRepository(TenantRepository):
 
     def get(self, user_id: str) -> tuple[dict[str, Any], int] | None:
         item = self._get(ResidentItem, self.tenant.resident_pk(user_id), PROFILE)
-        return (_doc(item), int(item.version)) if item else None
+        return (doc_of(item), int(item.version)) if item else None
 
     def submit(self, user_id: str, data: dict[str, Any], previous_version: int | None) -> None:
         """Create, or replace a rejected registration; refuses if another write came first."""
@@ -81,7 +78,7 @@ class ResidentRepository(TenantRepository):
             return items, result.last_evaluated_key  # type: ignore[return-value]
 
         items, last = self._guard(read)
-        return [_doc(i) for i in items], (last["gsi1sk"]["S"] if last else None)
+        return [doc_of(i) for i in items], (last["gsi1sk"]["S"] if last else None)
 
     def add_household_member(self, household: dict[str, Any], user_id: str, relation: str) -> None:
         """Record a verified member; the household and the member are indexed by place path (households
@@ -111,7 +108,7 @@ class ResidentRepository(TenantRepository):
             return list(HouseholdItem.query(self.tenant.household_pk(household_id),
                                             HouseholdItem.sk.startswith("MEMBER#")))
 
-        return [_doc(i) for i in self._guard(read)]
+        return [doc_of(i) for i in self._guard(read)]
 
     def households_in(self, community_id: str, path: list[str]) -> list[dict[str, Any]]:
         """Verified households of a community at or below ``path`` (a community, grid, building or
@@ -120,7 +117,7 @@ class ResidentRepository(TenantRepository):
             return list(HouseholdItem.gsi1.query(self.tenant.households_pk(community_id),
                                                  HouseholdItem.gsi1sk.startswith("/".join(path))))
 
-        return [_doc(i) for i in self._guard(read) if _under(i.gsi1sk, path)]
+        return [doc_of(i) for i in self._guard(read) if _under(i.gsi1sk, path)]
 
     def members_in(self, community_id: str, path: list[str]) -> list[dict[str, Any]]:
         """Verified residents of a community's households at or below ``path``, sorted by place."""
@@ -128,7 +125,7 @@ class ResidentRepository(TenantRepository):
             return list(HouseholdItem.gsi2.query(self.tenant.members_pk(community_id),
                                                  HouseholdItem.gsi2sk.startswith("/".join(path))))
 
-        return [_doc(i) for i in self._guard(read) if _under(i.gsi2sk.split("#")[0], path)]
+        return [doc_of(i) for i in self._guard(read) if _under(i.gsi2sk.split("#")[0], path)]
 
 
 def _under(place: str | None, path: list[str]) -> bool:

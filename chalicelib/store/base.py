@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
@@ -18,6 +19,20 @@ from chalicelib.store.keys import TenantContext
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+Doc = dict[str, Any]
+
+
+def doc_of(item: Any) -> Doc:
+    """An item's ``data`` map as a plain dict."""
+    return item.data.as_dict() if hasattr(item.data, "as_dict") else dict(item.data)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A document and the version its next conditional write must match."""
+
+    doc: Doc
+    version: int
 
 
 def now() -> datetime:

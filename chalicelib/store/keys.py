@@ -89,13 +89,106 @@ class TenantContext:
         return self.key("MEMBERS", community_id)
 
     # -- service requests (接诉即办) ------------------------------------------------------
+    def request_pk(self, request_id: str) -> str:
+        """A service request (sk ``REQUEST``)."""
+        return self.key("REQ", request_id)
+
+    def request_sequence_pk(self) -> str:
+        """Per-day counters that number the city's requests (sk ``<yyyymmdd>``, city time)."""
+        return self.key("REQSEQ")
+
+    def community_requests_pk(self, community_id: str, state: str) -> str:
+        """GSI1 partition: a community's requests in one state, oldest first."""
+        return self.key("REQC", community_id, state)
+
+    def department_requests_pk(self, department_id: str) -> str:
+        """GSI2 partition: a department's requests still to be handled, by next due time."""
+        return self.key("REQD", department_id)
+
+    def closing_requests_pk(self) -> str:
+        """GSI2 partition: resolved requests by the time they close by themselves."""
+        return self.key("REQCLOSE")
+
+    def household_requests_pk(self, household_id: str) -> str:
+        """References (sk ``<filed_at>#<id>``) to the requests filed by or for a household."""
+        return self.key("REQH", household_id)
+
+    def month_requests_pk(self, month: str) -> str:
+        """References (sk ``<filed_at>#<id>``) to the requests filed in a month (``2026-11``, city time)."""
+        return self.key("REQM", month)
+
+    def request_stats_pk(self, month: str) -> str:
+        """Counters of the requests filed in a month: sk ``department#<id>`` and ``community#<id>``."""
+        return self.key("REQSTAT", month)
+
 
     # -- Open311 -----------------------------------------------------------------------
 
     # -- notices and emergency broadcasts --------------------------------------------------
+    def notice_pk(self, notice_id: str) -> str:
+        """A notice (``NOTICE``), its household deliveries (``HH#<household>``) and reads (``READ#<user>``)."""
+        return self.key("NOTICE", notice_id)
+
+    def notices_at_pk(self, level: str, place_id: str | None) -> str:
+        """GSI1 partition: live notices addressed to one place (``city`` has no id), by valid-until time."""
+        return self.key("NOTICEAT", level, *((place_id,) if place_id else ()))
+
+    def notices_area_pk(self, community_id: str | None) -> str:
+        """GSI2 partition: every notice inside one community (``None``: city- and street-wide ones),
+        newest first."""
+        return self.key("NOTICEAREA", community_id) if community_id else self.key("NOTICEWIDE")
+
+    def notice_receipts_pk(self, notice_id: str, state: str) -> str:
+        """GSI1 partition: an emergency broadcast's household deliveries in one state (read/unread), by place."""
+        return self.key("NOTICERCPT", notice_id, state)
+
 
     # -- consultations and votes ---------------------------------------------------------
+    def consultation_pk(self, consultation_id: str) -> str:
+        """A consultation (``CONSULTATION``) and, beside it, its tallies (``TALLY#<option>``), ballots
+        (``BALLOT#<voter>``), proposals (``PROPOSAL#<id>``) and comments (``COMMENT#<id>``)."""
+        return self.key("CONS", consultation_id)
+
+    def consultations_pk(self, *anchor: str) -> str:
+        """GSI1 partition: consultations anchored to ``("city",)``, ``("street", <id>)`` or
+        ``("community", <id>)`` (grid and building scopes too), newest first; GSI2 with no anchor:
+        all of the city's."""
+        return self.key("CONSS", *anchor)
 
     # -- nearby services directory ---------------------------------------------------------
 
+    def service_point_pk(self, service_point_id: str) -> str:
+        """A service point of the nearby-services directory (便民服务网点), sort key ``POINT``."""
+        return self.key("SVC", service_point_id)
+
+    def services_cell_pk(self, cell: str) -> str:
+        """GSI1 partition: live service points in one geohash-5 cell, sorted by category then geohash."""
+        return self.key("SVCGEO", cell)
+
+    def community_services_pk(self, community_id: str) -> str:
+        """GSI2 partition: a community's live service points, sorted by category."""
+        return self.key("SVCS", community_id)
+
     # -- care subjects and family links ------------------------------------------------------
+    def care_subject_pk(self, subject_id: str) -> str:
+        """A care subject (sk ``SUBJECT``), its family links (``LINK#<link>``) and caring visits
+        (``VISIT#<date>#<id>``)."""
+        return self.key("CARE", subject_id)
+
+    def care_subjects_pk(self, community_id: str) -> str:
+        """GSI1 partition: a community's care subjects, sorted by household path."""
+        return self.key("CARES", community_id)
+
+    def care_watch_pk(self, user_id: str) -> str:
+        """GSI1 partition: one resident's family links (invitations and active links), by link id."""
+        return self.key("WATCH", user_id)
+
+    def care_device_pk(self, device_id: str) -> str:
+        """The care subjects a device watches (sk ``<subject_id>``), present while their consent is active."""
+        return self.key("CAREDEV", device_id)
+
+    # -- API keys ----------------------------------------------------------------------------
+
+    def api_keys_pk(self) -> str:
+        """The city's integration API keys, sort key ``KEY#<sha256 of the key>`` (verify is one GetItem)."""
+        return self.key("APIKEYS")

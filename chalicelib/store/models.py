@@ -121,16 +121,146 @@ class InboxItem(Entity, discriminator="inbox"):
 
 
 # -- service requests (接诉即办) ---------------------------------------------------------
+class RequestItem(Entity, discriminator="request"):
+    """A service request; ``state`` is top-level so transitions can be conditioned on it (and ``version``)."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    state = UnicodeAttribute()
+
+
+class RequestRefItem(Entity, discriminator="request_ref"):
+    """A reference to a request in a household's or a month's list."""
+
+    request_id = UnicodeAttribute()
+
+
+class RequestSequenceItem(Entity, discriminator="request_seq"):
+    """The last number given to a request on one day (atomic ``ADD``)."""
+
+    seq = NumberAttribute(default=0)
+
+
+class RequestStatsItem(Entity, discriminator="request_stats"):
+    """Counters of one (month, department) or (month, community), changed by atomic ``ADD`` in the
+    transaction that changes the request."""
+
+    filed = NumberAttribute(default=0)
+    responded = NumberAttribute(default=0)
+    responded_on_time = NumberAttribute(default=0)
+    resolved = NumberAttribute(default=0)
+    resolved_on_time = NumberAttribute(default=0)
+    rated = NumberAttribute(default=0)
+    satisfied = NumberAttribute(default=0)
+
 
 # -- Open311 ---------------------------------------------------------------------------
 
 # -- notices and emergency broadcasts ------------------------------------------------------
+class NoticeItem(Entity, discriminator="notice"):
+    """A notice; ``status``, ``category`` and ``scope_path`` are top-level for conditions and list
+    filters, and the read counters for atomic ``ADD``s."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+    category = UnicodeAttribute()
+    scope_path = UnicodeAttribute()
+    households = NumberAttribute(default=0)
+    households_read = NumberAttribute(default=0)
+    readers = NumberAttribute(default=0)
+
+
+class NoticeDeliveryItem(Entity, discriminator="notice_delivery"):
+    """An emergency broadcast delivered to one household; ``read_at`` set once, conditionally."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    read_at = UnicodeAttribute(null=True)
+
+
+class NoticeReadItem(Entity, discriminator="notice_read"):
+    """One resident has opened a notice (written once)."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
 
 # -- consultations and votes -------------------------------------------------------------
+class ConsultationItem(Entity, discriminator="consultation"):
+    """A consultation; ``state`` (active, closed, cancelled) is top-level so ballots can be
+    conditioned on it."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    state = UnicodeAttribute()
+
+
+class TallyItem(Entity, discriminator="consultation_tally"):
+    """Votes for one option (``TALLY#<option>``), moved only in the transaction that writes a ballot."""
+
+    votes = NumberAttribute(default=0)
+
+
+class BallotItem(Entity, discriminator="consultation_ballot"):
+    """One per voter (``BALLOT#<household or person>``); ``option_id`` is top-level for the change
+    condition and is shown to nobody but the voter."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    option_id = UnicodeAttribute()
+
+
+class ConsultationPostItem(Entity, discriminator="consultation_post"):
+    """A proposal (``PROPOSAL#<id>``) or a comment (``COMMENT#<id>``); ``hidden_at`` is top-level so a
+    comment is hidden once."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    hidden_at = UnicodeAttribute(null=True)
+
 
 # -- nearby services directory -------------------------------------------------------------
 
+class ServicePointItem(Entity, discriminator="service_point"):
+    """A nearby-services point; ``status`` (active/retired) is top-level so writes can be conditioned on it.
+    Only live points carry the index attributes (gsi1: geohash cell, gsi2: community)."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
 # -- care subjects and family links ----------------------------------------------------------
+class CareSubjectItem(Entity, discriminator="care_subject"):
+    """A care subject (关爱对象); ``status`` (consent ``active`` / ``withdrawn``) is top-level so
+    writes can be conditioned on it."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
+class CareLinkItem(Entity, discriminator="care_link"):
+    """A family contact of a care subject; ``status`` (pending / active / removed) is top-level."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
+class CareDeviceItem(Entity, discriminator="care_device"):
+    """A device watching a care subject (``CAREDEV#<device>`` / ``<subject>``), while consent is active."""
+
+    subject_id = UnicodeAttribute()
+
+
+class CareVisitItem(Entity, discriminator="care_visit"):
+    """A caring visit (巡访) recorded by staff."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+# -- API keys ----------------------------------------------------------------------------------
+
+
+class ApiKeyItem(Entity, discriminator="api_key"):
+    """An integration API key, stored by the SHA-256 of the key only; ``status`` and ``last_used_at``
+    (ISO, UTC) are top-level so revocation and the once-a-minute use stamp are conditional writes."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+    last_used_at = UnicodeAttribute(null=True)
 
 
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:

@@ -36,6 +36,7 @@ def _due_items(tenant: TenantContext, now_ms: int) -> list[DeviceStateItem]:
 
 def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
     plan = plan_for(tenant)
+    care_only = {r.rule.id for r in plan.rules if r.rule.care_subjects_only}
     transitions: list[Transition] = []
     docs: dict[str, dict[str, Any]] = {}
     types: dict[str, str] = {}
@@ -61,7 +62,11 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
     if not transitions:
         return ApplyResult()
     registry = DeviceRepository(tenant).get_many({t.device_id for t in transitions})
-    return AlertService(tenant).apply(transitions, registry)
+    # A device may have stopped watching a care subject (consent withdrawn) after its due date was set:
+    # its care-only rules are marked fired above (so they do not come back every minute) but raise nothing.
+    transitions = [t for t in transitions if t.rule_id not in care_only
+                   or (t.device_id in registry and registry[t.device_id].care_subject)]
+    return AlertService(tenant).apply(transitions, registry) if transitions else ApplyResult()
 
 
 def sweep_all(now_ms: int) -> dict[str, ApplyResult]:

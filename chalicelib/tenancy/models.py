@@ -129,6 +129,9 @@ class User(Strict):
     # Grid ids (网格) a staff member owns within those communities: alerts there reach them
     # first. Staff with a community but no grid of it serve the whole community.
     grids: list[Code] = Field(default_factory=list)
+    # Device alerts of those communities reach grid workers (网格员); department staff who only
+    # handle the service requests of their department (物业, 市政 …) set this to false.
+    receives_alerts: bool = True
 
     @model_validator(mode="after")
     def _staff_has_scope(self) -> User:

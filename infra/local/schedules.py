@@ -1,5 +1,5 @@
 """The schedules of app.py, driven locally (``chalice local`` never fires them): every
-minute, the same job functions the scheduled Lambdas call."""
+minute (the hourly request auto-close too: it is idempotent), the same job functions the scheduled Lambdas call."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ class Scheduler(threading.Thread):
 
     def run(self) -> None:
         from chalicelib.alerts.jobs import escalation_job
+        from chalicelib.requests.jobs import auto_close_job
         from chalicelib.telemetry.jobs import absence_job
 
         while not self.stopped.wait(self.interval):
-            for job in (escalation_job, absence_job):
+            for job in (escalation_job, absence_job, auto_close_job):
                 try:
                     job({}, None)
                 except Exception:  # noqa: BLE001 - a failing job must not stop the next minute's run

@@ -44,6 +44,27 @@ def test_demo_staff_see_the_demo_residents_pending_registration(stack):
     assert [q["username"] for q in queue["items"]] == ["zhengzhou.resident"]
 
 
+def test_the_demo_cities_come_with_a_living_community(stack):
+    api = stack["api_url"]
+
+    def get(username: str, path: str) -> dict:
+        r = requests.get(api + path, headers={"Authorization": f"Bearer {token(stack, username)}"}, timeout=10)
+        assert r.status_code == 200, (path, r.text)
+        return r.json()
+
+    assert "zz.zhang.guilan" in stack["banner"] and "zz.li.na" in stack["banner"]
+    assert get("zz.zhang.guilan", "/v1/me")["registration"]["status"] == "verified"
+    assert get("zz.wang.jianjun", "/v1/me/requests")["items"]
+    assert get("zz.admin", "/v1/communities/jinghu/requests?state=resolved")["items"]
+    assert any(n["category"] == "emergency" for n in get("zz.zhang.guilan", "/v1/me/notices")["items"])
+    assert get("zz.wang.jianjun", "/v1/consultations")["items"]
+    nearby = get("zz.zhang.guilan", "/v1/services/nearby?category=canteen")["items"]
+    assert nearby and nearby == sorted(nearby, key=lambda p: p["distance_m"])
+    watching = get("zz.li.na", "/v1/me/care")
+    assert watching["watching"] and watching["watching"][0]["subject_id"]
+    assert get("yc.ma.wei", "/v1/me/care")["watching"]
+
+
 def test_gateway_answers_are_json_like_in_aws(stack):
     missing = requests.get(f"{stack['api_url']}/v1/me", timeout=10)
     assert missing.status_code == 401 and missing.json()["code"] == "unauthorized"

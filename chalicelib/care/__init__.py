@@ -1,0 +1,1 @@
+"""Care subjects (居家养老): consent, family links, safety status, caring visits."""

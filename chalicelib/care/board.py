@@ -1,0 +1,75 @@
+"""Reads of safety status: one subject (family, the subject, staff) and a community's list (staff)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from chalicelib.alerts.access import prefix
+from chalicelib.alerts.repository import AlertRepository
+from chalicelib.auth.principal import Principal
+from chalicelib.care import render, status
+from chalicelib.care.access import CareAccess
+from chalicelib.care.activity import ActivityReader, summarize
+from chalicelib.care.repository import CareRepository
+from chalicelib.care.status import Clock
+from chalicelib.care.status_models import CareStatus, SubjectPage, SubjectRow
+from chalicelib.care.views import ConsentState
+from chalicelib.errors import NotFound
+from chalicelib.store.base import now
+from chalicelib.tenancy.service import TenantService
+
+Doc = dict[str, Any]
+
+
+class CareBoard:
+    def __init__(self, principal: Principal, *, repo: CareRepository | None = None,
+                 tenancy: TenantService | None = None, clock: Clock = now) -> None:
+        self.tenant, self.clock = principal.tenant, clock
+        self.repo = repo or CareRepository(self.tenant)
+        self.tenancy = tenancy or TenantService(self.tenant)
+        self.access = CareAccess(principal, self.repo, self.tenancy)
+        self.alerts = AlertRepository(self.tenant)
+        self.activity = ActivityReader(self.tenant)
+
+    def status(self, subject_id: str) -> CareStatus:
+        stored, _, _ = self.access.watch(subject_id)
+        doc, at = stored.doc, self.clock()
+        devices = set(doc["device_ids"])
+        alerts = [a for a in status.open_alerts(self.alerts, status.household_prefix(doc)) if a["device_id"] in devices]
+        activity = summarize(self.activity.of(devices), devices)
+        summary, message = status.assess(alerts, activity, _has_door(doc), at, status.zone(self.tenancy))
+        return CareStatus(subject_id=doc["subject_id"], name=doc["name_masked"], summary=summary, message=message,
+                          last_activity=activity.last, last_door_activity=activity.door,
+                          open_alerts=[status.brief(a) for a in alerts],
+                          actions=status.actions(self.tenancy, doc, alerts), last_visit=render.visit(doc),
+                          checked_at=at)
+
+    def community(self, community_id: str) -> SubjectPage:
+        """A community's care subjects with their summaries: a handful of Queries, whatever its size."""
+        try:
+            node = self.tenancy.node("community", community_id)
+        except NotFound as exc:
+            raise NotFound(f"no community {community_id!r} in this city", field="community_id") from exc
+        self.access.require_community(community_id)
+        subjects = self.repo.by_community(community_id)
+        by_device: dict[str, list[Doc]] = defaultdict(list)
+        for alert in status.open_alerts(self.alerts, prefix(node["path"])):
+            by_device[alert["device_id"]].append(alert)
+        times = self.activity.of({d for s in subjects for d in s["device_ids"]})
+        at, tz = self.clock(), status.zone(self.tenancy)
+        rows = []
+        for doc in subjects:
+            alerts = [a for d in doc["device_ids"] for a in by_device.get(d, [])]
+            row = SubjectRow(subject_id=doc["subject_id"], name=doc["name_masked"], category=doc["category"],
+                             household_id=doc["household_id"], grid_id=doc.get("grid_id"),
+                             consent_state=doc["consent_state"], open_alerts=len(alerts))
+            if doc["consent_state"] == ConsentState.ACTIVE.value:
+                activity = summarize(times, doc["device_ids"])
+                row.summary, row.message = status.assess(alerts, activity, _has_door(doc), at, tz)
+                row.last_activity = activity.last
+            rows.append(row)
+        return SubjectPage(items=rows)
+
+def _has_door(doc: Doc) -> bool:
+    return "door" in doc.get("device_types", {}).values()

@@ -1,0 +1,103 @@
+"""What the request routes return. Residents' personal data never appears unmasked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from chalicelib.requests.states import State
+
+
+class Bilingual(BaseModel):
+    zh: str
+    en: str
+
+
+class Point(BaseModel):
+    lat: float
+    lng: float
+
+
+class Location(BaseModel):
+    kind: str = Field(description="household | building | community | point")
+    community_id: str
+    grid_id: str | None = None
+    building_id: str | None = None
+    household_id: str | None = None
+    point: Point | None = None
+    address: str | None = None
+    distance_km: float | None = Field(default=None, description="from the point to the community's centre")
+
+
+class Step(BaseModel):
+    action: str
+    state: State
+    by: str = Field(description="staff username, or the resident's masked name")
+    by_name: str | None = Field(default=None, description="staff member's name")
+    at: datetime
+    note: str | None = None
+    department: str | None = None
+    assignee: str | None = None
+
+
+class Rating(BaseModel):
+    value: str
+    comment: str | None = None
+    at: datetime
+
+
+class ServiceRequest(BaseModel):
+    request_id: str
+    category: str
+    category_name: Bilingual
+    department: str
+    description: str
+    location: Location
+    photos: list[str]
+    channel: str = Field(description="resident | proxy (family) | staff (phone call, walk-in) | open311")
+    filed_by: str = Field(description="staff username, the resident's masked name, or the Open311 client")
+    on_behalf_of: str | None = Field(default=None, description="masked name of the resident it was filed for")
+    state: State
+    assignee: str | None = None
+    overdue: bool
+    due_respond_at: datetime
+    due_resolve_at: datetime
+    responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_until: datetime | None = None
+    rating: Rating | None = None
+    duplicate_of: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[Step]
+
+
+class RequestPage(BaseModel):
+    items: list[ServiceRequest]
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
+
+
+class StatsRow(BaseModel):
+    id: str
+    name: Bilingual | None = None
+    filed: int = 0
+    responded: int = 0
+    responded_on_time: int = 0
+    waiting_past_due: int = Field(default=0, description="not responded to, past the respond SLA")
+    response_rate: float | None = Field(default=None, description="responded_on_time / (responded + waiting_past_due)")
+    resolved: int = 0
+    resolved_on_time: int = 0
+    open_past_due: int = Field(default=0, description="still open, past the resolve SLA")
+    resolution_rate: float | None = Field(default=None, description="resolved_on_time / (resolved + open_past_due)")
+    rated: int = 0
+    satisfied: int = 0
+    satisfaction_rate: float | None = Field(default=None, description="satisfied / rated")
+
+
+class StatsReport(BaseModel):
+    month: str
+    by: str
+    rows: list[StatsRow]
+    total: StatsRow

@@ -1,0 +1,66 @@
+"""Demo care subjects (居家养老): registered by their grid worker with recorded consent, their
+household's devices linked (registered first as the city admin when the household has none yet),
+family contacts invited and accepted, and a caring visit — as the people involved would have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.care.contacts import ContactService
+from chalicelib.care.models import Category, ConsentIn, ContactIn, SubjectIn, VisitIn
+from chalicelib.care.repository import CareRepository
+from chalicelib.care.service import CareService
+from chalicelib.devices.models import DeviceIn
+from chalicelib.devices.repository import DeviceRepository
+from chalicelib.devices.service import DeviceService
+from infra.local.seed import SeedContext
+
+
+class DemoContact(ContactIn):
+    accepted: bool = Field(default=False, description="the invited resident accepts (resident contacts)")
+
+
+class DemoSubject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str
+    staff: str
+    category: Category
+    consent: ConsentIn
+    device_ids: list[str] = Field(default_factory=list)
+    contacts: list[DemoContact] = Field(default_factory=list)
+    visits: list[VisitIn] = Field(default_factory=list)
+
+
+class CareFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    devices: list[DeviceIn] = Field(default_factory=list)
+    subjects: list[DemoSubject]
+
+
+def apply(ctx: SeedContext, data: Any) -> int:
+    spec = CareFile.model_validate(data)
+    registry = DeviceRepository(ctx.tenant)
+    for device in spec.devices:
+        if registry.get(device.device_id) is None:
+            DeviceService(ctx.admin()).register(device)
+    written = 0
+    for s in spec.subjects:
+        subject_id = ctx.residents.get(s.username) or ctx.principal(s.username).user_id
+        if CareRepository(ctx.tenant).get(subject_id) is not None:
+            continue  # seeded by an earlier run against the same moto
+        staff = CareService(ctx.principal(s.staff))
+        staff.register(SubjectIn.model_validate({"resident_id": subject_id, "category": s.category,
+                                                 "consent": s.consent, "device_ids": s.device_ids}))
+        for c in s.contacts:
+            link = ContactService(ctx.principal(s.staff)).add(subject_id, ContactIn.model_validate(
+                c.model_dump(exclude={"accepted"})))
+            if c.accepted and c.username:
+                ContactService(ctx.principal(c.username)).accept(link.link_id)
+        for v in s.visits:
+            staff.visit(subject_id, v)
+        written += 1
+    return written

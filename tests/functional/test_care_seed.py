@@ -1,0 +1,30 @@
+"""The 居家养老 demo data of both cities, seeded as `make run` does, read back through the API."""
+
+from __future__ import annotations
+
+from tests.support import auth
+
+
+def test_both_cities_demo_care_subjects_are_watched_by_their_families(aws, client):
+    for tenant, subject, family, staff, devices in (
+            ("zhengzhou", "zz.zhang.guilan", "zz.li.na", "zz.wang.fang", ["zz-door-zgl", "zz-band-zgl"]),
+            ("yinchuan", "yc.ma.fengying", "yc.ma.wei", "yc.ma.xiaoyan", ["yc-door-mfy", "yc-band-mfy"])):
+        aws.onboard(tenant)
+        assert aws.seed(tenant, "residents", "care")["care"] == 1
+        mine = client.http.get("/v1/me/care", headers=auth(aws.login(family))).json_body
+        assert [w["status"] for w in mine["watching"]] == ["active"]
+        subject_id = mine["watching"][0]["subject_id"]
+        status = client.http.get(f"/v1/care/{subject_id}/status", headers=auth(aws.login(family)))
+        assert status.status_code == 200 and status.json_body["last_visit"] is not None
+        record = client.http.get(f"/v1/care/{subject_id}", headers=auth(aws.login(staff))).json_body
+        assert record["device_ids"] == devices and record["consent_state"] == "active"
+        own = client.http.get("/v1/me/care", headers=auth(aws.login(subject))).json_body["subject"]
+        assert own["subject_id"] == subject_id
+        assert aws.seed(tenant, "residents", "care")["care"] == 0  # a second run changes nothing
+    phones = [c["phone"] for c in record_of(aws, client)["contacts"] if c["kind"] == "phone"]
+    assert phones == ["139****2299"]
+
+
+def record_of(aws, client):
+    me = client.http.get("/v1/me/care", headers=auth(aws.login("zz.zhang.guilan"))).json_body
+    return me["subject"]
