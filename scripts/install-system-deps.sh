@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # System packages the local stack and its tests need that pip cannot bring:
-#   mosquitto — the local MQTT broker (mutual TLS, per-device ACL) that plays AWS IoT Core.
+#   mosquitto          — the local MQTT broker (mutual TLS, per-device ACL) that plays AWS IoT Core;
+#   chromium           — the browser the front-end tests drive with Playwright (never a downloaded build);
+#   fonts-wqy-microhei — a small CJK font, so Chinese renders (and screenshots read) on a bare machine.
 # `make run` and `make test` call this first. It is a no-op when everything is there, and
 # never prompts: CI runs it as root on a fresh Debian machine with no stdin.
 set -euo pipefail
 
-PACKAGES=(mosquitto)
+PACKAGES=(mosquitto chromium fonts-wqy-microhei)
 
-have() {  # the Debian package puts the broker in /usr/sbin, which a non-root PATH may lack
-  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]
+have() {  # is what the package brings already here (from this package or another)?
+  case "$1" in
+    mosquitto) command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] ;;  # /usr/sbin: not on every PATH
+    chromium) [ -x /usr/bin/chromium ] ;;
+    fonts-wqy-microhei)  # the package itself, or any Chinese font fontconfig knows
+      dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "ok installed" ||
+        { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]; } ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
 }
 
 missing=()

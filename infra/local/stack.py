@@ -100,8 +100,11 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
             print(f"  demo data  {m.tenant_id:<10} " + ", ".join(f"{n} {c}" for n, c in written.items()), flush=True)
 
     api = serve(host, api_port)
+    # The browser signs in against moto's Cognito (it answers CORS preflights); in AWS the site
+    # derives https://cognito-idp.<region>.amazonaws.com/ from the region instead.
     site_config = json.dumps({"apiUrl": f"http://{host}:{api.server.server_address[1]}",
-                              "region": res.region, "userPoolClientId": res.user_pool_client_id}).encode()
+                              "region": res.region, "userPoolClientId": res.user_pool_client_id,
+                              "cognitoEndpoint": endpoint}).encode()
     web = ThreadingHTTPServer((host, web_port), functools.partial(
         _StaticSite, directory=str(ROOT / "frontend"), site_config=site_config))
     threading.Thread(target=web.serve_forever, name="web", daemon=True).start()
@@ -128,7 +131,9 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
 
 
 _UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-               ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8"}
+               ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+               ".json": "application/json; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+               ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 
 
 class _StaticSite(SimpleHTTPRequestHandler):
@@ -139,6 +144,11 @@ class _StaticSite(SimpleHTTPRequestHandler):
         self.site_config = site_config
         self.extensions_map = {**self.extensions_map, **_UTF8_TYPES}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def end_headers(self) -> None:
+        # Always revalidate: an edited module must not be served stale from the browser's cache.
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
 
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/config.json":

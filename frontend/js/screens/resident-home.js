@@ -1,0 +1,73 @@
+// 居民首页: the resident's registration status (住户登记) and their tasks. In elder mode it is one
+// large status sentence and a few very large task buttons.
+import { html, pageTitle, registrationBadge, facts, timeline, tiles, linkButton, card } from "../templates.js";
+import { communities, buildings, byId, householdLabel } from "../places.js";
+
+export function registrationTimeline(ctx, reg) {
+  const items = [{ title: ctx.t("timeline.submitted"), when: reg.submitted_at, kind: "info" }];
+  if (reg.status === "pending") items.push({ title: ctx.t("timeline.awaiting"), kind: "warn" });
+  if (reg.status === "verified") items.push({ title: ctx.t("timeline.verified"), when: reg.decided_at, kind: "ok" });
+  if (reg.status === "rejected") {
+    items.push({ title: ctx.t("timeline.rejected"), when: reg.decided_at, kind: "danger",
+                 note: reg.reason ? ctx.t("registration.reason", { reason: reg.reason }) : "" });
+  }
+  return timeline(items);
+}
+
+/** The resident's tasks; screens added later put their tiles here. */
+function tasks(ctx, status) {
+  const out = [];
+  if (status === "none") out.push({ href: "#/register", label: ctx.t("home.task.register"), icon: "house" });
+  if (status === "rejected") out.push({ href: "#/register", label: ctx.t("home.task.registerAgain"), icon: "house" });
+  return out;
+}
+
+export default {
+  id: "resident-home",
+  path: "/home",
+  roles: ["resident"],
+  nav: "nav.home",
+  navOrder: 0,
+  title: "home.title",
+
+  async load(ctx) {
+    const me = await ctx.api.get("/v1/me");
+    ctx.setMe(me);
+    const reg = me.registration || null;
+    if (!reg) return { me, reg };
+    const [cs, bs] = await Promise.allSettled([communities(ctx), buildings(ctx, reg.community_id)]);
+    return { me, reg, communities: byId(cs.value), buildings: byId(bs.value) };
+  },
+
+  render(data, ctx) {
+    const { t } = ctx;
+    const reg = data.reg;
+    const status = reg?.status || "none";
+    const sentence = t(`home.status.${status}`);
+    const todo = tasks(ctx, status);
+    const head = pageTitle(t("home.title"), { speak: true });
+    const statusBox = html`<div class="status status--${status}" data-speak>
+      <p class="status__label">${t("home.registration")} ${registrationBadge(status)}</p>
+      <p class="status__sentence">${sentence}</p>
+      ${status === "rejected" && reg.reason ? html`<p class="status__reason">${t("registration.reason", { reason: reg.reason })}</p>` : ""}
+    </div>`;
+
+    if (ctx.elder) {
+      return html`${head}${statusBox}${todo.length ? tiles(todo) : ""}`;
+    }
+    const community = reg && data.communities?.[reg.community_id];
+    return html`${head}
+      <p class="lead">${t("home.greeting", { city: ctx.loc(data.me.tenant?.name) })}</p>
+      ${card(html`${statusBox}
+        ${reg ? facts([
+          [t("field.community_id.label"), community ? ctx.loc(community.name) : reg.community_id],
+          [t("place.householdLabel"), householdLabel(ctx, reg, data.buildings)],
+          [t("field.name.label"), reg.name],
+          [t("field.phone.label"), reg.phone],
+          [t("field.relation.label"), t(`relation.${reg.relation}`)],
+        ]) : ""}
+        ${reg ? html`<h3>${t("timeline.label")}</h3>${registrationTimeline(ctx, reg)}` : ""}
+        ${todo.length ? html`<div class="form__actions">${todo.map((x) => linkButton(x.label, x.href, { icon: x.icon }))}</div>` : ""}`,
+      { title: t("home.registration") })}`;
+  },
+};

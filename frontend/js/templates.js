@@ -1,0 +1,205 @@
+// Pure functions that return HTML. Nothing here touches the DOM or the network.
+//
+// The one rule: build markup with the html`` tag. It escapes every interpolated value through
+// esc() unless the value is itself the result of html`` (already safe), so tenant-supplied text
+// (names, reasons, titles, addresses) can never become markup. Never concatenate strings into
+// markup by hand, and never interpolate a URL without safeUrl().
+import { t, errorText, formatDateTime, loc } from "./i18n.js";
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+
+export function esc(value) {
+  return String(value ?? "").replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+}
+
+class SafeHtml {
+  constructor(s) {
+    this.s = s;
+  }
+  toString() {
+    return this.s;
+  }
+}
+
+function part(v) {
+  if (v instanceof SafeHtml) return v.s;
+  if (Array.isArray(v)) return v.map(part).join("");
+  if (v === null || v === undefined || v === false) return "";
+  return esc(v);
+}
+
+export function html(strings, ...values) {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += part(v) + strings[i + 1];
+  });
+  return new SafeHtml(out);
+}
+
+/** Only for markup written in this code base (e.g. the SVG icons below), never for data. */
+function trusted(s) {
+  return new SafeHtml(s);
+}
+
+/** A link target from data: http(s), mailto, tel and in-page routes only. */
+export function safeUrl(url) {
+  const s = String(url ?? "").trim();
+  return /^(https?:|mailto:|tel:|#)/i.test(s) ? s : "#";
+}
+
+// -- icons (decorative: aria-hidden; the text next to them carries the meaning) -------------
+const ICONS = {
+  speak: '<path d="M4 9v6h4l5 4V5L8 9H4z"/><path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2"/>',
+  home: '<path d="M3 11 12 3l9 8v10h-6v-6H9v6H3z"/>',
+  check: '<path d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z"/>',
+  close: '<path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z"/>',
+  house: '<path d="M12 3 2 12h3v9h6v-6h2v6h6v-9h3z"/>',
+  list: '<path d="M4 6h2v2H4zm4 0h12v2H8zM4 11h2v2H4zm4 0h12v2H8zm-4 5h2v2H4zm4 0h12v2H8z"/>',
+  alert: '<path d="M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z"/>',
+  retry: '<path d="M17.7 6.3A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z"/>',
+};
+
+export function icon(name) {
+  return trusted(`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[name] || ""}</svg>`);
+}
+
+// -- shared components -------------------------------------------------------------------------
+
+export function button(label, { action, kind = "secondary", type = "button", icon: ic, data = {} } = {}) {
+  const dataAttrs = Object.entries(data).map(([k, v]) => html` data-${k}="${v}"`);
+  return html`<button type="${type}" class="btn btn--${kind}"${action ? html` data-action="${action}"` : ""}${dataAttrs}>${ic ? icon(ic) : ""}<span>${label}</span></button>`;
+}
+
+export function linkButton(label, href, { kind = "primary", icon: ic } = {}) {
+  return html`<a class="btn btn--${kind}" href="${safeUrl(href)}">${ic ? icon(ic) : ""}<span>${label}</span></a>`;
+}
+
+/** The screen's heading (focused on every route change) with an optional read-aloud button. */
+export function pageTitle(title, { speak = false, lead = "" } = {}) {
+  return html`<div class="page-title">
+    <h1 id="page-title" tabindex="-1">${title}</h1>
+    ${speak ? speakButton() : ""}
+  </div>${lead ? html`<p class="lead" data-speak>${lead}</p>` : ""}`;
+}
+
+/** Reads the elements marked data-speak aloud; hidden where the browser cannot speak. */
+export function speakButton() {
+  return html`<button type="button" class="btn btn--speak" data-action="speak">${icon("speak")}<span>${t("a11y.readAloud")}</span></button>`;
+}
+
+export function loading(label = t("state.loading")) {
+  return html`<div class="state state--loading" role="status"><span class="spinner" aria-hidden="true"></span><span>${label}</span></div>`;
+}
+
+export function empty(message, action = "") {
+  return html`<div class="state state--empty"><p>${message}</p>${action}</div>`;
+}
+
+/** An API or sign-in failure; a Retry button re-runs the screen's load when it can help. */
+export function errorState(err) {
+  return html`<div class="state state--error" role="alert">
+    <p><strong>${t("state.errorTitle")}</strong></p>
+    <p>${errorText(err)}</p>
+    ${err?.retryable ? button(t("action.retry"), { action: "retry", kind: "primary", icon: "retry" }) : ""}
+  </div>`;
+}
+
+const BADGE_KINDS = new Set(["info", "ok", "warn", "danger", "neutral"]);
+
+export function badge(label, kind = "neutral") {
+  return html`<span class="badge badge--${BADGE_KINDS.has(kind) ? kind : "neutral"}">${label}</span>`;
+}
+
+const REGISTRATION_KINDS = { pending: "warn", verified: "ok", rejected: "danger", none: "neutral" };
+
+export function registrationBadge(status) {
+  return badge(t(`registration.status.${status}`), REGISTRATION_KINDS[status]);
+}
+
+/**
+ * A labelled form field. The error paragraph is always there (empty until the API or the
+ * browser names this field), so view.js can bind {field: message} to it by name.
+ * options: [{value, label}] makes a <select>; type "textarea" a <textarea>; change: the action
+ * view.js reports when the value changes (e.g. load the buildings of the chosen community).
+ */
+export function field({ name, label, type = "text", value = "", error = "", hint = "", required = false,
+                        options = null, placeholder = "", autocomplete = "", inputmode = "", disabled = false,
+                        rows = 3, pattern = "", maxlength = "", change = "" }) {
+  const id = `f-${name}`;
+  const describedBy = [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
+  const common = html`id="${id}" name="${name}" aria-describedby="${describedBy}"${required ? html` required aria-required="true"` : ""}${error ? html` aria-invalid="true"` : ""}${disabled ? html` disabled` : ""}${change ? html` data-change="${change}"` : ""}`;
+  let control;
+  if (options) {
+    control = html`<select ${common}>
+      <option value="">${t("form.choose")}</option>
+      ${options.map((o) => html`<option value="${o.value}"${String(o.value) === String(value) ? html` selected` : ""}>${o.label}</option>`)}
+    </select>`;
+  } else if (type === "textarea") {
+    control = html`<textarea ${common} rows="${rows}"${maxlength ? html` maxlength="${maxlength}"` : ""}>${value}</textarea>`;
+  } else {
+    control = html`<input ${common} type="${type}" value="${value}"${placeholder ? html` placeholder="${placeholder}"` : ""}${autocomplete ? html` autocomplete="${autocomplete}"` : ""}${inputmode ? html` inputmode="${inputmode}"` : ""}${pattern ? html` pattern="${pattern}"` : ""}${maxlength ? html` maxlength="${maxlength}"` : ""}>`;
+  }
+  return html`<div class="field${error ? " field--invalid" : ""}" data-field="${name}">
+    <label for="${id}">${label}${required ? html`<span class="field__req" aria-hidden="true">*</span>` : ""}</label>
+    ${hint ? html`<p class="field__hint" id="${id}-hint">${hint}</p>` : ""}
+    ${control}
+    <p class="field__error" id="${id}-error" data-error-for="${name}">${error}</p>
+  </div>`;
+}
+
+/** Where a form shows an error that names no field (or a field the form does not have). */
+export function formError() {
+  return html`<div class="form__error" data-error-for="_form" role="alert"></div>`;
+}
+
+/** A definition list of label → value pairs; values are escaped like everything else. */
+export function facts(rows) {
+  return html`<dl class="facts">${rows.filter(([, v]) => v !== "" && v != null).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+}
+
+/** A vertical timeline: items [{when (ISO), title, note?, kind?}] oldest first. */
+export function timeline(items, label = t("timeline.label")) {
+  return html`<ol class="timeline" aria-label="${label}">
+    ${items.map((i) => html`<li class="timeline__item timeline__item--${i.kind || "neutral"}">
+      <p class="timeline__title">${i.title}</p>
+      ${i.when ? html`<p class="timeline__when"><time datetime="${i.when}">${formatDateTime(i.when)}</time></p>` : ""}
+      ${i.note ? html`<p class="timeline__note">${i.note}</p>` : ""}
+    </li>`)}
+  </ol>`;
+}
+
+/** The big task buttons of a home screen (elder mode shows only these). */
+export function tiles(items) {
+  return html`<ul class="tiles">${items.map((i) => html`<li><a class="tile" href="${safeUrl(i.href)}">${icon(i.icon || "list")}<span>${i.label}</span></a></li>`)}</ul>`;
+}
+
+export function card(body, { title = "", kind = "" } = {}) {
+  return html`<section class="card${kind ? ` card--${kind}` : ""}">${title ? html`<h2>${title}</h2>` : ""}${body}</section>`;
+}
+
+// -- the page shell ------------------------------------------------------------------------------
+
+export function headerContent({ signedIn, me, elder }) {
+  const tenant = me?.tenant?.name;
+  return html`<div class="header__bar">
+    <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
+    ${tenant ? html`<span class="header__tenant">${loc(tenant)}</span>` : ""}
+  </div>
+  <div class="header__controls">
+    <button type="button" class="btn btn--toggle" role="switch" aria-checked="${elder ? "true" : "false"}" data-action="toggleElder" id="elder-switch">
+      <span class="switch" aria-hidden="true"></span><span>${t("elder.switch")}</span>
+    </button>
+    <button type="button" class="btn btn--toggle" data-action="toggleLang" lang="${t("lang.switchTo")}" id="lang-switch">${t("lang.switch")}</button>
+    ${signedIn ? button(t("action.signOut"), { action: "signOut", kind: "quiet" }) : ""}
+  </div>
+`;
+}
+
+export function navContent(items, currentPath) {
+  if (!items.length) return html``;
+  return html`<ul class="nav__list">${items.map((i) => html`<li><a href="#${i.path}"${i.path === currentPath ? html` aria-current="page"` : ""}>${i.label}</a></li>`)}</ul>`;
+}
+
+export function footerContent() {
+  return html`<p>${t("footer.offline")}</p><p class="footer__small">${t("footer.privacy")}</p>`;
+}
