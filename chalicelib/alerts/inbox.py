@@ -1,14 +1,16 @@
-"""Notifications, one inbox per user: ``T#<t>#INBOX#<username>`` / ``<sent_at>#<alert_id>#<level>``,
-read newest first; kept 90 days (the table's TTL attribute ``expires_at``)."""
+"""Notifications, one inbox per user: ``T#<t>#INBOX#<username>`` / ``<sent_at>#<ref>#<level>`` where
+``ref`` is the alert, notice or request id; read newest first; kept 90 days (the table's TTL
+attribute ``expires_at``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import InvalidInput
 from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
+from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import InboxItem
 
 KEEP = timedelta(days=90)
@@ -17,7 +19,8 @@ KEEP = timedelta(days=90)
 
 class InboxRepository(TenantRepository):
     def send(self, usernames: Iterable[str], note: dict[str, Any], at: datetime) -> None:
-        sk = f"{note['sent_at']}#{note['alert_id']}#{note['level']}"
+        ref = note.get("alert_id") or note.get("notice_id") or note.get("request_id")
+        sk = f"{note['sent_at']}#{ref}#{note.get('level', 1)}"
         expires = int((at + KEEP).timestamp())
         stamp = now()
         with storage_errors(), InboxItem.batch_write() as batch:
@@ -37,3 +40,13 @@ class InboxRepository(TenantRepository):
 
         items, last = self._guard(read)
         return [doc_of(i) for i in items], (last["sk"]["S"] if last else None)
+
+
+def tell(tenant: TenantContext, usernames: Iterable[str], kind: str, ref: str, text: dict[str, str], at: datetime,
+         **fields: Any) -> None:
+    """A notice or request notification (``kind`` names the id field: ``notice_id`` / ``request_id``)."""
+    names = [u for u in usernames if u]
+    if names:
+        sent = at.astimezone(UTC).isoformat(timespec="microseconds")
+        note = {"kind": kind, f"{kind}_id": ref, "text": text, "sent_at": sent, "level": 1, **fields}
+        InboxRepository(tenant).send(names, note, at)

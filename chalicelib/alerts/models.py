@@ -98,12 +98,17 @@ class AlertPage(BaseModel):
 
 
 class Notification(BaseModel):
-    alert_id: str
-    severity: Severity
-    level: int
-    device_id: str
-    rule_id: str
-    community_id: str
+    """One inbox entry: an alert (raised or escalated), an emergency broadcast, or a service request's news."""
+
+    kind: Literal["alert", "notice", "request"] = "alert"
+    alert_id: str | None = None
+    notice_id: str | None = None
+    request_id: str | None = None
+    severity: str | None = Field(default=None, description="alert: critical|warning|info; broadcast: blue…red")
+    level: int = Field(default=1, description="alerts: the escalation level that was told")
+    device_id: str | None = None
+    rule_id: str | None = None
+    community_id: str | None = None
     text: Bilingual
     sent_at: datetime
 

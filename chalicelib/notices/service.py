@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
+from chalicelib.alerts.inbox import tell
 from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.notices import documents
@@ -27,7 +29,21 @@ class NoticeService(NoticeAccess):
         # Deliveries first: once the notice can be read, every household it counts is there.
         self.deliveries.deliver(doc["notice_id"], households)
         self.repo.create(doc, len(households))
+        if body.category is Category.EMERGENCY:
+            self._tell_staff(place, doc, at)
         return documents.view(doc, at, stats=Stats(readers=0, households=len(households)))
+
+    def _tell_staff(self, place: Place, doc: Doc, at: datetime) -> None:
+        """The grid workers of the place's communities hear of a broadcast in their inbox at once: they
+        follow up the households that do not read it."""
+        staff = [u["username"] for u in self.tenancy.repo.list_type("user")
+                 if u.get("role") == "staff" and u.get("receives_alerts", True)
+                 and set(u.get("communities", [])) & set(place.communities)]
+        title = doc["title"]
+        text = {"zh": f"应急广播已发布：{title['zh']}，请跟进未读住户。",
+                "en": f"Emergency broadcast published: {title.get('en') or title['zh']}; follow up unread households."}
+        tell(self.tenancy.tenant, staff, "notice", doc["notice_id"], text, at, severity=doc.get("severity"),
+             community_id=place.communities[0] if len(place.communities) == 1 else None)
 
     def _households(self, place: Place, doc: Doc) -> list[Doc]:
         """The verified households in the place now, each with its members' ids (a Query per community)."""

@@ -11,7 +11,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.privacy import mask_name
-from chalicelib.requests import access, documents, stats
+from chalicelib.requests import access, documents, news, stats
 from chalicelib.requests.filing import Filer, file_request
 from chalicelib.requests.inputs import AssignIn, RatingIn, RequestIn
 from chalicelib.requests.models import ServiceRequest
@@ -153,4 +153,5 @@ class RequestService:
         at = self.clock()
         doc = documents.moved(stored.doc, action, target, by, by_name, at, note, **changes)
         self.repo.replace(stored, doc, stats.deltas(stored.doc, doc))
+        news.after_move(self.residents, stored.doc, doc, action, at)
         return documents.view(doc, at)

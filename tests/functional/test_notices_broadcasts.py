@@ -51,6 +51,17 @@ def test_a_broadcast_is_delivered_to_every_verified_household_of_its_place(clien
         "jinghu-g1-b2-1-801", "jinghu-g1-b2-2-1203"]
 
 
+def test_the_grid_workers_of_the_place_hear_of_a_broadcast_in_their_inbox(client, city):
+    b = publish(client, city.login("zz.admin"), storm({"level": "building", "id": "jinghu-g2-b4"}))
+    for username in ("zz.wang.fang", "zz.li.jianguo"):  # both serve 荆胡
+        notes = get(client, "/v1/me/notifications", city.login(username)).json_body["items"]
+        assert [(n["kind"], n["notice_id"], n["severity"]) for n in notes] == [("notice", b["notice_id"], "orange")]
+        assert "暴雨橙色预警" in notes[0]["text"]["zh"]
+    assert get(client, "/v1/me/notifications", city.login("zz.zhang.lei")).json_body["items"] == []  # 郑大
+    publish(client, city.login("zz.admin"), notice({"level": "community", "id": "jinghu"}))  # not an emergency
+    assert len(get(client, "/v1/me/notifications", city.login("zz.wang.fang")).json_body["items"]) == 1
+
+
 def test_receipts_count_each_household_once_and_list_the_unread_ones(client, city):
     staff = city.login("zz.wang.fang")
     b = publish(client, staff, storm())["notice_id"]

@@ -46,6 +46,16 @@ def test_a_request_goes_from_filing_to_closed_and_the_resident_sees_every_step(c
     assert r.json_body["state"] == "closed" and r.json_body["rating"]["value"] == "satisfied"
 
 
+def test_the_assignee_and_then_the_resident_hear_of_it_in_their_inbox(client, city):
+    rid = resolved(client, city)
+    staff = get(client, "/v1/me/notifications", city.login("zz.zhao.wuye")).json_body["items"]
+    assert [(n["kind"], n["request_id"]) for n in staff] == [("request", rid)]
+    assert staff[0]["text"]["zh"].startswith(f"诉求 {rid}") and "派给您" in staff[0]["text"]["zh"]
+    mine = get(client, "/v1/me/notifications", city.login("zz.zhang.guilan")).json_body["items"]
+    assert [(n["kind"], n["request_id"]) for n in mine] == [("request", rid)] and "请评价" in mine[0]["text"]["zh"]
+    assert get(client, "/v1/me/notifications", city.login("zz.wang.jianjun")).json_body["items"] == []
+
+
 def test_rejecting_needs_a_reason_and_a_rejected_request_cannot_be_accepted(client, city):
     rid = file(client, city.login("zz.zhang.guilan"))["request_id"]
     grid = city.login("zz.wang.fang")
