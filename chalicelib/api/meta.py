@@ -8,7 +8,7 @@ from chalice import Blueprint
 from pydantic import BaseModel
 
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.roles import ALL_ROLES, Role
+from chalicelib.auth.roles import ALL_ROLES, STAFF_ROLES, Role
 from chalicelib.errors import NotFound
 from chalicelib.http.openapi import cached
 from chalicelib.http.routing import ROUTES, route
@@ -40,7 +40,8 @@ def openapi() -> dict[str, Any]:
 
 @route(bp, "/v1/me", roles=ALL_ROLES)
 def me(principal: Principal) -> dict[str, Any]:
-    """Who am I: tenant, roles; staff: their communities; residents: their registration."""
+    """Who am I: tenant, roles; staff and city admins: name, department, communities and grids; residents:
+    their registration."""
     out: dict[str, Any] = {"user_id": principal.user_id, "username": principal.username,
                            "tenant_id": principal.tenant_id, "roles": sorted(principal.roles)}
     if principal.is_platform_admin:
@@ -48,8 +49,11 @@ def me(principal: Principal) -> dict[str, Any]:
     tenancy = TenantService(principal.tenant)
     profile = tenancy.profile()
     out["tenant"] = {"tenant_id": profile["tenant_id"], "name": profile["name"]}
-    if principal.has_any({Role.STAFF}):
-        out["communities"] = tenancy.staff_scope(principal.username)
+    if principal.has_any(STAFF_ROLES):
+        staff = tenancy.staff_record(principal.username)
+        out.update({k: staff.get(k) for k in ("name", "department")})
+        if Role.STAFF in principal.roles:
+            out.update(communities=staff.get("communities", []), grids=staff.get("grids", []))
     if Role.RESIDENT in principal.roles:
         try:
             out["registration"] = ResidentService(principal, tenancy=tenancy).mine().model_dump(mode="json")

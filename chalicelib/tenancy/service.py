@@ -215,9 +215,13 @@ class TenantService:
     def catalog(self) -> list[dict[str, Any]]:
         return self.repo.list_type("category")
 
+    def staff_record(self, username: str) -> dict[str, Any]:
+        """A staff user's manifest record (name, department, communities, grids); empty when unknown."""
+        try:
+            return self.repo.get("user", username)
+        except NotFound:
+            return {}
+
     def staff_scope(self, username: str) -> list[str]:
         """Communities a staff user serves (from the manifest); empty when unknown."""
-        try:
-            return list(self.repo.get("user", username).get("communities", []))
-        except NotFound:
-            return []
+        return list(self.staff_record(username).get("communities", []))

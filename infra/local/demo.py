@@ -39,7 +39,7 @@ def create_demo_logins(manifests: list[TenantManifest]) -> list[DemoLogin]:
     for m in manifests:
         admin = next(u for u in m.users if u.role is StaffRole.CITY_ADMIN)
         staff = next(u for u in m.users if u.role is StaffRole.STAFF)
-        for u in (admin, staff):  # created by the manifest without a password (invitation); give one
+        for u in m.users:  # created by the manifest without a password (invitation); give one
             _set_password(u.username)
         logins.append(DemoLogin(m.tenant_id, "city_admin", admin.username, f"{admin.name} · {m.name.zh}"))
         logins.append(DemoLogin(m.tenant_id, "staff", staff.username,

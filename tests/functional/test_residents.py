@@ -162,3 +162,11 @@ def test_bad_queue_parameters_are_400_naming_them(client, city, query, field):
                         headers=auth(city.token_for("staff", "zhengzhou")))
     assert r.status_code == 400, r.body
     assert r.json_body["field"] == field
+
+
+def test_staff_see_their_name_department_communities_and_grids_in_me(client, city):
+    me = client.http.get("/v1/me", headers=auth(city.login("zz.wang.fang"))).json_body
+    assert (me["name"], me["department"], me["communities"], me["grids"]) == (
+        "王芳", "community-service", ["jinghu"], ["jinghu-g1"])
+    admin = client.http.get("/v1/me", headers=auth(city.login("zz.admin"))).json_body
+    assert admin["name"] and "communities" not in admin  # the whole city
