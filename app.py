@@ -21,6 +21,7 @@ from chalicelib.api import (
     notices,
     open311,
     platform,
+    reports,
     requests,
     residents,
     tenancy,
@@ -35,7 +36,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys):
+                  consultations, directory, care, apikeys, reports):
     app.register_blueprint(blueprint.bp)
 
 

@@ -39,9 +39,9 @@ def hierarchy(principal: Principal, tenant_id: str) -> dict[str, Any]:
     return _svc(principal, tenant_id).tree()
 
 
-@route(bp, "/v1/departments", roles=STAFF_ROLES)
+@route(bp, "/v1/departments", roles=PLACE_READERS)
 def departments(principal: Principal) -> list[dict[str, Any]]:
-    """The city's departments."""
+    """The city's departments with their public phone numbers (residents see who handles their request)."""
     return _svc(principal).departments()
 
 
