@@ -4,7 +4,26 @@
 import signin from "./screens/signin.js";
 import residentHome from "./screens/resident-home.js";
 import register from "./screens/register.js";
+import requestsNew from "./screens/requests-new.js";
+import requestsMine from "./screens/requests-mine.js";
+import requestsDetail from "./screens/requests-detail.js";
+import noticesList from "./screens/notices-list.js";
+import noticesDetail from "./screens/notices-detail.js";
+import consultationsList from "./screens/consultations-list.js";
+import consultationsDetail from "./screens/consultations-detail.js";
+import servicesNearby from "./screens/services-nearby.js";
+import safetyHome from "./screens/safety-home.js";
 import consoleHome from "./screens/console-home.js";
+import consoleRequests from "./screens/console-requests.js";
+import consoleRequest from "./screens/console-request.js";
+import consoleAlerts from "./screens/console-alerts.js";
+import consoleNotices from "./screens/console-notices.js";
+import consoleNoticeNew from "./screens/console-notice-new.js";
+import consoleNotice from "./screens/console-notice.js";
+import consoleConsultations from "./screens/console-consultations.js";
+import consoleConsultationNew from "./screens/console-consultation-new.js";
+import consoleConsultation from "./screens/console-consultation.js";
+import dashboard from "./screens/dashboard.js";
 import otherHome from "./screens/other-home.js";
 import notFound from "./screens/not-found.js";
 
@@ -13,8 +32,27 @@ export const screens = [
   // resident portal
   residentHome,
   register,
+  requestsNew, // before requestsDetail: "/requests/new" also matches "/requests/:id"
+  requestsMine,
+  requestsDetail,
+  noticesList,
+  noticesDetail,
+  consultationsList,
+  consultationsDetail,
+  servicesNearby,
+  safetyHome,
   // staff and city-admin console
   consoleHome,
+  consoleRequests,
+  consoleRequest,
+  consoleAlerts,
+  consoleNotices,
+  consoleNoticeNew, // before consoleNotice: "/console/notices/new" also matches "/console/notices/:id"
+  consoleNotice,
+  consoleConsultations,
+  consoleConsultationNew, // before consoleConsultation, likewise
+  consoleConsultation,
+  dashboard,
   // everyone else, and the fallback
   otherHome,
   notFound,

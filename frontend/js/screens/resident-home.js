@@ -2,6 +2,7 @@
 // large status sentence and a few very large task buttons.
 import { html, pageTitle, registrationBadge, facts, timeline, tiles, linkButton, card } from "../templates.js";
 import { communities, buildings, byId, householdLabel } from "../places.js";
+import { unreadEmergencies, emergencyBanner } from "../notices-parts.js";
 
 export function registrationTimeline(ctx, reg) {
   const items = [{ title: ctx.t("timeline.submitted"), when: reg.submitted_at, kind: "info" }];
@@ -14,11 +15,21 @@ export function registrationTimeline(ctx, reg) {
   return timeline(items);
 }
 
-/** The resident's tasks; screens added later put their tiles here. */
+// What a verified resident does here, as large task buttons (one task per screen behind each).
+const SERVICES = [
+  { href: "#/requests/new", label: "requests.nav", icon: "house" },
+  { href: "#/notices", label: "notices.nav", icon: "alert" },
+  { href: "#/safety", label: "safety.nav", icon: "alert" },
+  { href: "#/consultations", label: "consultations.nav", icon: "house" },
+  { href: "#/services", label: "services.nav", icon: "house" },
+];
+
+/** The resident's tasks: registering until verified, then the community's services. */
 function tasks(ctx, status) {
   const out = [];
   if (status === "none") out.push({ href: "#/register", label: ctx.t("home.task.register"), icon: "house" });
   if (status === "rejected") out.push({ href: "#/register", label: ctx.t("home.task.registerAgain"), icon: "house" });
+  if (status === "verified") out.push(...SERVICES.map((s) => ({ ...s, label: ctx.t(s.label) })));
   return out;
 }
 
@@ -35,8 +46,9 @@ export default {
     ctx.setMe(me);
     const reg = me.registration || null;
     if (!reg) return { me, reg };
-    const [cs, bs] = await Promise.allSettled([communities(ctx), buildings(ctx, reg.community_id)]);
-    return { me, reg, communities: byId(cs.value), buildings: byId(bs.value) };
+    const emergencies = reg.status === "verified" ? unreadEmergencies(ctx) : Promise.resolve([]);
+    const [cs, bs, es] = await Promise.allSettled([communities(ctx), buildings(ctx, reg.community_id), emergencies]);
+    return { me, reg, communities: byId(cs.value), buildings: byId(bs.value), emergencies: es.value || [] };
   },
 
   render(data, ctx) {
@@ -45,7 +57,7 @@ export default {
     const status = reg?.status || "none";
     const sentence = t(`home.status.${status}`);
     const todo = tasks(ctx, status);
-    const head = pageTitle(t("home.title"), { speak: true });
+    const head = html`${pageTitle(t("home.title"), { speak: true })}${emergencyBanner(ctx, data.emergencies)}`;
     const statusBox = html`<div class="status status--${status}" data-speak>
       <p class="status__label">${t("home.registration")} ${registrationBadge(status)}</p>
       <p class="status__sentence">${sentence}</p>

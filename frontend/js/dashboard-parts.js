@@ -1,0 +1,186 @@
+// 一屏统览: pieces of the city dashboard — numbers in words, the data tables every chart has for
+// screen readers, the ECharts widgets and the Leaflet map of the communities.
+import { html } from "./templates.js";
+import { leaflet, tileLayer } from "./maps.js";
+
+// The order of the request states and the colour group of each (open, done, refused).
+export const STATES = ["submitted", "accepted", "assigned", "in_progress", "reopened", "resolved", "closed",
+  "rejected_or_duplicate"];
+const STATE_COLOURS = { resolved: "#1b6b36", closed: "#1b6b36", rejected_or_duplicate: "#5c5c5c" };
+const OPEN_COLOUR = "#0b4a7d";
+const FILED = "#0b4a7d";
+const RESOLVED = "#1b6b36";
+const ALERT = "#8c1010";
+const TEXT = "#141414";
+
+/** 0.9167 → "91.7%"; null (nothing to rate yet) → "—". */
+export function percent(ctx, rate) {
+  if (rate == null) return ctx.t("dashboard.none");
+  return new Intl.NumberFormat(ctx.lang, { style: "percent", maximumFractionDigits: 1 }).format(rate);
+}
+
+/** "2026-11" → "2026年11月" / "Nov 2026". */
+export function monthLabel(ctx, month) {
+  const [y, m] = month.split("-").map(Number);
+  return new Intl.DateTimeFormat(ctx.lang, { year: "numeric", month: "short", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+/** The twelve months up to this one (city time), newest first: the month picker's choices. */
+export function recentMonths(now = new Date(), n = 12) {
+  const local = new Date(now.getTime() + 8 * 3600 * 1000); // the cities are all UTC+8
+  const out = [];
+  for (let i = 0; i < n; i += 1) {
+    const d = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - i, 1));
+    out.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`);
+  }
+  return out;
+}
+
+/** A device type or department name from the API's {zh, en}, else the id. */
+export function nameOf(ctx, item) {
+  return item.name ? ctx.loc(item.name) : item.id;
+}
+
+/** What each chart shows, as rows of [label, value…]: drawn by ECharts and read by screen readers. */
+export function rows(ctx, dash) {
+  const r = dash.requests;
+  const departments = r.by_department.filter((d) => d.filed > 0);
+  return {
+    byState: r.by_state.map((s) => [ctx.t(`dashboard.state.${s.id}`), s.count]),
+    byDepartment: departments.map((d) => [nameOf(ctx, d), d.filed, d.resolved]),
+    trend: r.trend.map((m) => [monthLabel(ctx, m.month), m.filed, m.resolved]),
+    alertsByType: dash.alerts.by_type.map((a) => [nameOf(ctx, a), a.count]),
+    alertsPerDay: dash.alerts.raised_per_day.map((d) => [d.date.slice(5), d.count]),
+  };
+}
+
+/** A chart's numbers in one sentence (the chart's aria-label). */
+export function sentence(ctx, title, data) {
+  const items = data.map((row) => `${row[0]} ${row.slice(1).join(" / ")}`).join(ctx.t("dashboard.sep"));
+  return ctx.t("dashboard.sentence", { title, items: items || ctx.t("dashboard.none") });
+}
+
+/** The data table under a chart, folded away for sighted users who have the chart. */
+export function dataTable(ctx, caption, head, data) {
+  return html`<details class="db-data">
+    <summary>${ctx.t("dashboard.showData")}</summary>
+    <table class="db-table">
+      <caption>${caption}</caption>
+      <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+      <tbody>${data.map(([label, ...values]) => html`<tr><th scope="row">${label}</th>${values.map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody>
+    </table>
+  </details>`;
+}
+
+// -- ECharts -------------------------------------------------------------------------------------
+
+const BASE = {
+  animation: false,
+  textStyle: { color: TEXT, fontSize: 14 },
+  // Drawn on the canvas, not as HTML: no tenant text ever becomes markup, and the page's
+  // Content-Security-Policy (no inline styles) has nothing to refuse.
+  tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
+  grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+};
+
+function axisText() {
+  return { color: TEXT, fontSize: 13 };
+}
+
+/** Horizontal bars: one or more series over categories (labels read top to bottom). */
+function bars(ctx, data, series) {
+  const labels = data.map((r) => r[0]).reverse();
+  return {
+    ...BASE,
+    legend: series.length > 1 ? { top: 0, textStyle: axisText() } : undefined,
+    xAxis: { type: "value", minInterval: 1, axisLabel: axisText() },
+    yAxis: { type: "category", data: labels, axisLabel: { ...axisText(), width: 140, overflow: "truncate" } },
+    series: series.map((s, i) => ({
+      type: "bar", name: s.name, barMaxWidth: 18, label: { show: true, position: "right", color: TEXT },
+      itemStyle: { color: s.colour(0) }, // the legend's swatch
+      data: data.map((r, n) => ({ value: r[i + 1], itemStyle: { color: s.colour(n) } })).reverse(),
+    })),
+  };
+}
+
+/** Columns over time: bars for the first series, a line for the second. */
+function overTime(ctx, data, series) {
+  return {
+    ...BASE,
+    legend: series.length > 1 ? { top: 0, textStyle: axisText() } : undefined,
+    xAxis: { type: "category", data: data.map((r) => r[0]), axisLabel: { ...axisText(), interval: 0, rotate: 40 } },
+    yAxis: { type: "value", minInterval: 1, axisLabel: axisText() },
+    series: series.map((s, i) => ({
+      type: i === 0 ? "bar" : "line", name: s.name, barMaxWidth: 28, color: s.colour, symbolSize: 8,
+      data: data.map((r) => r[i + 1]),
+    })),
+  };
+}
+
+export function chartOption(ctx, name, data) {
+  const t = ctx.t;
+  switch (name) {
+    case "byState":
+      return bars(ctx, data, [{ name: t("dashboard.requests"), colour: (n) => STATE_COLOURS[STATES[n]] || OPEN_COLOUR }]);
+    case "byDepartment":
+      return bars(ctx, data, [{ name: t("dashboard.filed"), colour: () => FILED },
+        { name: t("dashboard.resolved"), colour: () => RESOLVED }]);
+    case "trend":
+      return overTime(ctx, data, [{ name: t("dashboard.filed"), colour: FILED },
+        { name: t("dashboard.resolved"), colour: RESOLVED }]);
+    case "alertsByType":
+      return bars(ctx, data, [{ name: t("dashboard.openAlerts"), colour: () => ALERT }]);
+    default:
+      return overTime(ctx, data, [{ name: t("dashboard.raised"), colour: ALERT }]);
+  }
+}
+
+/** A widget that draws one chart into its element; returns the cleanup. */
+export function chartWidget(name) {
+  return async (el, data, ctx) => {
+    const echarts = await ctx.loadScript("vendor/echarts.min.js", "echarts");
+    if (!el.isConnected) return null; // painted over while the library loaded
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(chartOption(ctx, name, rows(ctx, data.dash)[name]));
+    const resize = new ResizeObserver(() => chart.resize());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      chart.dispose();
+    };
+  };
+}
+
+// -- Leaflet ---------------------------------------------------------------------------------------
+
+/** The colour of a community's circle: the more open alerts, the darker (its label says the number). */
+function alertColour(n) {
+  if (n === 0) return "#1b6b36";
+  return n < 3 ? "#8a4b00" : "#8c1010";
+}
+
+/** Communities as circles sized and coloured by their open alerts, each labelled with name and count. */
+export async function communityMap(el, data, ctx) {
+  const L = await leaflet(ctx);
+  if (!el.isConnected) return null;
+  const places = data.dash.communities.filter((c) => c.location);
+  if (!places.length) return null;
+  const map = L.map(el, { scrollWheelZoom: false, keyboard: false, zoomSnap: 0.25 });
+  tileLayer(L)?.addTo(map);
+  const bounds = L.latLngBounds(places.map((c) => [c.location.lat, c.location.lng]));
+  if (places.length > 1) map.fitBounds(bounds, { padding: [48, 48] });
+  else map.setView(bounds.getCenter(), 14);
+  for (const c of places) {
+    const n = c.open_alerts;
+    const colour = alertColour(n);
+    const radius = 10 + Math.min(n, 10) * 3;
+    // The label goes through html``, which escapes the community's name.
+    const label = String(html`${ctx.loc(c.name)} · ${ctx.t("dashboard.map.alerts", { n })}`);
+    L.circleMarker([c.location.lat, c.location.lng], {
+      radius, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.3,
+      className: "db-spot",
+    }).bindTooltip(label, { permanent: true, direction: "top", className: "db-label", offset: [0, -radius] }).addTo(map);
+  }
+  return () => map.remove();
+}

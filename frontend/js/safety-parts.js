@@ -1,0 +1,79 @@
+// 居家安全与亲情关爱: pieces of the safety screen — an alert in words (severity and state are text,
+// not only colour), a care subject's status with who to call, and the call buttons.
+import { html, badge, facts, safeUrl } from "./templates.js";
+import { formatDateTime, has } from "./i18n.js";
+import { PHONE } from "./services-parts.js";
+
+const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
+const STATE_KINDS = { open: "danger", acknowledged: "info", resolved: "ok", auto_cleared: "ok" };
+/** Summary → the shared status block's colours (status--verified is green, --pending amber, --rejected red). */
+const SUMMARY_CLASS = { ok: "verified", attention: "pending", alert: "rejected" };
+const SUMMARY_KINDS = { ok: "ok", attention: "warn", alert: "danger" };
+
+function known(ctx, key, fallback) {
+  return has(key) ? ctx.t(key) : fallback;
+}
+
+export function severityBadge(ctx, severity) {
+  return badge(known(ctx, `safety.severity.${severity}`, severity), SEVERITY_KINDS[severity]);
+}
+
+export function stateBadge(ctx, state) {
+  return badge(known(ctx, `safety.state.${state}`, state), STATE_KINDS[state]);
+}
+
+export function ruleName(ctx, a) {
+  return a.rule_name ? ctx.loc(a.rule_name) : a.rule_id;
+}
+
+export function deviceName(ctx, type) {
+  return known(ctx, `safety.device.${type}`, type || "");
+}
+
+/** A tel: link styled as a button; `kind` "danger" for 120. */
+export function callButton(label, phone, kind = "primary") {
+  const href = safeUrl(`tel:${String(phone).replace(/[^\d+]/g, "")}`);
+  return html`<a class="btn btn--${kind} sf-call" href="${href}">${PHONE}<span>${label}</span></a>`;
+}
+
+/** Who to call, most urgent first (the API's order): 120 on an SOS or fall, the grid worker, the
+ *  community service centre. A grid worker without a published number is named, not linked. */
+export function callActions(ctx, actions) {
+  const { t } = ctx;
+  const items = (actions || []).map((a) => {
+    if (a.kind === "emergency") return callButton(t("safety.call.emergency", { phone: a.phone }), a.phone, "danger");
+    if (a.kind === "grid_worker") {
+      return a.phone
+        ? callButton(t("safety.call.gridWorker", { name: a.name || "", phone: a.phone }), a.phone)
+        : html`<p class="sf-contact">${t("safety.call.gridWorkerNoPhone", { name: a.name || "" })}</p>`;
+    }
+    if (a.phone) return callButton(t("safety.call.other", { label: ctx.loc(a.label), phone: a.phone }), a.phone, "secondary");
+    return "";
+  });
+  return html`<div class="sf-actions" role="group" aria-label="${t("safety.call.label")}">${items}</div>`;
+}
+
+export function summaryBlock(ctx, status, { sentence = "" } = {}) {
+  return html`<div class="status status--${SUMMARY_CLASS[status.summary] || "pending"} sf-summary" data-speak>
+    <p class="status__label">${badge(ctx.t(`safety.summary.${status.summary}`), SUMMARY_KINDS[status.summary])}</p>
+    <p class="status__sentence">${sentence || ctx.loc(status.message)}</p>
+  </div>`;
+}
+
+export function alertItem(ctx, a) {
+  const { t } = ctx;
+  return html`<li class="sf-alert">
+    <p class="sf-alert__head"><strong>${ruleName(ctx, a)}</strong> ${severityBadge(ctx, a.severity)} ${stateBadge(ctx, a.state)}</p>
+    <p class="sf-meta">${a.device_type ? html`${deviceName(ctx, a.device_type)} · ` : ""}${t("safety.alert.since", { time: formatDateTime(a.opened_at) })}${a.occurrences > 1 ? html` · ${t("safety.alert.times", { n: a.occurrences })}` : ""}</p>
+  </li>`;
+}
+
+export function statusFacts(ctx, s) {
+  const { t } = ctx;
+  return facts([
+    [t("safety.status.lastActivity"), s.last_activity ? formatDateTime(s.last_activity) : t("safety.status.noData")],
+    [t("safety.status.lastDoor"), s.last_door_activity ? formatDateTime(s.last_door_activity) : t("safety.status.noData")],
+    [t("safety.status.lastVisit"), s.last_visit ? `${s.last_visit.visited_on}${s.last_visit.note ? ` · ${s.last_visit.note}` : ""}` : ""],
+    [t("safety.status.checked"), formatDateTime(s.checked_at)],
+  ]);
+}

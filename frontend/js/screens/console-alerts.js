@@ -1,0 +1,164 @@
+// 告警看板: open or acknowledged device alerts of the user's area, critical first, with place and
+// time; acknowledge, resolve with a note, comment.
+import { html, pageTitle, field, formError, button, empty, badge, timeline, card } from "../templates.js";
+import { buildings, byId, communities } from "../places.js";
+import { formatDateTime } from "../i18n.js";
+import { qs, tabs, placeText, term, myCommunities } from "../console-parts.js";
+
+const SEVERITIES = ["critical", "warning", "info"];
+const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
+const STATES = ["open", "acknowledged"];
+const LIMIT = 50;
+
+async function placeNames(ctx, items) {
+  const ids = [...new Set(items.map((a) => a.community_id))];
+  const [cs, bs, gs] = await Promise.all([
+    communities(ctx),
+    Promise.allSettled(ids.map((id) => buildings(ctx, id))),
+    Promise.allSettled(ids.map((id) => ctx.api.get(`/v1/communities/${encodeURIComponent(id)}/grids`))),
+  ]);
+  return { communities: byId(cs), buildings: byId(bs.flatMap((r) => r.value || [])),
+           grids: byId(gs.flatMap((r) => r.value || [])) };
+}
+
+function rank(a, b) {
+  const s = SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
+  return s || b.opened_at.localeCompare(a.opened_at);
+}
+
+function alertTimeline(ctx, a) {
+  return timeline(a.timeline.map((e) => ({
+    title: ctx.t("console.alert.step", { action: ctx.t(`console.alert.action.${e.action}`), who: e.by === "system" ? ctx.t("console.alert.system") : e.by }),
+    when: e.at, note: e.note || "", kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
+  })));
+}
+
+function alertForm(ctx, a, kind) {
+  const { t } = ctx;
+  const input = kind === "resolve"
+    ? field({ name: "note", label: t("console.alert.resolveNote"), hint: t("console.alert.resolveHint"), type: "textarea",
+              required: true, maxlength: 500 })
+    : field({ name: "text", label: t("console.alert.commentText"), type: "textarea", required: true, maxlength: 500 });
+  return html`<form class="form form--inline" data-submit="${kind}" data-id="${a.alert_id}" novalidate>
+    ${formError()}
+    ${input}
+    <div class="form__actions">
+      ${button(t(`console.alert.confirm.${kind}`), { type: "submit", kind: "primary" })}
+      ${button(t("action.cancel"), { action: "closeForm", kind: "quiet" })}
+    </div>
+  </form>`;
+}
+
+function alertView(ctx, data, a) {
+  const { t, loc } = ctx;
+  const acting = data.acting?.id === a.alert_id ? data.acting.kind : null;
+  const name = a.rule_name ? loc(a.rule_name) : a.rule_id;
+  const place = placeText(ctx, a, data.names);
+  return html`<li class="queue__item console-alert console-alert--${a.severity}" id="alert-${a.alert_id}">
+    <article aria-labelledby="alert-${a.alert_id}-name">
+      <h3 id="alert-${a.alert_id}-name">${badge(t(`console.alert.severity.${a.severity}`), SEVERITY_KINDS[a.severity])} ${name}</h3>
+      <p class="console-badges">${badge(t(`console.alert.state.${a.state}`), a.state === "open" ? "warn" : "info")}
+        ${a.care_subject ? badge(t("console.alert.careSubject"), "danger") : ""}
+        ${a.level > 1 ? badge(t("console.alert.level", { n: a.level }), "warn") : ""}</p>
+      <dl class="facts">
+        <div><dt>${t("console.alert.place")}</dt><dd>${place}</dd></div>
+        <div><dt>${t("console.alert.opened")}</dt><dd><time datetime="${a.opened_at}">${formatDateTime(a.opened_at)}</time></dd></div>
+        ${ctx.elder ? "" : html`<div><dt>${t("console.alert.device")}</dt><dd>${term(ctx, "console.device", a.device_type)} · ${a.device_id}</dd></div>
+        <div><dt>${t("console.alert.lastSeen")}</dt><dd>${formatDateTime(a.last_seen)}${a.occurrences > 1 ? ` · ${t("console.alert.occurrences", { n: a.occurrences })}` : ""}</dd></div>`}
+      </dl>
+      ${acting ? alertForm(ctx, a, acting) : html`<div class="form__actions">
+        ${a.state === "open" ? button(t("console.alert.do.acknowledge"), { action: "acknowledge", kind: "primary", data: { id: a.alert_id } }) : ""}
+        ${button(t("console.alert.do.resolve"), { action: "openForm", kind: a.state === "open" ? "secondary" : "primary", data: { id: a.alert_id, kind: "resolve" } })}
+        ${button(t("console.alert.do.comment"), { action: "openForm", data: { id: a.alert_id, kind: "comment" } })}
+      </div>`}
+      ${ctx.elder ? "" : html`<details class="console-details"><summary>${t("console.alert.history", { n: a.timeline.length })}</summary>${alertTimeline(ctx, a)}</details>`}
+    </article>
+  </li>`;
+}
+
+export default {
+  id: "console-alerts",
+  path: "/console/alerts",
+  roles: ["staff", "city_admin"],
+  nav: "console.nav.alerts",
+  navOrder: 20,
+  title: "console.alerts.title",
+
+  async load(ctx) {
+    const state = STATES.includes(ctx.query.state) ? ctx.query.state : "open";
+    const severity = SEVERITIES.includes(ctx.query.severity) ? ctx.query.severity : "";
+    const mine = await myCommunities(ctx);
+    const scope = mine.some((c) => c.id === ctx.query.community) ? ctx.query.community : "";
+    const pages = await Promise.all((severity ? [severity] : SEVERITIES).map((s) =>
+      ctx.api.get("/v1/alerts", { state, severity: s, scope, limit: LIMIT })));
+    const items = pages.flatMap((p) => p.items).sort(rank);
+    return { state, severity, scope, communities: mine, items, more: pages.some((p) => p.next_cursor),
+             names: await placeNames(ctx, items), acting: null };
+  },
+
+  render(data, ctx) {
+    const { t, loc } = ctx;
+    const href = (patch) => `#/console/alerts${qs({ state: data.state, severity: data.severity, community: data.scope, ...patch })}`;
+    const critical = data.items.filter((a) => a.severity === "critical").length;
+    return html`${pageTitle(t("console.alerts.title"), { speak: true })}
+      ${tabs(t("console.alerts.states"), STATES.map((s) => ({ href: href({ state: s }), label: t(`console.alert.state.${s}`), current: data.state === s })))}
+      <div class="console-filters">
+        ${field({ name: "severity", label: t("console.alerts.severityFilter"), value: data.severity, change: "pickSeverity",
+                  options: SEVERITIES.map((s) => ({ value: s, label: t(`console.alert.severity.${s}`) })) })}
+        ${data.communities.length > 1 ? field({ name: "community", label: t("console.community"), value: data.scope, change: "pickCommunity",
+                                                options: data.communities.map((c) => ({ value: c.id, label: loc(c.name) })) }) : ""}
+      </div>
+      ${card(data.items.length ? html`<p data-speak>${t("console.alerts.count", { n: data.items.length })}
+          ${critical ? badge(t("console.alerts.criticalCount", { n: critical }), "danger") : ""}
+          ${data.more ? badge(t("console.requests.more"), "info") : ""}</p>
+        <ul class="queue">${data.items.map((a) => alertView(ctx, data, a))}</ul>`
+      : empty(t(`console.alerts.empty.${data.state}`)), { title: t(`console.alerts.list.${data.state}`) })}
+      ${button(t("console.alerts.refresh"), { action: "refresh", icon: "retry" })}`;
+  },
+
+  actions: {
+    pickSeverity(ctx, { value }) {
+      ctx.navigate(`/console/alerts${qs({ state: ctx.data.state, severity: value, community: ctx.data.scope })}`);
+    },
+    pickCommunity(ctx, { value }) {
+      ctx.navigate(`/console/alerts${qs({ state: ctx.data.state, severity: ctx.data.severity, community: value })}`);
+    },
+    refresh(ctx) {
+      ctx.reload();
+    },
+    openForm(ctx, { data }) {
+      ctx.update({ acting: { id: data.id, kind: data.kind } });
+      ctx.focus(data.kind === "resolve" ? "#f-note" : "#f-text");
+    },
+    closeForm(ctx) {
+      const id = ctx.data.acting?.id;
+      ctx.update({ acting: null });
+      ctx.focus(`#alert-${CSS.escape(id || "")} .form__actions button`);
+    },
+    async acknowledge(ctx, { data }) {
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/acknowledge`, {});
+      replace(ctx, a);
+      ctx.toast(ctx.t("console.alert.done.acknowledge"), "ok");
+      ctx.focus(`#alert-${CSS.escape(data.id)} .form__actions button`);
+    },
+    async resolve(ctx, { data, values }) {
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/resolve`, { note: values.note });
+      replace(ctx, a);
+      ctx.toast(ctx.t("console.alert.done.resolve"), "ok");
+      ctx.focus("#page-title");
+    },
+    async comment(ctx, { data, values }) {
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/comments`, { text: values.text });
+      replace(ctx, a);
+      ctx.toast(ctx.t("console.alert.done.comment"), "ok");
+      ctx.focus(`#alert-${CSS.escape(data.id)} .form__actions button`);
+    },
+  },
+};
+
+/** Put the alert as the API returned it in the list (a resolved one leaves the board). */
+function replace(ctx, a) {
+  const items = ctx.data.items.map((i) => (i.alert_id === a.alert_id ? a : i))
+    .filter((i) => i.state === "open" || i.state === "acknowledged");
+  ctx.update({ items, acting: null });
+}

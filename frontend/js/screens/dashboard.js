@@ -1,0 +1,136 @@
+// 一屏统览 (city dashboard): the month's requests with their rates, open alerts, devices online, trends
+// and a map of the communities. City admins see the city; staff the communities they serve. Elder
+// mode keeps the key numbers in a sentence that can be read aloud.
+import { html, pageTitle, field, card, empty } from "../templates.js";
+import { percent, monthLabel, recentMonths, rows, sentence, dataTable, chartWidget, communityMap,
+  nameOf } from "../dashboard-parts.js";
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function kpis(ctx, dash) {
+  const r = dash.requests.total;
+  const items = [
+    [ctx.t("dashboard.kpi.filed"), r.filed, ""],
+    [ctx.t("dashboard.kpi.response"), percent(ctx, r.response_rate),
+      ctx.t("dashboard.kpi.of", { part: r.responded_on_time, whole: r.responded + r.waiting_past_due })],
+    [ctx.t("dashboard.kpi.resolution"), percent(ctx, r.resolution_rate),
+      ctx.t("dashboard.kpi.of", { part: r.resolved_on_time, whole: r.resolved + r.open_past_due })],
+    [ctx.t("dashboard.kpi.satisfaction"), percent(ctx, r.satisfaction_rate),
+      ctx.t("dashboard.kpi.of", { part: r.satisfied, whole: r.rated })],
+    [ctx.t("dashboard.kpi.overdue"), dash.requests.overdue,
+      ctx.t("dashboard.kpi.overdueAll", { n: dash.requests.overdue_all })],
+    [ctx.t("dashboard.kpi.alerts"), dash.alerts.open,
+      ctx.t("dashboard.kpi.unacknowledged", { n: dash.alerts.unacknowledged })],
+    [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, ctx.t("dashboard.kpi.onlineNote")],
+  ];
+  return html`<dl class="db-kpis">${items.map(([label, value, note]) => html`<div class="db-kpi">
+    <dt>${label}</dt><dd><span class="db-kpi__value">${value}</span>${note ? html`<span class="db-kpi__note">${note}</span>` : ""}</dd>
+  </div>`)}</dl>`;
+}
+
+function summary(ctx, dash) {
+  const r = dash.requests.total;
+  return ctx.t("dashboard.summary", { filed: r.filed, resolved: r.resolved, overdue: dash.requests.overdue,
+    alerts: dash.alerts.open, online: dash.devices.online, devices: dash.devices.total });
+}
+
+function monthPicker(ctx, data) {
+  const months = recentMonths();
+  if (!months.includes(data.month)) months.push(data.month);
+  return html`<div class="picker db-picker">${field({ name: "month", label: ctx.t("dashboard.month"), value: data.month,
+    change: "pickMonth", options: months.map((m) => ({ value: m, label: monthLabel(ctx, m) })) })}</div>`;
+}
+
+const CHARTS = [
+  // [widget, title key, column heads]
+  ["byState", "dashboard.chart.byState", ["dashboard.col.state", "dashboard.col.count"]],
+  ["byDepartment", "dashboard.chart.byDepartment", ["dashboard.col.department", "dashboard.filed", "dashboard.resolved"]],
+  ["trend", "dashboard.chart.trend", ["dashboard.col.month", "dashboard.filed", "dashboard.resolved"]],
+  ["alertsByType", "dashboard.chart.alertsByType", ["dashboard.col.type", "dashboard.openAlerts"]],
+  ["alertsPerDay", "dashboard.chart.alertsPerDay", ["dashboard.col.date", "dashboard.raised"]],
+];
+
+function chartCard(ctx, name, titleKey, heads, data) {
+  const title = ctx.t(titleKey);
+  const body = data.length && data.some((r) => r.slice(1).some((v) => v > 0))
+    ? html`<div class="db-chart" data-widget="${name}" role="img" aria-label="${sentence(ctx, title, data)}"></div>
+      ${dataTable(ctx, title, heads.map((h) => ctx.t(h)), data)}`
+    : empty(ctx.t(`dashboard.empty.${name}`));
+  return card(body, { title, kind: "chart" });
+}
+
+function communitiesTable(ctx, dash) {
+  return html`<table class="db-table db-table--open">
+    <caption>${ctx.t("dashboard.map.table")}</caption>
+    <thead><tr>
+      <th scope="col">${ctx.t("dashboard.col.community")}</th><th scope="col">${ctx.t("dashboard.openAlerts")}</th>
+      <th scope="col">${ctx.t("dashboard.col.online")}</th><th scope="col">${ctx.t("dashboard.col.filed")}</th>
+    </tr></thead>
+    <tbody>${dash.communities.map((c) => html`<tr>
+      <th scope="row">${ctx.loc(c.name)}</th><td>${c.open_alerts}</td>
+      <td>${c.devices_online} / ${c.devices}</td><td>${c.requests_filed}</td>
+    </tr>`)}</tbody>
+  </table>`;
+}
+
+export default {
+  id: "dashboard",
+  path: "/dashboard",
+  roles: ["city_admin", "staff"],
+  nav: "dashboard.nav",
+  navOrder: 5,
+  title: "dashboard.title",
+
+  async load(ctx) {
+    const month = MONTH.test(ctx.query.month || "") ? ctx.query.month : undefined;
+    const dash = await ctx.api.get("/v1/dashboard", month ? { month } : {});
+    return { dash, month: dash.month };
+  },
+
+  render(data, ctx) {
+    const { t } = ctx;
+    const { dash } = data;
+    const scope = dash.scope === "city" ? t("dashboard.scope.city") : t("dashboard.scope.communities");
+    const head = html`${pageTitle(t("dashboard.title"), { speak: true })}
+      <p class="lead">${scope} · ${monthLabel(ctx, dash.month)}</p>
+      ${monthPicker(ctx, data)}
+      <p class="db-summary" data-speak>${summary(ctx, dash)}</p>`;
+    if (ctx.elder) {
+      // One task: the key numbers, large, and read aloud. The charts and the map stay in the normal view.
+      return html`${head}${card(kpis(ctx, dash), { title: t("dashboard.kpis") })}
+        <p class="db-note">${t("dashboard.elderNote")}</p>`;
+    }
+    const data2 = rows(ctx, dash);
+    const byDepartment = dash.requests.by_department;
+    return html`${head}
+      ${card(kpis(ctx, dash), { title: t("dashboard.kpis") })}
+      <div class="db-grid">${CHARTS.map(([name, key, heads]) => chartCard(ctx, name, key, heads, data2[name]))}</div>
+      ${card(html`<p>${t("dashboard.map.lead")}</p>
+        <div class="db-map" data-widget="map"></div>
+        ${communitiesTable(ctx, dash)}`, { title: t("dashboard.map.title"), kind: "map" })}
+      ${byDepartment.length ? card(html`<table class="db-table db-table--open">
+        <caption>${t("dashboard.rates.caption")}</caption>
+        <thead><tr><th scope="col">${t("dashboard.col.department")}</th><th scope="col">${t("dashboard.filed")}</th>
+          <th scope="col">${t("dashboard.kpi.response")}</th><th scope="col">${t("dashboard.kpi.resolution")}</th>
+          <th scope="col">${t("dashboard.kpi.satisfaction")}</th></tr></thead>
+        <tbody>${byDepartment.map((d) => html`<tr><th scope="row">${nameOf(ctx, d)}</th><td>${d.filed}</td>
+          <td>${percent(ctx, d.response_rate)}</td><td>${percent(ctx, d.resolution_rate)}</td>
+          <td>${percent(ctx, d.satisfaction_rate)}</td></tr>`)}</tbody>
+      </table>`, { title: t("dashboard.rates.title") }) : ""}`;
+  },
+
+  widgets: {
+    byState: chartWidget("byState"),
+    byDepartment: chartWidget("byDepartment"),
+    trend: chartWidget("trend"),
+    alertsByType: chartWidget("alertsByType"),
+    alertsPerDay: chartWidget("alertsPerDay"),
+    map: communityMap,
+  },
+
+  actions: {
+    pickMonth(ctx, { value }) {
+      ctx.navigate(MONTH.test(value || "") ? `/dashboard?month=${encodeURIComponent(value)}` : "/dashboard");
+    },
+  },
+};

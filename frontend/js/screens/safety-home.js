@@ -1,0 +1,120 @@
+// 家庭安全: the alerts of the household's devices, and — for family members — the safety status
+// of each care subject they watch (居家养老): a plain summary (正常 / 需要留意 / 紧急), last activity,
+// open alerts and who to call. A pending family invitation is accepted here. In elder mode the
+// care subject sees only their status in plain words and the numbers to call.
+import { html, pageTitle, empty, button, card } from "../templates.js";
+import { optional } from "../consultations-parts.js";
+import { summaryBlock, callActions, callButton, alertItem, statusFacts } from "../safety-parts.js";
+
+async function householdAlerts(ctx) {
+  // Open and acknowledged (someone is on it) are both still active; newest first.
+  const pages = await Promise.all(["open", "acknowledged"].map((state) =>
+    optional(ctx.api.get("/v1/me/alerts", { state, limit: 50 }), [403, 404])));
+  if (pages.every((p) => p === null)) return null; // no verified household yet
+  return pages.flatMap((p) => p?.items || []).sort((a, b) => String(b.opened_at).localeCompare(String(a.opened_at)));
+}
+
+function status(ctx, subjectId) {
+  return optional(ctx.api.get(`/v1/care/${encodeURIComponent(subjectId)}/status`), [403, 404]);
+}
+
+function invitation(ctx, w) {
+  const { t } = ctx;
+  return html`<section class="card sf-invite" aria-labelledby="inv-${w.link_id}">
+    <h2 id="inv-${w.link_id}">${t("safety.invite.title")}</h2>
+    <p data-speak>${t("safety.invite.text", { name: w.name, relation: t(`safety.relation.${w.relation}`) })}</p>
+    ${button(t("safety.invite.accept"), { action: "accept", kind: "primary", icon: "check", data: { id: w.link_id } })}
+  </section>`;
+}
+
+function watched(ctx, w, s) {
+  const { t } = ctx;
+  const id = `care-${w.subject_id}`;
+  let body;
+  if (w.consent_state !== "active" || !s) {
+    body = html`<p class="status" data-speak>${t(w.consent_state !== "active" ? "safety.watch.withdrawn" : "safety.watch.unavailable",
+                                                   { name: w.name })}</p>`;
+  } else {
+    body = html`${summaryBlock(ctx, s)}
+      ${s.open_alerts.length ? html`<h3>${t("safety.watch.openAlerts", { n: s.open_alerts.length })}</h3>
+        <ul class="sf-alerts">${s.open_alerts.map((a) => alertItem(ctx, a))}</ul>` : ""}
+      ${ctx.elder ? "" : statusFacts(ctx, s)}
+      <h3>${t(s.summary === "ok" ? "safety.call.titleCalm" : "safety.call.titleNow")}</h3>
+      ${callActions(ctx, s.actions)}`;
+  }
+  return html`<section class="card sf-subject" id="${id}" aria-labelledby="${id}-name">
+    <h2 id="${id}-name">${t("safety.watch.title", { name: w.name })}</h2>
+    ${ctx.elder ? "" : html`<p class="sf-meta">${t("safety.watch.relation", { relation: t(`safety.relation.${w.relation}`) })}</p>`}
+    ${body}
+  </section>`;
+}
+
+function mine(ctx, s) {
+  const { t } = ctx;
+  if (!s) return "";
+  const sentence = ctx.elder ? t(`safety.self.${s.summary}`) : "";
+  return html`<section class="card sf-self" aria-labelledby="sf-self-title">
+    <h2 id="sf-self-title">${t("safety.self.title")}</h2>
+    ${summaryBlock(ctx, s, { sentence })}
+    ${ctx.elder ? "" : statusFacts(ctx, s)}
+    <h3>${t("safety.self.call")}</h3>
+    ${callActions(ctx, s.actions)}
+    ${ctx.elder && !s.actions.some((a) => a.kind === "emergency")
+      ? callButton(t("safety.call.ambulance"), "120", "danger") : ""}
+  </section>`;
+}
+
+function alertsSection(ctx, alerts) {
+  const { t } = ctx;
+  let body;
+  if (alerts === null) body = html`<p>${t("safety.alerts.noHousehold")}</p>`;
+  else if (!alerts.length) body = empty(t("safety.alerts.none"));
+  else body = html`<ul class="sf-alerts">${alerts.map((a) => alertItem(ctx, a))}</ul>`;
+  return card(html`${alerts?.length ? html`<p data-speak>${t("safety.alerts.count", { n: alerts.length })}</p>` : ""}${body}`,
+    { title: t("safety.alerts.title") });
+}
+
+export default {
+  id: "safety-home",
+  path: "/safety",
+  roles: ["resident"],
+  nav: "safety.nav",
+  navOrder: 50,
+  title: "safety.title",
+
+  async load(ctx) {
+    const [care, alerts] = await Promise.all([ctx.api.get("/v1/me/care"), householdAlerts(ctx)]);
+    const watching = care.watching || [];
+    const active = watching.filter((w) => w.status === "active");
+    const [self, ...statuses] = await Promise.all([
+      care.subject && care.subject.consent_state === "active" ? status(ctx, care.subject.subject_id) : null,
+      ...active.map((w) => (w.consent_state === "active" ? status(ctx, w.subject_id) : null)),
+    ]);
+    return {
+      subject: care.subject, self, alerts,
+      pending: watching.filter((w) => w.status === "pending"),
+      watched: active.map((w, i) => ({ link: w, status: statuses[i] })),
+    };
+  },
+
+  render(data, ctx) {
+    const { t } = ctx;
+    const head = pageTitle(t("safety.title"), { speak: true, lead: ctx.elder ? "" : t("safety.lead") });
+    const invites = data.pending.map((w) => invitation(ctx, w));
+    const family = data.watched.map((w) => watched(ctx, w.link, w.status));
+    if (ctx.elder && data.self) {
+      // The care subject themself: how things stand and whom to call; nothing else.
+      return html`${head}${mine(ctx, data.self)}`;
+    }
+    if (ctx.elder && (family.length || invites.length)) return html`${head}${invites}${family}`;
+    return html`${head}${invites}${data.self ? mine(ctx, data.self) : ""}${family}${alertsSection(ctx, data.alerts)}`;
+  },
+
+  actions: {
+    async accept(ctx, { data }) {
+      await ctx.api.post(`/v1/me/care-invitations/${encodeURIComponent(data.id)}/accept`);
+      ctx.toast(ctx.t("safety.invite.accepted"), "ok");
+      ctx.reload();
+    },
+  },
+};
