@@ -13,7 +13,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP) system-deps
 
-system-deps: ## system packages pip cannot bring (mosquitto); a no-op when present, apt-get otherwise
+system-deps: ## system packages pip cannot bring (mosquitto, chromium, a CJK font); a no-op when present, apt-get otherwise
 	@bash scripts/install-system-deps.sh
 
 run: $(STAMP) system-deps ## the local stack: moto, API, front end, MQTT broker, rule bridge, simulated devices
