@@ -7,34 +7,21 @@ ellipsoid, kept when within the radius, and sorted by that distance.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from chalicelib.auth.principal import Principal
 from chalicelib.directory import geohash
 from chalicelib.directory.hours import is_open, local_time
 from chalicelib.directory.models import NearbyPage, NearbyQuery, NearbyService, Origin
-from chalicelib.directory.repository import CELL_PRECISION, DirectoryRepository
+from chalicelib.directory.repository import CELL_PRECISION
+from chalicelib.directory.service import DirectoryBase
 from chalicelib.errors import InvalidInput
 from chalicelib.geo import distance_m, nearest, surely_beyond, walk_minutes
 from chalicelib.residents.repository import ResidentRepository
-from chalicelib.store.base import now
 from chalicelib.tenancy.models import GeoPoint
 from chalicelib.tenancy.scope import verified_household
-from chalicelib.tenancy.service import TenantService
 
 CITY_REACH_M = 20_000  # a given point counts as inside the city within this distance of one of its communities
 
 
-class NearbySearch:
-    def __init__(self, principal: Principal, repo: DirectoryRepository | None = None,
-                 tenancy: TenantService | None = None, clock: Callable[[], datetime] = now) -> None:
-        self.principal = principal
-        self.tenant = principal.tenant
-        self.repo = repo or DirectoryRepository(self.tenant)
-        self.tenancy = tenancy or TenantService(self.tenant)
-        self.clock = clock
-
+class NearbySearch(DirectoryBase):
     def search(self, q: NearbyQuery) -> NearbyPage:
         origin = self._origin(q)
         cells = geohash.block(origin.lat, origin.lng, CELL_PRECISION)

@@ -30,7 +30,9 @@ def new_id() -> str:
     return "sp-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
 
 
-class DirectoryService:
+class DirectoryBase:
+    """The caller, the city's directory and hierarchy, and the clock, for every directory use case."""
+
     def __init__(self, principal: Principal, repo: DirectoryRepository | None = None,
                  tenancy: TenantService | None = None, clock: Callable[[], datetime] = now) -> None:
         self.principal = principal
@@ -38,6 +40,9 @@ class DirectoryService:
         self.repo = repo or DirectoryRepository(self.tenant)
         self.tenancy = tenancy or TenantService(self.tenant)
         self.clock = clock
+
+
+class DirectoryService(DirectoryBase):
 
     # -- staff side ------------------------------------------------------------------
     def create(self, community_id: str, body: ServicePointIn) -> ServicePoint:

@@ -7,6 +7,8 @@ import json
 from playwright.sync_api import Page
 
 PASSWORD = "Community2026"
+# An init script for open_site(): the page starts in elder mode, as a resident who switched it on earlier.
+ELDER = "localStorage.setItem('cc.prefs', JSON.stringify({lang: 'zh-CN', elder: true}));"
 
 
 class Site:

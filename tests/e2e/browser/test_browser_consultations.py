@@ -11,15 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.e2e.browser.site import ELDER
 from tests.e2e.helpers import call
 
 pytestmark = pytest.mark.e2e
 
 STAFF = "zz.wang.fang"
 XSS = '<img src=x onerror="window.__xss = 1">'
-ELDER = "localStorage.setItem('cc.prefs', JSON.stringify({lang: 'zh-CN', elder: true}));"
-
-
 
 
 def iso(delta: timedelta) -> str:

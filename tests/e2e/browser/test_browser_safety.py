@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.browser.site import ELDER
 from tests.e2e.helpers import api
 
 pytestmark = pytest.mark.e2e
 
-ELDER = "localStorage.setItem('cc.prefs', JSON.stringify({lang: 'zh-CN', elder: true}));"
 SUMMARIES = ("一切正常", "需要留意", "紧急")
-
-
 
 
 def test_a_daughter_sees_her_mothers_status_with_a_call_button(site):

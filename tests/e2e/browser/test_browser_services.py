@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.browser.site import ELDER
 
-ELDER = "localStorage.setItem('cc.prefs', JSON.stringify({lang: 'zh-CN', elder: true}));"
+pytestmark = pytest.mark.e2e
 
 
 def distances(site) -> list[float]:
