@@ -20,11 +20,13 @@ from chalicelib.api import (
     meta,
     notices,
     open311,
+    ops,
     platform,
     reports,
     requests,
     residents,
     tenancy,
+    usage,
     vendor,
 )
 from chalicelib.http import errors
@@ -36,7 +38,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys, reports):
+                  consultations, directory, care, apikeys, reports, ops, usage):
     app.register_blueprint(blueprint.bp)
 
 
@@ -57,6 +59,13 @@ def close_resolved_requests(event: CloudWatchEvent) -> dict[str, object]:
     from chalicelib.requests.jobs import auto_close_job  # resolved requests past their reopen window
 
     return auto_close_job(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def city_health(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib.ops.health import health_job  # per-city gauges: devices online, open alerts, overdue
+
+    return health_job(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue="cc-telemetry", batch_size=1000, maximum_batching_window_in_seconds=5)
@@ -91,5 +100,5 @@ def observe(request: Request, get_response: Callable[[Request], Response]) -> Re
     with traced(f"{request.method} {route}", tenant_id):
         response = errors.normalize(get_response(request))
     response.headers[CORRELATION_HEADER] = correlation_id
-    end_request(tenant_id, response.status_code, started)
+    end_request(tenant_id, route, response.status_code, started)
     return response

@@ -29,6 +29,9 @@ class Settings(BaseModel):
     kms_key_id: str = ""
     local_ca_dir: str = ""
     iot_endpoint: str = ""
+    ops_topic_arn: str = ""
+    function_names: str = ""
+    lambda_function_name: str = ""
     metrics_namespace: str = "SmartCommunityCloud"
     service_name: str = "community-cloud"
 
@@ -60,6 +63,9 @@ class Settings(BaseModel):
             "kms_key_id": e.get(env.KMS_KEY_ID),
             "local_ca_dir": e.get(env.LOCAL_CA_DIR),
             "iot_endpoint": e.get(env.IOT_ENDPOINT),
+            "ops_topic_arn": e.get(env.OPS_TOPIC_ARN),
+            "function_names": e.get(env.FUNCTION_NAMES),
+            "lambda_function_name": e.get(env.LAMBDA_FUNCTION_NAME),
             "metrics_namespace": e.get(env.METRICS_NAMESPACE),
             "service_name": e.get(env.SERVICE_NAME),
         }

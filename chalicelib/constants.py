@@ -14,6 +14,9 @@ TOKEN_ISSUER = "CC_TOKEN_ISSUER"
 KMS_KEY_ID = "CC_KMS_KEY_ID"
 LOCAL_CA_DIR = "CC_LOCAL_CA_DIR"  # set: device certificates come from the local CA there, not AWS IoT's
 IOT_ENDPOINT = "CC_IOT_ENDPOINT"  # host[:port] devices connect to; unset: IoT's iot:Data-ATS endpoint
+FUNCTION_NAMES = "CC_FUNCTION_NAMES"  # deployed Lambda names by logical id: "HandleTelemetry=name,…"
+LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+OPS_TOPIC_ARN = "CC_OPS_TOPIC_ARN"  # the operators' SNS topic: alarm actions of the alarms put per city
 METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
 SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
 

@@ -4,6 +4,7 @@ people. Acknowledging, closing or reaching the top level takes an alert out of t
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from chalicelib.alerts import documents
@@ -25,9 +26,10 @@ class Escalator:
         self.repo = repo or AlertRepository(tenant)
         self.router = router or Router(TenantService(tenant), ResidentRepository(tenant), InboxRepository(tenant))
 
-    def sweep(self, now: datetime) -> int:
-        """Escalate every alert due at ``now``; how many moved up."""
-        return sum(self._escalate(stored, now) for stored in self.repo.due(documents.iso(now)))
+    def sweep(self, now: datetime) -> Counter[str]:
+        """Escalate every alert due at ``now``; how many moved up, by severity."""
+        return Counter(str(stored.doc["severity"]) for stored in self.repo.due(documents.iso(now))
+                       if self._escalate(stored, now))
 
     def _escalate(self, stored: Stored, now: datetime) -> bool:
         doc = stored.doc
@@ -43,10 +45,10 @@ class Escalator:
         return True
 
 
-def sweep_escalations(now: datetime) -> dict[str, int]:
-    """Every onboarded city's due escalations; alerts escalated per tenant. One city's
-    failure is logged and does not hold up the others."""
-    done: dict[str, int] = {}
+def sweep_escalations(now: datetime) -> dict[str, Counter[str]]:
+    """Every onboarded city's due escalations; alerts escalated per tenant and severity. One
+    city's failure is logged and does not hold up the others."""
+    done: dict[str, Counter[str]] = {}
     for profile in list_tenant_profiles():
         tenant_id = str(profile["tenant_id"])
         try:

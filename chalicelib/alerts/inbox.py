@@ -12,6 +12,7 @@ from chalicelib.errors import InvalidInput
 from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import InboxItem
+from chalicelib.usage.meter import meter
 
 KEEP = timedelta(days=90)
 
@@ -23,10 +24,13 @@ class InboxRepository(TenantRepository):
         sk = f"{note['sent_at']}#{ref}#{note.get('level', 1)}"
         expires = int((at + KEEP).timestamp())
         stamp = now()
+        names = sorted(set(usernames))
         with storage_errors(), InboxItem.batch_write() as batch:
-            for username in sorted(set(usernames)):
+            for username in names:
                 batch.save(InboxItem(self.tenant.inbox_pk(username), sk, tenant_id=self.tenant.tenant_id,
                                      data=note, expires_at=expires, created_at=stamp, updated_at=stamp))
+        meter.count(self.tenant.tenant_id, notifications=len(names))  # usage: inbox items written
+        meter.maybe_flush()
 
     def newest(self, username: str, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
         pk = self.tenant.inbox_pk(username)

@@ -53,7 +53,7 @@ class Lifecycle:
                                                             "known_device": device is not None})
                 result.count("ignored")
                 continue
-            result.count(self._raise(t, device, now) if t.kind == "raise" else self._clear(t, now))
+            result.count(self._raise(t, device, now) if t.kind == "raise" else self._clear(t, now), t.severity)
         return result
 
     def _raise(self, t: Transition, device: Device, now: datetime) -> Outcome:

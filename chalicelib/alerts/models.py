@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -32,9 +32,12 @@ class ApplyResult:
     attached: int = 0
     cleared: int = 0
     ignored: int = 0
+    raised_by_severity: dict[str, int] = field(default_factory=dict, compare=False)
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, outcome: Outcome, severity: str | None = None) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+        if outcome == "raised" and severity:
+            self.raised_by_severity[severity] = self.raised_by_severity.get(severity, 0) + 1
 
 
 class AlertState(StrEnum):

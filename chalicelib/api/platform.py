@@ -17,6 +17,8 @@ from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import list_tenant_profiles
 from chalicelib.tenancy.service import ApplyReport, StatusChange, TenantService, apply_manifest, set_status
+from chalicelib.usage.models import UsageQuery, UsageReport
+from chalicelib.usage.service import usage_report
 
 bp = Blueprint(__name__)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
@@ -62,6 +64,17 @@ def change_status(principal: Principal, tenant_id: str, body: StatusChange) -> d
     """Suspend (停用) or re-activate a city: ``{"status": "suspended", "reason": "…"}``."""
     tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
     return set_status(tenant, body, principal.username)
+
+
+@route(bp, "/v1/platform/tenants/{tenant_id}/usage", roles=PLATFORM, query=UsageQuery)
+def tenant_usage(principal: Principal, tenant_id: str, query: BaseModel) -> UsageReport:
+    """One city's usage per day, totals, estimated AWS cost and quota use.
+
+    ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (UTC days, at most 366; default: this month so far).
+    """
+    tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
+    TenantService(tenant).profile()  # 404 for a city never onboarded
+    return usage_report(tenant, query)
 
 
 def _valid(tenant_id: str) -> bool:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.devices.iot_models import Certificate, CertificateStatus, Credentials
 from chalicelib.devices.models import Device
 from chalicelib.devices.repository import device_item
 from chalicelib.errors import Conflict, StorageError
-from chalicelib.store.base import TenantRepository, condition_failed, doc_of, now, transaction
+from chalicelib.store.base import TenantRepository, doc_of, now
 from chalicelib.store.models import DeviceCertificateItem, DeviceItem, SerialItem
+from chalicelib.usage.quotas import DEVICES, QuotaCounter, first_failed
 
 SERIAL = "SERIAL"
 CERT = "CERT#"
@@ -41,28 +43,27 @@ class CertificateStore(TenantRepository):
                             data={"serial": device.serial, "device_id": device.device_id,
                                   "thing_name": device.thing_name, "credentials": credentials.value},
                             created_at=stamp, updated_at=stamp)
-        try:
-            with transaction() as tx:
-                tx.save(device_item(self.tenant, device), condition=DeviceItem.pk.does_not_exist())
-                tx.save(serial, condition=SerialItem.pk.does_not_exist())
-        except PynamoDBException as exc:
-            if not condition_failed(exc):
-                raise StorageError(f"storage call failed: {type(exc).__name__}") from exc
-            reasons = exc.cancellation_reasons if isinstance(exc, TransactWriteError) else []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                raise Conflict(f"设备编号已登记 / device {device.device_id!r} is already registered",
-                               field="device_id") from exc
-            raise Conflict(f"序列号已登记 / serial {device.serial!r} is already registered in this city",
-                           field="serial") from exc
+        def writes(tx: TransactWrite) -> None:
+            tx.save(device_item(self.tenant, device), condition=DeviceItem.pk.does_not_exist())
+            tx.save(serial, condition=SerialItem.pk.does_not_exist())
+
+        def refused(exc: TransactWriteError) -> Conflict:
+            if first_failed(exc) == 0:
+                return Conflict(f"设备编号已登记 / device {device.device_id!r} is already registered",
+                                field="device_id")
+            return Conflict(f"序列号已登记 / serial {device.serial!r} is already registered in this city",
+                            field="serial")
+
+        # The device quota is taken in the same transaction: over it, 409 quota_exceeded and nothing written.
+        QuotaCounter(self.tenant, DEVICES).write(1, writes, refused)
 
     def release(self, device: Device) -> None:
-        """Undo ``claim`` (a provisioning that could not finish)."""
-        def delete() -> None:
-            with transaction() as tx:
-                tx.delete(DeviceItem(self.tenant.device_pk(device.device_id), "DEVICE"))
-                tx.delete(SerialItem(self.tenant.serial_pk(device.serial), SERIAL))
+        """Undo ``claim`` (a provisioning that could not finish), giving its place in the quota back."""
+        def writes(tx: TransactWrite) -> None:
+            tx.delete(DeviceItem(self.tenant.device_pk(device.device_id), "DEVICE"))
+            tx.delete(SerialItem(self.tenant.serial_pk(device.serial), SERIAL))
 
-        self._guard(delete)
+        QuotaCounter(self.tenant, DEVICES).write(-1, writes, lambda exc: StorageError("release refused"))
 
     def serial(self, serial: str) -> SerialClaim | None:
         item = self._get(SerialItem, self.tenant.serial_pk(serial), SERIAL)

@@ -12,9 +12,10 @@ from typing import Any
 
 from chalicelib.devices.models import DEVICE_ID_PATTERN, Device
 from chalicelib.errors import Conflict, InvalidInput
-from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
+from chalicelib.store.base import TenantRepository, doc_of, now
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import DeviceItem
+from chalicelib.usage.quotas import DEVICES, QuotaCounter
 
 DEVICE = "DEVICE"
 _ID = re.compile(DEVICE_ID_PATTERN)
@@ -35,11 +36,12 @@ def device_item(tenant: TenantContext, device: Device) -> DeviceItem:
 
 class DeviceRepository(TenantRepository):
     def put(self, device: Device) -> None:
-        """Register once: a second device with the same id in the city is a conflict."""
+        """Register once: a second device with the same id in the city is a conflict; the device
+        quota is taken in the same transaction (409 ``quota_exceeded``, nothing written)."""
         item = device_item(self.tenant, device)
-        with storage_errors(on_condition=Conflict(f"device {device.device_id!r} is already registered",
-                                                  field="device_id")):
-            item.save(condition=DeviceItem.pk.does_not_exist())
+        QuotaCounter(self.tenant, DEVICES).write(
+            1, lambda tx: tx.save(item, condition=DeviceItem.pk.does_not_exist()),
+            lambda _: Conflict(f"device {device.device_id!r} is already registered", field="device_id"))
 
     def get(self, device_id: str) -> Device | None:
         if not _ID.match(device_id):

@@ -27,7 +27,7 @@ def validation_details(exc: ValidationError) -> list[dict[str, str]]:
 
 
 def _json(payload: dict[str, Any], status: int) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False, default=str), status_code=status, headers=JSON)
+    return Response(json.dumps(payload, ensure_ascii=False, default=str), status_code=status, headers=dict(JSON))
 
 
 def error_response(exc: BaseException) -> Response:
@@ -37,13 +37,15 @@ def error_response(exc: BaseException) -> Response:
         return _json(body("invalid_input", f"{first['field']}: {first['message']}", first["field"], errors=details),
                      400)
     if isinstance(exc, AppError):
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = dict(getattr(exc, "extra", {}))
         problems = getattr(exc, "problems", None)
         if problems:
             extra["errors"] = [p.as_dict() for p in problems]
         if exc.status >= 500:
             logger.error("request failed", extra={"code": exc.code}, exc_info=exc)
-        return _json(body(exc.code, exc.message, exc.field, **extra), exc.status)
+        response = _json(body(exc.code, exc.message, exc.field, **extra), exc.status)
+        response.headers.update(getattr(exc, "headers", {}))
+        return response
     logger.exception("unhandled error")
     return _json(body("internal_error", "an internal error occurred; it has been logged"), 500)
 

@@ -32,7 +32,12 @@ ERRORS = {400: ("BadRequest", "输入无效 / invalid input: `field` names it"),
           401: ("Unauthorized", "缺少或无效的身份令牌 / no valid ID token"),
           403: ("Forbidden", "角色或辖区不允许 / the caller's role or places do not allow it"),
           404: ("NotFound", "调用者所在城市中没有此资源 / no such resource in the caller's city"),
-          409: ("Conflict", "与当前状态冲突 / conflicts with the current state")}
+          409: ("Conflict", "与当前状态冲突或配额已满 / conflicts with the current state, or a count quota of the "
+                            "city is used up (`code: quota_exceeded`, `field` names the quota, with `limit` and "
+                            "`used`)"),
+          429: ("TooManyRequests", "城市请求频率超限 / the city's `api_requests_per_second` is used up for now "
+                                   "(`code: rate_limited`, `limit`, `retry_after`); retry after `Retry-After` "
+                                   "seconds")}
 STATUSES = {200: "成功 / OK", 201: "已创建 / created", 202: "已受理 / accepted", 204: "无内容 / no content",
             207: "部分成功 / some items failed: see each item"}
 DESCRIPTION = ("多租户智慧社区平台, 每个城市是一个租户, 城市来自身份令牌. Multi-tenant smart-community platform: each "
@@ -54,6 +59,9 @@ class Error(BaseModel):
     message: str
     field: str | None = Field(default=None, description="e.g. `phone`, `devices[2].serial`, `cursor`")
     errors: list[FieldError] | None = Field(default=None, description="every problem found, when several")
+    limit: int | None = Field(default=None, description="quota errors (409, 429): the city's limit")
+    used: int | None = Field(default=None, description="`quota_exceeded`: what the city uses of it")
+    retry_after: int | None = Field(default=None, description="`rate_limited`: seconds, as in `Retry-After`")
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any], defs: dict[str, Any]) -> d
     in_path = "{" in spec.path
     errors = [400] * bool(body is not None or spec.query or in_path) + [401, 403] * (not spec.public)
     errors += [404] * (in_path or body is not None) + [409] * (spec.method != "GET" and not spec.public)
+    errors += [429] * (not spec.public)  # every city's authenticated request is rate limited
     op["responses"].update({str(e): {"$ref": f"#/components/responses/{ERRORS[e][0]}"} for e in errors})
     op["security"] = [] if spec.public else [{"bearerAuth": []}]
     if not spec.public:
@@ -184,7 +193,14 @@ def document(routes: Sequence[RouteSpec]) -> dict[str, Any]:
     return {"openapi": "3.1.0", "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
             "tags": [{"name": n, "description": d} for n, d in tags.items()], "paths": paths,
             "components": {"schemas": top.get("$defs", {}), "securitySchemes": {"bearerAuth": BEARER},
-                           "responses": {n: {"description": d, "content": error} for n, d in ERRORS.values()}}}
+                           "responses": {n: {"description": d, "content": error, **_headers(n)}
+                                         for n, d in ERRORS.values()}}}
+
+
+def _headers(response: str) -> dict[str, Any]:
+    if response != ERRORS[429][0]:
+        return {}
+    return {"headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}
 
 
 _built: dict[str, Any] | None = None

@@ -22,6 +22,7 @@ from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
 from chalicelib.http.authorizer import jwt_auth
 from chalicelib.http.errors import JSON, error_response
+from chalicelib.usage import gate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -73,6 +74,7 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
                 args: tuple[Principal, ...] = ()
                 if not public:
                     principal = Principal.from_context(bp.current_request.context.get("authorizer"))
+                    gate.admit(principal)  # the city's rate limit (429) and usage count
                     principal.require(allowed)
                     args = (principal,)
                 if body is not None:
@@ -82,6 +84,9 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
                 return _serialize(view(*args, **params), status)
             except Exception as exc:  # noqa: BLE001 - the single error mapping
                 return error_response(exc)
+            finally:
+                if not public:
+                    gate.done()
 
         ROUTES.append(RouteSpec(path, method, allowed, public, view, body, query, status,
                                 tuple(content_types or ("application/json",))))

@@ -13,6 +13,7 @@ from chalicelib.notices.access import NoticeAccess
 from chalicelib.notices.documents import iso
 from chalicelib.notices.inputs import MyNoticeQuery
 from chalicelib.notices.models import Category, MyNotices, Notice
+from chalicelib.observability import emit
 from chalicelib.tenancy.scope import ScopeLevel, verified_household
 
 BELOW_CITY = (ScopeLevel.STREET, ScopeLevel.COMMUNITY, ScopeLevel.GRID, ScopeLevel.BUILDING)
@@ -42,7 +43,9 @@ class ReadingService(NoticeAccess):
         first = self.reads.mark(notice_id, self.principal.user_id, at)
         if stored.doc["category"] == Category.EMERGENCY.value:
             delivery = self.deliveries.delivery(notice_id, registration["household_id"])
-            if delivery is not None and delivery.get("read_at") is None:  # none if they moved in after it was sent
-                self.deliveries.mark_household(notice_id, delivery, at, registration.get("name_masked", ""), "app")
+            # none if they moved in after it was sent
+            if delivery is not None and delivery.get("read_at") is None and self.deliveries.mark_household(
+                    notice_id, delivery, at, registration.get("name_masked", ""), "app"):
+                emit(self.principal.tenant_id, {"BroadcastReads": 1})
         read_at = at if first else self.reads.of(self.principal.user_id, [notice_id]).get(notice_id)
         return documents.view(stored.doc, now, read_at=read_at, resident=True)

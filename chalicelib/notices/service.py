@@ -13,8 +13,10 @@ from chalicelib.notices.access import NoticeAccess, stats
 from chalicelib.notices.documents import Doc, iso
 from chalicelib.notices.inputs import NoticeEdit, NoticeIn, WithdrawIn
 from chalicelib.notices.models import Category, Notice, State, Stats
+from chalicelib.observability import emit
 from chalicelib.tenancy import scope
 from chalicelib.tenancy.scope import Place
+from chalicelib.usage.meter import meter
 
 
 class NoticeService(NoticeAccess):
@@ -31,6 +33,8 @@ class NoticeService(NoticeAccess):
         self.repo.create(doc, len(households))
         if body.category is Category.EMERGENCY:
             self._tell_staff(place, doc, at)
+            emit(self.tenancy.tenant.tenant_id, {"BroadcastsPublished": 1, "BroadcastDeliveries": len(households)})
+            meter.count(self.tenancy.tenant.tenant_id, broadcasts=1)  # usage, written with the next burst
         return documents.view(doc, at, stats=Stats(readers=0, households=len(households)))
 
     def _tell_staff(self, place: Place, doc: Doc, at: datetime) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.care.watchers import cared_for_by
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.observability import emit
 from chalicelib.requests import documents, stats
 from chalicelib.requests.inputs import RequestIn
 from chalicelib.requests.locate import locate
@@ -90,4 +91,5 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
     t = tenancy.tenant
     refs = {t.household_requests_pk(h) for h in (doc["household_id"], doc["filer_household_id"]) if h}
     repo.create(doc, [*sorted(refs), t.month_requests_pk(doc["month"])], stats.deltas(None, doc))
+    emit(tenancy.tenant.tenant_id, {"ServiceRequestsFiled": 1})
     return doc

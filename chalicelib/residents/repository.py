@@ -10,11 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.update import Action
 
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.residents.models import Status
 from chalicelib.store.base import TenantRepository, condition_failed, doc_of, now, storage_errors
 from chalicelib.store.models import HouseholdItem, ResidentItem
+from chalicelib.usage.quotas import RESIDENTS, QuotaCounter
 
 PROFILE = "PROFILE"
 
@@ -37,9 +39,11 @@ class ResidentRepository(TenantRepository):
         item.gsi1pk, item.gsi1sk = self._index(data["community_id"], Status.PENDING, stamp, user_id)
         cond = (ResidentItem.pk.does_not_exist() if previous_version is None
                 else (ResidentItem.version == previous_version) & (ResidentItem.status == Status.REJECTED.value))
-        with storage_errors(on_condition=Conflict("a registration is already pending or verified",
-                                                  field="registration")):
-            item.save(condition=cond)
+        # A pending or verified registration holds a place in the residents quota, taken in the same
+        # transaction (409 quota_exceeded, nothing written, when the city's quota is used up).
+        QuotaCounter(self.tenant, RESIDENTS).write(
+            1, lambda tx: tx.save(item, condition=cond),
+            lambda _: Conflict("a registration is already pending or verified", field="registration"))
 
     def decide(self, user_id: str, status: Status, changes: dict[str, Any], version: int) -> None:
         """Move a pending registration to ``status``, once: concurrent decisions cannot both win."""
@@ -50,13 +54,18 @@ class ResidentRepository(TenantRepository):
         data = {**current[0], **changes, "status": status.value}
         submitted = datetime.fromisoformat(data["submitted_at"])
         gsi1pk, gsi1sk = self._index(data["community_id"], status, submitted, user_id)
-        with storage_errors(on_condition=Conflict("this registration has already been decided",
-                                                  field="resident_id")):
-            ResidentItem(self.tenant.resident_pk(user_id), PROFILE).update(
-                actions=[ResidentItem.status.set(status.value), ResidentItem.data.set(data),
-                         ResidentItem.gsi1pk.set(gsi1pk), ResidentItem.gsi1sk.set(gsi1sk),
-                         ResidentItem.updated_at.set(stamp), ResidentItem.version.set(version + 1)],
-                condition=(ResidentItem.status == Status.PENDING.value) & (ResidentItem.version == version))
+        actions: list[Action] = [ResidentItem.status.set(status.value), ResidentItem.data.set(data),
+                                 ResidentItem.gsi1pk.set(gsi1pk), ResidentItem.gsi1sk.set(gsi1sk),
+                                 ResidentItem.updated_at.set(stamp), ResidentItem.version.set(version + 1)]
+        cond = (ResidentItem.status == Status.PENDING.value) & (ResidentItem.version == version)
+        item = ResidentItem(self.tenant.resident_pk(user_id), PROFILE)
+        decided = Conflict("this registration has already been decided", field="resident_id")
+        if status is Status.REJECTED:  # a rejected registration gives its place in the quota back
+            QuotaCounter(self.tenant, RESIDENTS).write(
+                -1, lambda tx: tx.update(item, actions=actions, condition=cond), lambda _: decided)
+            return
+        with storage_errors(on_condition=decided):
+            item.update(actions=actions, condition=cond)
 
     def by_community(self, community_id: str, status: Status, limit: int,
                      after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:

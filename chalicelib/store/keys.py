@@ -192,3 +192,19 @@ class TenantContext:
     def api_keys_pk(self) -> str:
         """The city's integration API keys, sort key ``KEY#<sha256 of the key>`` (verify is one GetItem)."""
         return self.key("APIKEYS")
+
+    # -- quotas, rate windows and usage metering (chalicelib/usage) --------------------------
+
+    def quota_pk(self) -> str:
+        """The city's count-quota counters, sort key the quota (``devices``, ``residents``): moved by
+        ``ADD`` in the transaction that adds or removes what they count."""
+        return self.key("QUOTA")
+
+    def rate_pk(self, what: str, window: str) -> str:
+        """One rate window of the city (``api`` per epoch second, ``telemetry`` per epoch minute); the
+        item expires (TTL) shortly after its window."""
+        return self.key("RATE", what, window)
+
+    def usage_pk(self) -> str:
+        """The city's daily usage counters, sort key the UTC day ``YYYY-MM-DD`` (a period is one Query)."""
+        return self.key("USAGE")

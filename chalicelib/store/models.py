@@ -263,6 +263,35 @@ class ApiKeyItem(Entity, discriminator="api_key"):
     last_used_at = UnicodeAttribute(null=True)
 
 
+# -- quotas, rate windows and usage metering ------------------------------------------------
+
+
+class QuotaItem(Entity, discriminator="quota"):
+    """A count quota's use (``T#<t>#QUOTA`` / ``devices``), changed only together with what it counts."""
+
+    used = NumberAttribute(default=0)
+
+
+class RateItem(Entity, discriminator="rate"):
+    """Requests or messages admitted in one window (epoch second or minute); gone by TTL after it."""
+
+    used = NumberAttribute(default=0)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
+class UsageItem(Entity, discriminator="usage"):
+    """One city's usage on one UTC day (``T#<t>#USAGE`` / ``YYYY-MM-DD``), by atomic ``ADD``s."""
+
+    api_requests = NumberAttribute(default=0)
+    api_throttled = NumberAttribute(default=0)
+    telemetry_messages = NumberAttribute(default=0)
+    telemetry_readings = NumberAttribute(default=0)
+    telemetry_dropped = NumberAttribute(default=0)
+    alerts_raised = NumberAttribute(default=0)
+    notifications = NumberAttribute(default=0)
+    broadcasts = NumberAttribute(default=0)
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

@@ -22,22 +22,21 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.errors import AppError
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import cold_start, emit, logger
 from chalicelib.store.keys import TenantContext
 from chalicelib.telemetry.pipeline import BatchReport, process_batch
+from chalicelib.usage.meter import meter
+from chalicelib.usage.telemetry import admit_batch, count_batch
 from iot.things import device_id_of
 
 
 def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
-    metrics.add_dimension(name="tenant", value=tenant_id)
-    for name, value in (("TelemetryMessages", report.messages), ("TelemetryReadings", report.readings),
-                        ("TelemetryBadMessages", len(report.bad_messages)),
-                        ("TelemetryRejected", sum(report.rejected.values())),
-                        ("AlertTransitions", report.transitions), ("AlertsRaised", report.alerts.raised)):
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-    metrics.add_metric(name="TelemetryLag", unit=MetricUnit.Milliseconds, value=max(lag_ms, 0.0))
-    metrics.flush_metrics()
-    metrics.clear_metrics()
+    emit(tenant_id, {"TelemetryMessages": report.messages, "TelemetryReadings": report.readings,
+                     "TelemetryBadMessages": len(report.bad_messages),
+                     "TelemetryRejected": sum(report.rejected.values()), "AlertTransitions": report.transitions,
+                     "TelemetryLag": max(lag_ms, 0.0)}, units={"TelemetryLag": MetricUnit.Milliseconds})
+    for severity, count in report.alerts.raised_by_severity.items():
+        emit(tenant_id, {"AlertsRaised": count}, by={"severity": severity})
 
 
 def _in_city(body: Any) -> tuple[str, dict[str, Any]]:
@@ -68,9 +67,13 @@ def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[st
 def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     now_ms = int(time.time() * 1000)
     logger.clear_state()
+    cold_start("handle_telemetry")
     failed: dict[str, str] = {}
     for tenant_id, items in _by_tenant(event.get("Records", []), failed).items():
         logger.append_keys(tenant_id=tenant_id)
+        items = admit_batch(TenantContext(tenant_id), items, now_ms)  # over the city's allowance: dropped
+        if not items:
+            continue
         ids = [mid for mid, _ in items]
         try:
             report = process_batch(TenantContext(tenant_id), [body for _, body in items], now_ms)
@@ -82,9 +85,11 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
             failed[ids[pos]] = reason
         received = [int(body["received_at"]) for _, body in items if isinstance(body.get("received_at"), int)]
         _emit(tenant_id, report, now_ms - min(received) if received else 0.0)
+        count_batch(tenant_id, report.messages, report.readings, report.alerts.raised)
         logger.info("telemetry batch", extra={"messages": report.messages, "readings": report.readings,
                                               "rejected": report.rejected, "bad": len(report.bad_messages),
                                               "transitions": report.transitions})
+    meter.flush()  # the batch's usage: one UpdateItem per city
     if failed:
         logger.warning("messages left for retry / dead-letter", extra={"failed": len(failed)})
 
@@ -101,6 +106,7 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """One event from the critical rule: SOS, smoke, gas, fall — alert as fast as possible."""
     now_ms = int(time.time() * 1000)
     logger.clear_state()
+    cold_start("handle_events")
     try:
         tenant_id, event = _in_city(event)
     except ValueError as exc:  # a rule cannot make such a record: log it, nothing to retry
@@ -110,6 +116,8 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     report = process_batch(TenantContext(tenant_id), [event], now_ms)
     received = event.get("received_at")
     _emit(tenant_id, report, now_ms - received if isinstance(received, int) else 0.0)
+    count_batch(tenant_id, report.messages, report.readings, report.alerts.raised)
+    meter.maybe_flush()
     if report.bad_messages:  # an unreadable event is logged, not retried: the device must resend
         logger.error("unreadable event", extra={"reason": report.bad_messages[0][1]})
     return {"transitions": report.transitions, "raised": report.alerts.raised, "bad": len(report.bad_messages)}

@@ -125,6 +125,15 @@ def _rule_problems(m: TenantManifest) -> list[tuple[Loc, str]]:
     return []
 
 
+def staff_quota_problems(m: TenantManifest) -> list[tuple[Loc, str]]:
+    """More staff and city-admin users than ``tier.quotas.staff_users`` allows: one problem naming the quota."""
+    used, limit = len(m.users), m.tier.quotas.staff_users  # every manifest user is staff or a city admin
+    if used <= limit:
+        return []
+    return [(("tier", "quotas", "staff_users"),
+             f"工作人员账号数超过配额 / {used} staff users in 'users' exceed the staff_users quota of {limit}")]
+
+
 def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
     nodes = list(_nodes(m))
     communities = {i for _, kind, i in nodes if kind == "community"}
@@ -151,4 +160,5 @@ def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
             elif grids[gid] not in user.communities:
                 problems.append((("users", n, "grids", k), f"grid {gid!r} is not in the user's communities"))
     problems += _rule_problems(m)
+    problems += staff_quota_problems(m)
     return problems

@@ -42,11 +42,25 @@ class TierName(StrEnum):
     PREMIUM = "premium"
 
 
+# Without ``telemetry_messages_per_minute``, each device may send this many messages a minute on average.
+MESSAGES_PER_DEVICE_MINUTE = 6
+
+
 class Quotas(Strict):
+    """Enforced where they are used (chalicelib/usage/README.md): counts with a 409, rates with a 429
+    (API) or by dropping what is over (telemetry)."""
+
     residents: int = Field(gt=0, le=20_000_000)
     devices: int = Field(gt=0, le=5_000_000)
     api_requests_per_second: int = Field(gt=0, le=10_000)
     staff_users: int = Field(gt=0, le=100_000)
+    telemetry_messages_per_minute: int | None = Field(
+        default=None, gt=0, le=100_000_000,
+        description=f"messages a minute from the city's devices; default devices × {MESSAGES_PER_DEVICE_MINUTE}")
+
+    @property
+    def telemetry_per_minute(self) -> int:
+        return self.telemetry_messages_per_minute or self.devices * MESSAGES_PER_DEVICE_MINUTE
 
 
 class Tier(Strict):

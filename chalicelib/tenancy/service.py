@@ -13,11 +13,12 @@ from pydantic import BaseModel, Field
 
 from chalicelib.auth import users
 from chalicelib.auth.roles import Role
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict, NotFound, field_path
+from chalicelib.ops import cloudwatch as ops
 from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
-from chalicelib.tenancy.manifest import ManifestError, Problem
-from chalicelib.tenancy.models import TenantManifest
+from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
+from chalicelib.tenancy.models import Quotas, TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
@@ -35,6 +36,7 @@ class ApplyReport(BaseModel):
     unchanged: int = 0
     removed: list[str] = Field(default_factory=list, description="retired, kept for history; not deleted")
     users_created: list[str] = Field(default_factory=list)
+    dashboard: str | None = Field(default=None, description="the city's CloudWatch dashboard, put with its alarms")
 
     @property
     def changed(self) -> bool:
@@ -72,6 +74,16 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     return docs
 
 
+def _check_staff_quota(m: TenantManifest) -> None:
+    """A manifest with more staff users than its own ``staff_users`` quota is refused whole (400)."""
+    found = staff_quota_problems(m)
+    if found:
+        from chalicelib.usage.signals import quota_refused  # usage imports tenancy: import when refusing
+
+        quota_refused(m.tenant_id, "staff_users")
+        raise ManifestError([Problem(field_path(loc), message) for loc, message in found])
+
+
 def _check_usernames(m: TenantManifest) -> None:
     """Usernames are pool-wide: refuse the whole manifest before writing if one is another city's."""
     problems = [Problem(f"users[{n}].username", f"username {u.username!r} belongs to another tenant")
@@ -87,6 +99,7 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
     are reported and retired (hidden from reads), never deleted. Every check runs
     before the first write, so an invalid manifest leaves nothing half-applied.
     """
+    _check_staff_quota(m)
     _check_usernames(m)
     repo = TenantConfigRepository(TenantContext(m.tenant_id))
     existing = repo.all_docs()
@@ -113,6 +126,7 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
         report.users_created = [u.username for u in m.users if users.user_tenant(u.username) is None]
         return report
     repo.write(puts, report.removed)
+    _profiles.pop(m.tenant_id, None)  # new quotas apply at once in this container
     for u in m.users:
         try:
             created = users.ensure_user(users.NewUser(u.username, m.tenant_id, Role(u.role.value), u.email, u.name))
@@ -120,12 +134,17 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
             raise ManifestError([Problem("users", exc.message)]) from exc
         if created:
             report.users_created.append(u.username)
+    profile = next(d for d in [*puts, existing.get(f"{PROFILE}#{m.tenant_id}")] if d and d.item_type == PROFILE)
+    if profile.data.get("status") != TenantStatus.RETIRED:
+        ops.put_city(profile.data)
+        report.dashboard = f"cc-city-{m.tenant_id}"
     return report
 
 
 class TenantStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    RETIRED = "retired"  # 退出: users refused, dashboard and alarms removed, data kept
 
 
 class StatusChange(BaseModel):
@@ -134,29 +153,46 @@ class StatusChange(BaseModel):
 
 
 _STATUS_TTL_SECONDS = 30.0
-_status_cache: dict[str, tuple[float, str]] = {}
+# tenant id → (expiry on the monotonic clock, status, quotas): what the authorizer and the rate limiter
+# read on every request, from one profile read per city per container every 30 s.
+_profiles: dict[str, tuple[float, str, Quotas | None]] = {}
+
+
+def _cached_profile(tenant_id: str) -> tuple[float, str, Quotas | None] | None:
+    hit = _profiles.get(tenant_id)
+    if hit and hit[0] > time.monotonic():
+        return hit
+    try:
+        profile = TenantService(TenantContext(tenant_id)).profile()
+    except NotFound:
+        return None  # not cached: the city may be onboarded any moment
+    quotas = profile.get("tier", {}).get("quotas")
+    hit = (time.monotonic() + _STATUS_TTL_SECONDS, str(profile.get("status", "active")),
+           Quotas.model_validate(quotas) if quotas else None)
+    _profiles[tenant_id] = hit
+    return hit
 
 
 def tenant_status(tenant_id: str) -> str | None:
     """A tenant's status (None when not onboarded), cached briefly per container."""
-    hit = _status_cache.get(tenant_id)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    try:
-        status: str = TenantService(TenantContext(tenant_id)).profile().get("status", "active")
-    except NotFound:
-        return None  # not cached: the city may be onboarded any moment
-    _status_cache[tenant_id] = (time.monotonic() + _STATUS_TTL_SECONDS, status)
-    return status
+    hit = _cached_profile(tenant_id)
+    return hit[1] if hit else None
+
+
+def tenant_quotas(tenant_id: str) -> Quotas | None:
+    """A tenant's quotas (None when not onboarded), from the same short per-container cache."""
+    hit = _cached_profile(tenant_id)
+    return hit[2] if hit else None
 
 
 def forget_statuses() -> None:
-    _status_cache.clear()
+    _profiles.clear()
 
 
 def set_status(tenant: TenantContext, change: StatusChange, by: str) -> dict[str, Any]:
-    """Suspend or re-activate a city. Its users are refused while suspended (within the
-    authorizer's cache time in AWS); its data stays untouched."""
+    """Suspend, retire or re-activate a city. Its users are refused unless it is active (within
+    the authorizer's cache time in AWS); its data stays untouched. Retiring removes its dashboard
+    and alarms; re-activating puts them back."""
     repo = TenantConfigRepository(tenant)
     docs = repo.all_docs()
     profile = docs.get(f"{PROFILE}#{tenant.tenant_id}")
@@ -167,7 +203,11 @@ def set_status(tenant: TenantContext, change: StatusChange, by: str) -> dict[str
                 "at": datetime.now(UTC).isoformat()}]
     data = {**profile.data, "status": change.status.value, "status_history": history[-20:]}
     repo.write([replace(profile, data=data)], [])
-    _status_cache.pop(tenant.tenant_id, None)
+    _profiles.pop(tenant.tenant_id, None)
+    if change.status is TenantStatus.RETIRED:
+        ops.remove_city(tenant.tenant_id)
+    else:
+        ops.put_city(data)
     return data
 
 

@@ -36,7 +36,7 @@ def test_request_log_line_carries_tenant_route_status_and_correlation_id(client,
 def test_metrics_are_emitted_per_tenant_in_emf(monkeypatch, capsys):
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     observability.begin_request("c1", "yinchuan", "/v1/me")
-    observability.end_request("yinchuan", 404, 0.0)
+    observability.end_request("yinchuan", "/v1/me", 404, 0.0)
     emf = next(json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line)
     assert emf["tenant"] == "yinchuan"
     directive = emf["_aws"]["CloudWatchMetrics"][0]

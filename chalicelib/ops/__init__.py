@@ -1,0 +1,1 @@
+"""Operations as data: the metrics the code emits, the dashboards and alarms that read them."""

@@ -1,0 +1,79 @@
+"""Every metric the platform publishes in its own namespace: name, unit, the dimension sets it is
+published with, and what it means. ``chalicelib/observability.emit`` decides the sets; this page
+writes them down for the dashboards and alarms, and ``tests/unit/test_ops_catalog.py`` checks
+both ways: every widget reads a metric listed here with a set listed here, and every metric
+listed here is published by the code with exactly those sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NAMESPACE = "SmartCommunityCloud"
+SERVICE = "community-cloud"
+
+Dims = tuple[str, ...]
+# The sets observability.emit writes (``service`` is in every one).
+CITY: tuple[Dims, ...] = (("service", "tenant"), ("service",))
+CITY_BY_SEVERITY: tuple[Dims, ...] = (("service", "severity", "tenant"), ("service", "tenant"),
+                                      ("service", "severity"), ("service",))
+CITY_AND_ROUTE: tuple[Dims, ...] = (*CITY, ("route", "service"))
+FUNCTION: tuple[Dims, ...] = (("function_name", "service"),)
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    name: str
+    unit: str
+    dims: tuple[Dims, ...]
+    zh: str
+    en: str
+    emitted_by: str
+
+
+def _m(name: str, unit: str, dims: tuple[Dims, ...], zh: str, en: str, by: str) -> MetricDef:
+    return MetricDef(name, unit, dims, zh, en, by)
+
+
+METRICS: dict[str, MetricDef] = {m.name: m for m in (
+    _m("ApiRequests", "Count", CITY_AND_ROUTE, "API 请求数", "API requests", "app.py middleware"),
+    _m("Api4xx", "Count", CITY_AND_ROUTE, "API 4xx 响应", "API 4xx answers", "app.py middleware"),
+    _m("Api5xx", "Count", CITY_AND_ROUTE, "API 5xx 响应", "API 5xx answers", "app.py middleware"),
+    _m("ApiLatency", "Milliseconds", CITY_AND_ROUTE, "API 延迟", "API latency", "app.py middleware"),
+    _m("ColdStart", "Count", FUNCTION, "冷启动", "cold starts", "every Lambda entry point"),
+    _m("TelemetryMessages", "Count", CITY, "遥测消息", "telemetry messages", "telemetry handler"),
+    _m("TelemetryReadings", "Count", CITY, "遥测读数", "telemetry readings", "telemetry handler"),
+    _m("TelemetryBadMessages", "Count", CITY, "无法解析的消息", "bad telemetry messages", "telemetry handler"),
+    _m("TelemetryRejected", "Count", CITY, "被拒读数", "rejected readings", "telemetry handler"),
+    _m("TelemetryLag", "Milliseconds", CITY, "遥测延迟", "telemetry lag", "telemetry handler"),
+    _m("AlertTransitions", "Count", CITY, "告警状态变化", "alert transitions", "telemetry handler"),
+    _m("AlertsRaised", "Count", CITY_BY_SEVERITY, "新告警", "alerts raised", "telemetry handler, absence sweep"),
+    _m("AbsenceAlertsRaised", "Count", CITY, "未出门/未用电/离线告警", "absence alerts raised", "absence sweep"),
+    _m("AlertsEscalated", "Count", CITY_BY_SEVERITY, "告警升级", "alerts escalated", "escalation sweep"),
+    _m("AlertsOpen", "Count", CITY_BY_SEVERITY, "未关闭告警", "open alerts", "city health job"),
+    _m("CriticalUnacknowledged", "Count", CITY, "超时未确认的紧急告警", "critical alerts unacknowledged past "
+       "their window", "city health job"),
+    _m("DevicesOnline", "Count", CITY, "在线设备", "devices online", "city health job"),
+    _m("DevicesTotal", "Count", CITY, "设备总数", "devices", "city health job"),
+    _m("ServiceRequestsOverdue", "Count", CITY, "超期诉求", "overdue service requests", "city health job"),
+    _m("ServiceRequestsFiled", "Count", CITY, "新诉求", "service requests filed", "request filing"),
+    _m("BroadcastsPublished", "Count", CITY, "应急广播", "emergency broadcasts", "notice publishing"),
+    _m("BroadcastDeliveries", "Count", CITY, "广播送达户数", "broadcast households", "notice publishing"),
+    _m("BroadcastReads", "Count", CITY, "广播已读户数", "broadcast households read", "notice reading"),
+    _m("QuotaRefused", "Count", CITY, "配额拒绝", "writes refused by a quota", "devices, residents, manifests"),
+    _m("ApiThrottled", "Count", CITY, "API 限流", "API requests throttled (429)", "API rate limiter"),
+    _m("TelemetryDropped", "Count", CITY, "超额丢弃的消息", "telemetry messages dropped over the quota",
+       "telemetry handler"),
+)}
+
+# AWS's own metrics the dashboards read: namespace → metric → its dimension names.
+AWS_METRICS: dict[str, dict[str, Dims]] = {
+    "AWS/Lambda": {n: ("FunctionName",) for n in ("Invocations", "Errors", "Throttles", "Duration",
+                                                   "ConcurrentExecutions")},
+    "AWS/SQS": {n: ("QueueName",) for n in ("ApproximateNumberOfMessagesVisible",
+                                            "ApproximateAgeOfOldestMessage")},
+    "AWS/IoT": {"TopicMatch": ("RuleName",), "Failure": ("ActionType", "RuleName")},
+    "AWS/DynamoDB": {"ConsumedReadCapacityUnits": ("TableName",), "ConsumedWriteCapacityUnits": ("TableName",),
+                     "ReadThrottleEvents": ("TableName",), "WriteThrottleEvents": ("TableName",),
+                     "SystemErrors": ("Operation", "TableName")},
+    "AWS/Usage": {"CallCount": ("Class", "Resource", "Service", "Type")},
+}

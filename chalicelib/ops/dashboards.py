@@ -1,0 +1,136 @@
+"""The dashboards as data: the platform's (in the template) and each city's (put at onboarding).
+Every series reads a metric of ``catalog.py``; ``render.py`` turns these into CloudWatch bodies
+and the ops screen draws the same definitions from GetMetricData."""
+
+from __future__ import annotations
+
+from chalicelib.ops.model import CITY_TENANT, Dashboard, Series, Widget
+from iot.rules import RULES
+
+# The template's logical ids of the Lambda functions (Chalice's names for app.py's handlers).
+FUNCTIONS = ("APIHandler", "JwtAuth", "HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence",
+             "CloseResolvedRequests", "CityHealth", "PreprovisionHook")
+QUEUE, DLQ, TABLE = "cc-telemetry", "cc-telemetry-dlq", "${AppTable}"
+SEVERITIES = (("critical", "紧急", "critical"), ("warning", "警告", "warning"), ("info", "提示", "info"))
+
+
+def _lambda(metric: str, stat: str = "Sum") -> tuple[Series, ...]:
+    return tuple(Series(metric, f, f, stat, (("FunctionName", f"${{{f}}}"),), "AWS/Lambda") for f in FUNCTIONS)
+
+
+def _ours(metric: str, zh: str, en: str, stat: str = "Sum", city: bool = False, **dims: str) -> Series:
+    tenant = (("tenant", CITY_TENANT),) if city else ()
+    return Series(metric, zh, en, stat, tenant + tuple(dims.items()))
+
+
+def _api(city: bool) -> tuple[Widget, ...]:
+    return (
+        Widget("api-requests", "API 请求与错误", "API requests and errors", "Count", (
+            _ours("ApiRequests", "请求", "requests", city=city), _ours("Api4xx", "4xx", "4xx", city=city),
+            _ours("Api5xx", "5xx", "5xx", city=city))),
+        Widget("api-latency", "API 延迟", "API latency", "Milliseconds", tuple(
+            _ours("ApiLatency", p, p, p, city=city) for p in ("p50", "p95", "p99"))),
+    )
+
+
+def _telemetry(city: bool) -> tuple[Widget, ...]:
+    return (
+        Widget("readings", "遥测读数与消息", "telemetry readings and messages", "Count", (
+            _ours("TelemetryReadings", "读数", "readings", city=city),
+            _ours("TelemetryMessages", "消息", "messages", city=city),
+            _ours("TelemetryBadMessages", "无法解析", "bad messages", city=city))),
+        Widget("telemetry-lag", "遥测延迟", "telemetry lag", "Milliseconds", (
+            _ours("TelemetryLag", "p99", "p99", "p99", city=city),
+            _ours("TelemetryLag", "最大", "max", "Maximum", city=city))),
+    )
+
+
+def _alerts(city: bool) -> tuple[Widget, ...]:
+    return (
+        Widget("alerts-raised", "新告警（按级别）", "alerts raised by severity", "Count", tuple(
+            _ours("AlertsRaised", zh, en, city=city, severity=s) for s, zh, en in SEVERITIES)),
+        Widget("alerts-escalated", "告警升级（按级别）", "alerts escalated by severity", "Count", tuple(
+            _ours("AlertsEscalated", zh, en, city=city, severity=s) for s, zh, en in SEVERITIES)),
+    )
+
+
+def platform() -> Dashboard:
+    return Dashboard("cc-platform", "平台运行总览", "Platform operations", (
+        *_api(city=False),
+        Widget("api-latency-by-route", "各接口 p99 延迟", "p99 latency by route", "Milliseconds", (
+            Series("ApiLatency", "p99", "p99", "p99", search_by="route"),), period=300),
+        Widget("api-5xx-by-route", "各接口 5xx", "5xx by route", "Count", (
+            Series("Api5xx", "5xx", "5xx", search_by="route"),), period=300),
+        Widget("lambda-invocations", "函数调用", "Lambda invocations", "Count", _lambda("Invocations"), period=300),
+        Widget("lambda-errors", "函数错误", "Lambda errors", "Count", _lambda("Errors"), period=300),
+        Widget("lambda-throttles", "函数限流", "Lambda throttles", "Count", _lambda("Throttles"), period=300),
+        Widget("lambda-duration", "函数耗时 p99", "Lambda duration p99", "Milliseconds",
+               _lambda("Duration", "p99"), period=300),
+        Widget("lambda-concurrency", "并发执行", "concurrent executions", "Count",
+               _lambda("ConcurrentExecutions", "Maximum"), period=300),
+        Widget("cold-starts", "冷启动", "cold starts", "Count", (
+            Series("ColdStart", "冷启动", "cold starts", search_by="function_name"),), period=300),
+        Widget("queues", "遥测队列", "telemetry queue", "Count", (
+            Series("ApproximateNumberOfMessagesVisible", "队列深度", "queue depth", "Maximum",
+                   (("QueueName", QUEUE),), "AWS/SQS"),
+            Series("ApproximateNumberOfMessagesVisible", "死信队列", "dead-letter queue", "Maximum",
+                   (("QueueName", DLQ),), "AWS/SQS"))),
+        Widget("queue-age", "最旧消息等待", "age of oldest message", "Seconds", (
+            Series("ApproximateAgeOfOldestMessage", "遥测队列", "telemetry queue", "Maximum",
+                   (("QueueName", QUEUE),), "AWS/SQS"),)),
+        Widget("iot-rules", "IoT 规则命中与失败", "IoT rule matches and action failures", "Count", tuple(
+            s for r in RULES for s in (
+                Series("TopicMatch", f"{r.name} 命中", f"{r.name} matches", "Sum", (("RuleName", r.name),),
+                       "AWS/IoT"),
+                Series("Failure", f"{r.name} 失败", f"{r.name} failures", "Sum",
+                       (("ActionType", "SQS" if r.target == "queue" else "Lambda"), ("RuleName", r.name)),
+                       "AWS/IoT")))),
+        *_telemetry(city=False),
+        *_alerts(city=False),
+        Widget("dynamodb-capacity", "DynamoDB 消耗容量", "DynamoDB consumed capacity", "Count", (
+            Series("ConsumedReadCapacityUnits", "读", "read", "Sum", (("TableName", TABLE),), "AWS/DynamoDB"),
+            Series("ConsumedWriteCapacityUnits", "写", "write", "Sum", (("TableName", TABLE),), "AWS/DynamoDB"))),
+        Widget("dynamodb-errors", "DynamoDB 限流与系统错误", "DynamoDB throttles and system errors", "Count", (
+            Series("ReadThrottleEvents", "读限流", "read throttles", "Sum", (("TableName", TABLE),), "AWS/DynamoDB"),
+            Series("WriteThrottleEvents", "写限流", "write throttles", "Sum", (("TableName", TABLE),),
+                   "AWS/DynamoDB"),
+            Series("SystemErrors", "系统错误", "system errors", "Sum", (("TableName", TABLE),), "AWS/DynamoDB",
+                   search_by="Operation"))),
+        Widget("kms", "KMS 调用", "KMS calls", "Count", tuple(
+            Series("CallCount", op, op, "Sum", (("Class", "None"), ("Resource", op), ("Service", "KMS"),
+                                                 ("Type", "API")), "AWS/Usage")
+            for op in ("GenerateDataKey", "Decrypt", "Encrypt")), period=300),
+        Widget("requests-by-city", "各城市请求", "API requests by city", "Count", (
+            Series("ApiRequests", "请求", "requests", search_by="tenant"),), period=300),
+        Widget("readings-by-city", "各城市读数", "readings by city", "Count", (
+            Series("TelemetryReadings", "读数", "readings", search_by="tenant"),), period=300),
+        Widget("throttled-by-city", "各城市限流与丢弃", "throttled and dropped by city", "Count", (
+            Series("ApiThrottled", "API 限流", "API throttled", search_by="tenant"),
+            Series("TelemetryDropped", "丢弃消息", "telemetry dropped", search_by="tenant")), period=300),
+    ))
+
+
+def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
+    """A city's dashboard: every series carries ``tenant`` = the city."""
+    return Dashboard(f"cc-city-{tenant_id}", f"{name_zh} · 运行监控", f"{name_en} · operations", (
+        *_api(city=True),
+        *_telemetry(city=True),
+        Widget("devices", "设备在线", "devices online", "Count", (
+            _ours("DevicesOnline", "在线", "online", "Maximum", city=True),
+            _ours("DevicesTotal", "总数", "total", "Maximum", city=True)), period=300),
+        Widget("alerts-open", "未关闭告警（按级别）", "open alerts by severity", "Count", tuple(
+            _ours("AlertsOpen", zh, en, "Maximum", city=True, severity=s) for s, zh, en in SEVERITIES), period=300),
+        Widget("critical-unacknowledged", "超时未确认的紧急告警", "critical alerts unacknowledged in time", "Count", (
+            _ours("CriticalUnacknowledged", "超时未确认", "unacknowledged", "Maximum", city=True),), period=300),
+        *_alerts(city=True),
+        Widget("service-requests", "诉求：新增与超期", "service requests: filed and overdue", "Count", (
+            _ours("ServiceRequestsFiled", "新增", "filed", city=True),
+            _ours("ServiceRequestsOverdue", "超期", "overdue", "Maximum", city=True)), period=300),
+        Widget("quotas", "配额：拒绝、限流与丢弃", "quotas: refusals, throttling, drops", "Count", (
+            _ours("QuotaRefused", "配额拒绝", "refused", city=True), _ours("ApiThrottled", "API 限流", "throttled",
+                                                                       city=True),
+            _ours("TelemetryDropped", "丢弃消息", "dropped", city=True)), period=300),
+        Widget("broadcast-read-rate", "应急广播已读率", "emergency broadcast read rate", "Percent", (
+            Series("BroadcastReads", "已读率", "read rate", "Sum", (("tenant", CITY_TENANT),),
+                   ratio_of=("BroadcastReads", "BroadcastDeliveries")),), period=86400, view="singleValue"),
+    ), tenant_id=tenant_id)

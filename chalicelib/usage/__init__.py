@@ -1,0 +1,1 @@
+"""Quotas enforced per city, the API rate limit, and usage metering with cost estimates (README.md)."""
