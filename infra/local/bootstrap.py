@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from infra.local.iot_bootstrap import create_iot
+from infra.local.ops_bootstrap import LocalOps, create_ops, local_names
 from infra.template_parts import merged
 
 
@@ -29,12 +30,15 @@ class LocalResources:
     user_pool_id: str
     user_pool_client_id: str
     kms_key_id: str
+    ops_topic_arn: str = ""  # the operators' SNS topic, when the bootstrap created the ops resources
 
     def env(self, endpoint: str | None) -> dict[str, str]:
         """Environment for the API (and tools) to use these resources."""
         out = {"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region, "CC_TABLE_NAME": self.table_name,
                "CC_USER_POOL_ID": self.user_pool_id, "CC_USER_POOL_CLIENT_ID": self.user_pool_client_id,
                "CC_KMS_KEY_ID": self.kms_key_id}
+        if self.ops_topic_arn:
+            out["CC_OPS_TOPIC_ARN"] = self.ops_topic_arn
         if endpoint:
             out["CC_AWS_ENDPOINT_URL"] = endpoint
             # moto serves each pool's JWKS; its tokens name the real AWS issuer.
@@ -101,14 +105,29 @@ def create_queues(sqs: Any) -> dict[str, str]:
 
 
 def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
-              table_name: str = "community-cloud") -> LocalResources:
+              table_name: str = "community-cloud", ops: bool = False) -> LocalResources:
+    """``ops``: also the operators' topic, the platform dashboard and alarms (``make run``; the test
+    world leaves them out: each test would pay for ~30 alarms, and a test sees exactly the dashboards
+    its own code put)."""
     def c(service: str) -> Any:
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
     create_table(c("dynamodb"), table_name)
-    create_iot(c("iot"), region, c("sts").get_caller_identity()["Account"])
+    account = c("sts").get_caller_identity()["Account"]
+    create_iot(c("iot"), region, account)
     create_queues(c("sqs"))
     pool_id, client_id = create_identity(c("cognito-idp"))
-    (key,) = resources("AWS::KMS::Key").values()
+    key = resources("AWS::KMS::Key")["DataKey"]
     key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]
-    return LocalResources(region, table_name, pool_id, client_id, key_id)
+    topic = ""
+    if ops:
+        made = create_ops(c("cloudwatch"), c("sns"), c("kms"), local_names(table_name, region, account))
+        topic = made.topic_arn
+        _report_ops(made)
+    return LocalResources(region, table_name, pool_id, client_id, key_id, topic)
+
+
+def _report_ops(made: LocalOps) -> None:
+    skipped = f" (moto cannot hold: {', '.join(made.skipped)})" if made.skipped else ""
+    print(f"  ops        dashboards {', '.join(made.dashboards)}; {len(made.alarms)} alarms → {made.topic_arn}"
+          f"{skipped}", flush=True)

@@ -1,6 +1,8 @@
 """``make run``: the whole local stack, stopped by Ctrl-C.
 
-moto (the local AWS) → resources from infra/template.json → every manifest in tenants/
+moto (the local AWS) → resources from infra/template.json (with the ops dashboard and alarms of
+template.d/40-ops.json, and a sink turning every metric the code emits into PutMetricData on
+moto's CloudWatch) → every manifest in tenants/
 → demo logins → the API (Chalice local server) → the front end (static files) → the IoT side
 (infra/local/iot_side.py: mosquitto with mutual TLS, the rule bridge, the queue poller) →
 the device simulator (a child process). Connection details are written to
@@ -23,13 +25,16 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import boto3
 from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
 
 from infra.local import iot_side
 from infra.local.bootstrap import bootstrap
 from infra.local.iot_side import IotSide, SimulatorPlan
+from infra.local.metrics_sink import CloudWatchSink
 from infra.local.moto_atomic import make_dynamodb_atomic
+from infra.local.moto_percentiles import make_cloudwatch_percentiles
 from infra.local.schedules import Scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,12 +60,17 @@ class Stack:
     web: ThreadingHTTPServer
     scheduler: Scheduler
     iot: IotSide
+    metrics: CloudWatchSink
 
     def stop(self) -> None:
+        from chalicelib import observability
+
         self.iot.stop()  # devices first, the broker last: nothing is left publishing into a stopped cloud
         self.scheduler.stop()
         self.web.shutdown()
         self.api.shutdown()
+        observability.set_sink(None)
+        self.metrics.stop()  # the last metrics reach moto before it stops
         self.moto.stop()
 
 
@@ -69,12 +79,18 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     _env_defaults()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     make_dynamodb_atomic()  # API, bridge and poller write at once (infra/local/moto_atomic.py)
+    make_cloudwatch_percentiles()  # p50 / p99 series of the dashboards (infra/local/moto_percentiles.py)
     moto = ThreadedMotoServer(ip_address=host, port=moto_port, verbose=False)
     moto.start()
     moto_host, moto_real_port = moto.get_host_and_port()
     endpoint = f"http://{moto_host}:{moto_real_port}"
-    res = bootstrap(endpoint)
+    res = bootstrap(endpoint, ops=True)
     os.environ.update(res.env(endpoint))
+    from chalicelib import observability
+
+    # What CloudWatch does with the EMF lines in Lambda: from here on (manifests, seed, API, IoT side).
+    metrics = CloudWatchSink(boto3.client("cloudwatch", region_name=res.region, endpoint_url=endpoint)).start()
+    observability.set_sink(metrics)
     ca_dir, mqtt_port = iot_side.configure(state_file().parent, host, mqtt_port)
 
     from chalicelib.config import reset_settings
@@ -127,7 +143,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     state_file().write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     scheduler = Scheduler()
     scheduler.start()
-    return Stack(info, moto, api, web, scheduler, iot)
+    return Stack(info, moto, api, web, scheduler, iot, metrics)
 
 
 _UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -171,6 +187,8 @@ def banner(state: dict[str, Any]) -> str:
         f"  API        {state['api_url']}   (try {state['api_url']}/health)",
         f"  Front end  {state['web_url']}",
         f"  Local AWS  {state['aws_endpoint']}   (moto)",
+        f"  Ops        dashboard cc-platform and one per city, alarms → {state['resources']['ops_topic_arn']}; "
+        "metrics flushed to moto's CloudWatch every 5 s (GET /v1/platform/ops/… as platform.admin)",
         *_iot_lines(state["iot"]),
         "",
         f"  Demo logins (password for all: {state['demo_password']})",

@@ -63,6 +63,23 @@ def test_template_wires_table_pool_key_gateway_answers_and_the_escalation_schedu
 
 
 @pytest.mark.slow
+def test_template_holds_the_ops_dashboard_alarms_notifying_the_topic_and_the_composite(package):
+    res = json.loads((package / "sam.json").read_text(encoding="utf-8"))["Resources"]
+
+    def of(kind: str) -> dict:
+        return {k: r for k, r in res.items() if r["Type"] == kind}
+
+    assert len(of("AWS::CloudWatch::Dashboard")) >= 1
+    topic = {"Ref": "OpsAlarmTopic"}
+    notifying = [a for a in of("AWS::CloudWatch::Alarm").values() if a["Properties"].get("AlarmActions") == [topic]]
+    assert len(notifying) == len(of("AWS::CloudWatch::Alarm")) >= 8
+    (composite,) = of("AWS::CloudWatch::CompositeAlarm").values()
+    assert composite["Properties"]["AlarmActions"] == [topic] and " OR " in composite["Properties"]["AlarmRule"]
+    for fn in ("APIHandler", "CityHealth"):
+        assert res[fn]["Properties"]["Environment"]["Variables"]["CC_OPS_TOPIC_ARN"] == topic
+
+
+@pytest.mark.slow
 def test_bundle_has_the_runtime_dependencies_and_no_device_side_ones(package):
     names = zipfile.ZipFile(package / "deployment.zip").namelist()
     tops = {n.split("/")[0] for n in names}
