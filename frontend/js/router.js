@@ -29,7 +29,8 @@ function allowed(screen, session) {
 /**
  * The screen for a hash and a session, or a redirect:
  *   signed out → #/signin (public screens excepted); signed in on #/signin → #/home;
- *   a path that exists only for other roles → #/home; an unknown path → the not-found screen.
+ *   a path that exists only for other roles → #/home; an unknown path → the not-found screen;
+ *   a screen entry with `redirect` (no screen of its own) → that path.
  */
 export function resolve(screens, hash, session) {
   const { path, query } = parseHash(hash);
@@ -37,6 +38,7 @@ export function resolve(screens, hash, session) {
   if (!session && !candidates.some((c) => c.screen.public)) return { redirect: "/signin" };
   if (session && path === "/signin") return { redirect: "/home" };
   const hit = candidates.find((c) => allowed(c.screen, session));
+  if (hit?.screen.redirect) return { redirect: hit.screen.redirect }; // e.g. an audience's home elsewhere
   if (hit) return { screen: hit.screen, params: hit.params, query, path };
   const notFound = { screen: screens.find((s) => s.id === "not-found"), params: {}, query, path };
   if (candidates.length && path !== "/home") return { redirect: "/home" };

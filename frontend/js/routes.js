@@ -24,6 +24,7 @@ import consoleConsultations from "./screens/console-consultations.js";
 import consoleConsultationNew from "./screens/console-consultation-new.js";
 import consoleConsultation from "./screens/console-consultation.js";
 import dashboard from "./screens/dashboard.js";
+import ops from "./screens/ops.js";
 import otherHome from "./screens/other-home.js";
 import notFound from "./screens/not-found.js";
 
@@ -53,6 +54,9 @@ export const screens = [
   consoleConsultationNew, // before consoleConsultation, likewise
   consoleConsultation,
   dashboard,
+  // platform operators: #/home leads to the ops screen
+  ops,
+  { id: "ops-home", path: "/home", roles: ["platform_admin"], redirect: "/ops" },
   // everyone else, and the fallback
   otherHome,
   notFound,
