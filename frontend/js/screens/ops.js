@@ -120,13 +120,17 @@ export default {
     // Not a drawing: the 60 s refresh, started with each paint and stopped before the next one
     // (and when the screen is left), so it runs only while this screen is shown.
     autoRefresh(el, data, ctx) {
+      let reading = false; // a slow answer is not asked for again on top of itself
       const timer = setInterval(async () => {
-        if (document.hidden || data.changing) return; // not while a reason is being typed
+        if (document.hidden || data.changing || reading) return; // not while a reason is being typed
+        reading = true;
         try {
           const fresh = await read(ctx, data.minutes, data.name);
           if (fresh && el.isConnected) ctx.update({ ...fresh, refreshError: null });
         } catch (err) {
           if (el.isConnected) ctx.update({ refreshError: errorText(err) });
+        } finally {
+          reading = false;
         }
       }, REFRESH_MS);
       return () => clearInterval(timer);

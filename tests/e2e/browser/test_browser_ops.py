@@ -234,7 +234,7 @@ def test_elder_mode_keeps_sentences_and_the_screen_reads_again_on_its_own(open_s
     site.axe("ops, elder mode")
 
     before = sum(1 for u in watch.calls if OPS_API + "cities" in u)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # a loaded machine answers the cities' figures slowly
     while time.monotonic() < deadline and sum(1 for u in watch.calls if OPS_API + "cities" in u) < before + 2:
         page.wait_for_timeout(500)
     assert sum(1 for u in watch.calls if OPS_API + "cities" in u) >= before + 2
