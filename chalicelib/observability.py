@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,6 +35,9 @@ CORRELATION_HEADER = "x-correlation-id"
 Sink = Callable[[dict[str, Any]], None]
 _sink: Sink | None = None
 _cold: set[str] = set()
+# One Metrics object per process: in Lambda one invocation at a time uses it, but the local stack
+# serves requests and runs the schedules on threads of one process.
+_lock = threading.Lock()
 
 
 def set_sink(sink: Sink | None) -> None:
@@ -52,6 +56,15 @@ def emit(tenant_id: str | None, values: Mapping[str, float], *, units: Mapping[s
     """
     if not values:
         return
+    try:
+        with _lock:
+            _emit(tenant_id, values, units, by, platform_by)
+    except Exception:  # a metric must never fail the request or batch it describes
+        logger.exception("metrics not published", extra={"metrics": sorted(values)})
+
+
+def _emit(tenant_id: str | None, values: Mapping[str, float], units: Mapping[str, MetricUnit] | None,
+          by: Mapping[str, str] | None, platform_by: Mapping[str, str] | None) -> None:
     service = str(metrics.service)
     metrics.clear_metrics()
     by = dict(by or {})
@@ -83,11 +96,12 @@ def cold_start(function_name: str) -> None:
     if name in _cold:
         return
     _cold.add(name)
-    metrics.clear_metrics()
-    metrics.add_dimension(name="function_name", value=name)
-    metrics.add_metric(name="ColdStart", unit=MetricUnit.Count, value=1)
-    _publish(dict(metrics.serialize_metric_set()))
-    metrics.clear_metrics()
+    with _lock:
+        metrics.clear_metrics()
+        metrics.add_dimension(name="function_name", value=name)
+        metrics.add_metric(name="ColdStart", unit=MetricUnit.Count, value=1)
+        _publish(dict(metrics.serialize_metric_set()))
+        metrics.clear_metrics()
 
 
 def _publish(blob: dict[str, Any]) -> None:
@@ -99,7 +113,6 @@ def _publish(blob: dict[str, Any]) -> None:
 
 def begin_request(correlation_id: str, tenant_id: str | None, route: str) -> None:
     logger.clear_state()
-    metrics.clear_metrics()
     logger.set_correlation_id(correlation_id)
     logger.append_keys(tenant_id=tenant_id or "-", route=route)
     cold_start("api_handler")

@@ -10,6 +10,7 @@ one per request.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -34,10 +35,12 @@ class Meter:
         self._pending: dict[tuple[str, date], Counter[str]] = {}
         self._since_flush = 0
         self._last_flush = clock()
+        self._lock = threading.Lock()  # the local stack counts from several threads of one process
 
     def count(self, tenant_id: str, **counts: int) -> None:
-        self._pending.setdefault((tenant_id, self.day()), Counter()).update(counts)
-        self._since_flush += counts.get("api_requests", 0)
+        with self._lock:
+            self._pending.setdefault((tenant_id, self.day()), Counter()).update(counts)
+            self._since_flush += counts.get("api_requests", 0)
 
     def pending(self) -> dict[tuple[str, date], dict[str, int]]:
         return {k: dict(v) for k, v in self._pending.items()}
@@ -48,14 +51,19 @@ class Meter:
 
     def flush(self) -> None:
         """Write what was counted: one ``ADD`` per city and day. What fails to write is kept for next time."""
-        pending, self._pending = self._pending, {}
-        self._since_flush, self._last_flush = 0, self.clock()
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._since_flush, self._last_flush = 0, self.clock()
         for (tenant_id, day), counts in pending.items():
             try:
                 UsageRepository(TenantContext(tenant_id)).add(day, counts)
             except AppError as exc:
                 logger.warning("usage not written; kept for the next flush", extra={"error": exc.message})
-                self._pending.setdefault((tenant_id, day), Counter()).update(counts)
+                self._keep(tenant_id, day, counts)
+
+    def _keep(self, tenant_id: str, day: date, counts: Counter[str]) -> None:
+        with self._lock:
+            self._pending.setdefault((tenant_id, day), Counter()).update(counts)
 
     def reset(self) -> None:
         self._pending.clear()

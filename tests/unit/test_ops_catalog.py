@@ -91,3 +91,31 @@ def test_city_and_platform_alarms_are_many_enough_and_each_has_a_runbook():
     assert all(len(a.runbook) == 4 for a in (*platform, *alarms.city("zhengzhou")))
     assert len({a.name for a in platform}) == len(platform)
     assert any(a.degrades_platform for a in platform)
+
+
+def test_metrics_published_from_many_threads_at_once_stay_whole():
+    """The local stack serves requests and runs the schedules on threads of one process."""
+    import threading
+
+    blobs: list[dict] = []
+    observability.set_sink(blobs.append)
+
+    def city(n: int) -> None:
+        for _ in range(50):
+            observability.end_request(f"city{n}", f"/v1/route{n}", 200, 0.0)
+            observability.emit(f"city{n}", {"AlertsRaised": 1}, by={"severity": "critical"})
+
+    try:
+        threads = [threading.Thread(target=city, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        observability.set_sink(None)
+    assert len(blobs) == 8 * 100
+    for blob in blobs:
+        n = blob["tenant"][len("city"):]
+        assert blob.get("route", f"/v1/route{n}") == f"/v1/route{n}"
+        names = {m["Name"] for m in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+        assert names in ({"ApiRequests", "ApiLatency"}, {"AlertsRaised"})
