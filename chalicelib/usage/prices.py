@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from chalicelib.ops.catalog import METRICS
+
 # -- unit prices (USD) -----------------------------------------------------------------------
 LAMBDA_PER_REQUEST = 0.20 / 1_000_000
 LAMBDA_PER_GB_SECOND = 0.0000166667  # x86
@@ -35,7 +37,9 @@ TELEMETRY_READS_PER_MESSAGE = 0.2  # registry BatchGetItem, shared by a batch
 ALERT_WRITES = 6  # alert, lock, escalation entry, timeline; its notifications are counted apart
 NOTIFICATION_WRITES = 1  # one inbox item
 BROADCAST_WRITES = 2  # the notice and its counters; deliveries are notifications-like writes per household
-METRICS_PER_CITY = 25  # custom metric series with a tenant dimension (chalicelib/ops/catalog.py)
+# custom metric series with a tenant dimension, from the catalogue (a severity set counts three times)
+METRICS_PER_CITY = sum((3 if "severity" in dims else 1) for m in METRICS.values() for dims in m.dims
+                       if "tenant" in dims)
 
 # Estimated USD per counted unit (the counters of chalicelib/usage/repository.py).
 PER_UNIT: dict[str, float] = {
