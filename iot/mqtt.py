@@ -18,6 +18,7 @@ from awscrt import mqtt5
 from awsiot import mqtt5_client_builder
 
 OnMessage = Callable[[str, bytes], None]
+OnMessageWithProperties = Callable[[str, bytes, dict[str, str]], None]  # + the MQTT 5 user properties
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,11 @@ def save_identity(folder: Path, client_id: str, cert_pem: str, key_pem: str | by
 
 class MqttLink:
     def __init__(self, host: str, port: int, identity: Identity, on_message: OnMessage | None = None,
-                 on_connected: Callable[[MqttLink], None] | None = None) -> None:
+                 on_connected: Callable[[MqttLink], None] | None = None,
+                 on_message_with_properties: OnMessageWithProperties | None = None) -> None:
         self.identity = identity
         self._on_message, self._on_connected = on_message, on_connected
+        self._with_properties = on_message_with_properties
         self._up = threading.Event()
         self._failure: BaseException | None = None
         self.client = mqtt5_client_builder.mtls_from_path(
@@ -86,8 +89,13 @@ class MqttLink:
     # callbacks run on the CRT's event-loop thread: they must not block
     def _received(self, data: mqtt5.PublishReceivedData) -> None:
         packet = data.publish_packet
-        if self._on_message is not None and packet is not None:
+        if packet is None:
+            return
+        if self._on_message is not None:
             self._on_message(packet.topic, bytes(packet.payload or b""))
+        if self._with_properties is not None:
+            properties = {p.name: p.value for p in packet.user_properties or []}
+            self._with_properties(packet.topic, bytes(packet.payload or b""), properties)
 
     def _success(self, data: mqtt5.LifecycleConnectSuccessData) -> None:
         self._up.set()

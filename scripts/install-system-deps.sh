@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # System packages the local stack and its tests need that pip cannot bring:
-#   mosquitto          — the local MQTT broker (mutual TLS, per-device ACL) that plays AWS IoT Core;
+#   mosquitto          — the local MQTT broker (mutual TLS) that plays AWS IoT Core's device gateway;
+#   gcc, libc6-dev, mosquitto-dev, libssl-dev — to build the broker's gateway plugin
+#                        (infra/local/mosquitto/cc_device_gateway.c: certificate status, client id,
+#                        the device policy's topics), once, on the first start;
 #   chromium           — the browser the front-end tests drive with Playwright (never a downloaded build);
 #   fonts-wqy-microhei — a small CJK font, so Chinese renders (and screenshots read) on a bare machine.
 # `make run` and `make test` call this first. It is a no-op when everything is there, and
 # never prompts: CI runs it as root on a fresh Debian machine with no stdin.
 set -euo pipefail
 
-PACKAGES=(mosquitto chromium fonts-wqy-microhei)
+PACKAGES=(mosquitto gcc libc6-dev mosquitto-dev libssl-dev chromium fonts-wqy-microhei)
 
 have() {  # is what the package brings already here (from this package or another)?
   case "$1" in
     mosquitto) command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] ;;  # /usr/sbin: not on every PATH
     chromium) [ -x /usr/bin/chromium ] ;;
+    gcc) command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 ;;
+    libc6-dev) [ -f /usr/include/stdio.h ] ;;
+    mosquitto-dev) [ -f /usr/include/mosquitto_broker.h ] && [ -f /usr/include/mosquitto_plugin.h ] ;;
+    libssl-dev) [ -f /usr/include/openssl/x509.h ] ;;
     fonts-wqy-microhei)  # the package itself, or any Chinese font fontconfig knows
       dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "ok installed" ||
         { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]; } ;;

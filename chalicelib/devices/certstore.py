@@ -95,6 +95,11 @@ class CertificateStore(TenantRepository):
         return self._written(lambda: item.update(actions=actions,
                                                  condition=DeviceCertificateItem.status == before.status.value))
 
+    def is_active(self, device_id: str, certificate_id: str) -> bool:
+        """One GetItem: is this certificate of the device active?"""
+        item = self._get(DeviceCertificateItem, self.tenant.device_pk(device_id), CERT + certificate_id)
+        return item is not None and item.status == CertificateStatus.ACTIVE.value
+
     def has_active(self, device_id: str) -> bool:
         """One Query in the device's partition: is any of its certificates active?"""
         def read() -> bool:

@@ -63,6 +63,14 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("ApiThrottled", "Count", CITY, "API 限流", "API requests throttled (429)", "API rate limiter"),
     _m("TelemetryDropped", "Count", CITY, "超额丢弃的消息", "telemetry messages dropped over the quota",
        "telemetry handler"),
+    # the local device gateway and rules bridge (infra/local/bridge.py); in AWS, IoT Core's own
+    # Publish-In.Throttle / rule Failure metrics say the same
+    _m("DeviceMessagesThrottled", "Count", CITY, "设备消息限流", "device messages over the per-connection rate",
+       "local device gateway"),
+    _m("DeviceMessagesRefused", "Count", CITY, "设备消息被拒（证书无效）", "device messages refused: certificate "
+       "not active or not the thing's", "local device gateway"),
+    _m("DeviceMessagesDeadLettered", "Count", CITY, "设备消息转入死信", "device messages dead-lettered (too large, "
+       "unreadable, undeliverable)", "local rules bridge"),
 )}
 
 # AWS's own metrics the dashboards read: namespace → metric → its dimension names.
@@ -71,7 +79,8 @@ AWS_METRICS: dict[str, dict[str, Dims]] = {
                                                    "ConcurrentExecutions")},
     "AWS/SQS": {n: ("QueueName",) for n in ("ApproximateNumberOfMessagesVisible",
                                             "ApproximateAgeOfOldestMessage")},
-    "AWS/IoT": {"TopicMatch": ("RuleName",), "Failure": ("ActionType", "RuleName")},
+    "AWS/IoT": {"TopicMatch": ("RuleName",), "Failure": ("ActionType", "RuleName"),
+                "Publish-In.Throttle": ("Protocol",)},
     "AWS/DynamoDB": {"ConsumedReadCapacityUnits": ("TableName",), "ConsumedWriteCapacityUnits": ("TableName",),
                      "ReadThrottleEvents": ("TableName",), "WriteThrottleEvents": ("TableName",),
                      "SystemErrors": ("Operation", "TableName")},

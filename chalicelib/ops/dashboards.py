@@ -23,6 +23,18 @@ def _ours(metric: str, zh: str, en: str, stat: str = "Sum", city: bool = False, 
     return Series(metric, zh, en, stat, tenant + tuple(dims.items()))
 
 
+def _gateway(city: bool) -> Widget:
+    """Device messages the gateway did not let through (locally: infra/local/bridge.py)."""
+    series: tuple[Series, ...] = (_ours("DeviceMessagesRefused", "证书无效被拒", "refused: certificate", city=city),
+              _ours("DeviceMessagesThrottled", "超速限流", "over the rate limit", city=city),
+              _ours("DeviceMessagesDeadLettered", "转入死信", "dead-lettered", city=city))
+    if not city:  # what IoT Core itself counts when it throttles publishes
+        series += (Series("Publish-In.Throttle", "IoT Core 限流", "IoT Core throttled", "Sum",
+                          (("Protocol", "MQTT"),), "AWS/IoT"),)
+    return Widget("device-gateway", "设备消息：被拒、限流、死信", "device messages refused, throttled, dead-lettered",
+                  "Count", series, period=300)
+
+
 def _api(city: bool) -> tuple[Widget, ...]:
     return (
         Widget("api-requests", "API 请求与错误", "API requests and errors", "Count", (
@@ -85,6 +97,7 @@ def platform() -> Dashboard:
                 Series("Failure", f"{r.name} 失败", f"{r.name} failures", "Sum",
                        (("ActionType", "SQS" if r.target == "queue" else "Lambda"), ("RuleName", r.name)),
                        "AWS/IoT")))),
+        _gateway(city=False),
         *_telemetry(city=False),
         *_alerts(city=False),
         Widget("dynamodb-capacity", "DynamoDB 消耗容量", "DynamoDB consumed capacity", "Count", (
@@ -115,6 +128,7 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
     return Dashboard(f"cc-city-{tenant_id}", f"{name_zh} · 运行监控", f"{name_en} · operations", (
         *_api(city=True),
         *_telemetry(city=True),
+        _gateway(city=True),
         Widget("devices", "设备在线", "devices online", "Count", (
             _ours("DevicesOnline", "在线", "online", "Maximum", city=True),
             _ours("DevicesTotal", "总数", "total", "Maximum", city=True)), period=300),

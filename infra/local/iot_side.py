@@ -1,6 +1,7 @@
-"""The IoT side of ``make run``, in start order: the local CA → mosquitto (mutual TLS) → the
-rule bridge (broker → SQS / the critical-event function) → the queue poller (SQS → the
-telemetry function) → the device simulator (a child process). ``stop()`` in reverse order.
+"""The IoT side of ``make run``, in start order: the local CA → mosquitto (mutual TLS, the
+gateway plugin) and the mirror of IoT's certificate statuses it reads → the rule bridge
+(broker → SQS / the critical-event function) → the queue poller (SQS → the telemetry function)
+→ the device simulator (a child process). ``stop()`` in reverse order.
 
 ``configure()`` runs before the API starts: provisioning signs device certificates with the
 local CA (``CC_LOCAL_CA_DIR``) and hands devices the broker's address (``CC_IOT_ENDPOINT``).
@@ -23,7 +24,8 @@ import orjson
 from chalicelib.constants import IOT_ENDPOINT, LOCAL_CA_DIR
 from infra.local.bridge import RuleBridge
 from infra.local.bridge_mqtt import MqttBridge
-from infra.local.broker import Broker, free_port
+from infra.local.broker import BRIDGE_IDENTITY, Broker, free_port
+from infra.local.certificates import CertificateMirror, certificate_id
 from infra.local.lambdas import LocalFunctions
 from infra.local.poller import SqsPoller
 
@@ -45,6 +47,7 @@ class SimulatorPlan:
 @dataclass
 class IotSide:
     broker: Broker
+    certificates: CertificateMirror
     bridge: MqttBridge
     poller: SqsPoller | None
     simulator: subprocess.Popen[bytes] | None = None
@@ -53,7 +56,8 @@ class IotSide:
     def summary(self) -> str:
         """What went through, for the console at Ctrl-C."""
         b = self.bridge.rules.stats.snapshot()
-        line = f"  IoT: bridge routed {b['routed']}, refused {b['refused']}, dropped {b['malformed']} unreadable"
+        line = (f"  IoT: bridge routed {b['routed']}, refused {b['refused']}, throttled {b['throttled']}, "
+                f"dead-lettered {b['dead_lettered']}")
         if self.poller is not None:
             t = self.poller.totals
             line += f"; queue handler got {t.received} messages, {t.failed} left for retry"
@@ -69,6 +73,7 @@ class IotSide:
         if self.poller is not None:
             self.poller.stop()
         self.bridge.stop()
+        self.certificates.stop()
         self.broker.stop()
 
 
@@ -88,7 +93,10 @@ def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> I
 
     tls, bridge_identity = broker_tls(LocalCA(ca_dir), state_dir / "broker")
     broker = Broker(state_dir / "broker", tls, host, port)
-    broker.start()
+    bridge_certificate = {certificate_id(bridge_identity.cert.read_text(encoding="ascii")): BRIDGE_IDENTITY}
+    certificates = CertificateMirror(client("iot"), bridge_certificate, broker.update)
+    broker.start(certificates.active())
+    certificates.start()
     sqs, functions = client("sqs"), LocalFunctions()
     queue_url, dlq_url = (sqs.get_queue_url(QueueName=q)["QueueUrl"] for q in (QUEUE, ERROR_QUEUE))
 
@@ -99,7 +107,8 @@ def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> I
         sqs.send_message(QueueUrl=dlq_url, MessageBody=orjson.dumps(message).decode())
 
     rules = RuleBridge(is_publish_allowed, {"queue": to_queue,
-                                            "critical": lambda r: functions.invoke(EVENTS_FUNCTION, r)}, error_action)
+                                            "critical": lambda r: functions.invoke(EVENTS_FUNCTION, r)}, error_action,
+                       spool=state_dir / "bridge-undeliverable.jsonl")
     bridge = MqttBridge(rules, host, port, bridge_identity).start()
     source = functions.sqs_source(QUEUE)
     poller = None
@@ -112,7 +121,7 @@ def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> I
             "queue": QUEUE, "telemetry_function": source.function if source else None,
             "batch_size": source.batch_size if source else None, "poll_window_s": poller.window if poller else None,
             "region": region}
-    return IotSide(broker, bridge, poller, info=info)
+    return IotSide(broker, certificates, bridge, poller, info=info)
 
 
 def start_simulator(side: IotSide, plan: SimulatorPlan, api_url: str, token: str, state_dir: Path) -> None:

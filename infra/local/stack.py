@@ -31,6 +31,7 @@ from moto.server import ThreadedMotoServer
 
 from infra.local import iot_side
 from infra.local.bootstrap import bootstrap
+from infra.local.certificates import configure_moto
 from infra.local.iot_side import IotSide, SimulatorPlan
 from infra.local.metrics_sink import CloudWatchSink
 from infra.local.moto_atomic import make_dynamodb_atomic
@@ -80,6 +81,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     make_dynamodb_atomic()  # API, bridge and poller write at once (infra/local/moto_atomic.py)
     make_cloudwatch_percentiles()  # p50 / p99 series of the dashboards (infra/local/moto_percentiles.py)
+    configure_moto()  # certificate ids as AWS IoT makes them, which the broker's gateway computes
     moto = ThreadedMotoServer(ip_address=host, port=moto_port, verbose=False)
     moto.start()
     moto_host, moto_real_port = moto.get_host_and_port()

@@ -214,7 +214,8 @@ def test_rotation_issues_a_new_active_certificate_and_retires_the_old_one(client
         "ACTIVE")
     assert set(iot.list_thing_principals(thingName=THING)["principals"]) == {old["certificate_arn"],
                                                                             new["certificate_arn"]}
-    assert is_publish_allowed("zhengzhou", THING)
+    assert is_publish_allowed("zhengzhou", THING, new["certificate_id"])
+    assert not is_publish_allowed("zhengzhou", THING, old["certificate_id"])  # rotated out
     fleet = rotate(client, vendor, "zz-smoke-1", credentials="fleet")
     assert fleet.status_code == 400 and fleet.json_body["field"] == "credentials"
     bad = rotate(client, vendor, "zz-smoke-1", csr="nope")
@@ -223,13 +224,13 @@ def test_rotation_issues_a_new_active_certificate_and_retires_the_old_one(client
 
 def test_a_revoked_device_may_no_longer_publish(client, vendor, iot):
     cert = provision(client, vendor, "zz-smoke-1", "SN-0001", credentials="generate").json_body["certificate"]
-    assert is_publish_allowed("zhengzhou", THING)
+    assert is_publish_allowed("zhengzhou", THING, cert["certificate_id"])
     r = revoke(client, vendor, "zz-smoke-1", cert["certificate_id"], reason="设备丢失 / device lost")
     assert r.status_code == 200, r.body
     assert r.json_body["status"] == "revoked" and r.json_body["history"][-1]["reason"] == "设备丢失 / device lost"
     assert iot.describe_certificate(certificateId=cert["certificate_id"])["certificateDescription"]["status"] == (
         "REVOKED")
-    assert not is_publish_allowed("zhengzhou", THING)
+    assert not is_publish_allowed("zhengzhou", THING, cert["certificate_id"])
     again = revoke(client, vendor, "zz-smoke-1", cert["certificate_id"])
     assert again.status_code == 200 and len(again.json_body["history"]) == 2  # revoking twice changes nothing
     assert revoke(client, vendor, "zz-smoke-1", "0" * 64).json_body["field"] == "certificate_id"
@@ -237,14 +238,17 @@ def test_a_revoked_device_may_no_longer_publish(client, vendor, iot):
 
 
 def test_publishing_is_allowed_only_for_a_thing_of_that_city_with_an_active_certificate(client, vendor):
-    provision(client, vendor, "zz-smoke-1", "SN-0001", credentials="generate")
+    cert = provision(client, vendor, "zz-smoke-1", "SN-0001", credentials="generate").json_body["certificate"]
+    cid = cert["certificate_id"]
     register(client, vendor, "zz-plain-1", **PLACES["zz-gas-b4"])  # registered, never provisioned
-    assert is_publish_allowed("zhengzhou", THING)
-    assert not is_publish_allowed("yinchuan", THING)
-    assert not is_publish_allowed("yinchuan", "yinchuan_zz-smoke-1")
-    assert not is_publish_allowed("zhengzhou", "zhengzhou_zz-plain-1")
-    assert not is_publish_allowed("zhengzhou", "zz-smoke-1")
-    assert not is_publish_allowed("Not A Tenant", THING)
+    assert is_publish_allowed("zhengzhou", THING, cid)
+    assert not is_publish_allowed("zhengzhou", THING, None)
+    assert not is_publish_allowed("zhengzhou", THING, "0" * 64)
+    assert not is_publish_allowed("yinchuan", THING, cid)
+    assert not is_publish_allowed("yinchuan", "yinchuan_zz-smoke-1", cid)
+    assert not is_publish_allowed("zhengzhou", "zhengzhou_zz-plain-1", cid)
+    assert not is_publish_allowed("zhengzhou", "zz-smoke-1", cid)
+    assert not is_publish_allowed("Not A Tenant", THING, cid)
 
 
 def test_staff_revoke_only_in_their_communities_and_do_not_provision(client, city, vendor):
@@ -276,8 +280,7 @@ def test_a_fleet_device_is_registered_without_a_certificate_until_it_gets_one(cl
     assert r.json_body["fleet_provisioning"] == {"template_name": "cc-fleet",
                                                  "parameters": {"tenant": "zhengzhou", "serial": "SN-0001"}}
     assert tenant_group("zhengzhou") in [g["groupName"] for g in iot.list_thing_groups()["thingGroups"]]
-    assert not is_publish_allowed("zhengzhou", THING)
     assert certificates(client, vendor, "zz-smoke-1").json_body["items"] == []
     r = rotate(client, vendor, "zz-smoke-1", credentials="generate")  # or it is given one through the API
     assert r.status_code == 201 and iot.describe_thing(thingName=THING)["attributes"]["tenant"] == "zhengzhou"
-    assert is_publish_allowed("zhengzhou", THING)
+    assert is_publish_allowed("zhengzhou", THING, r.json_body["certificate"]["certificate_id"])

@@ -52,7 +52,8 @@ def _string_constants(paths: list[Path]) -> set[str]:
 def test_every_catalogued_metric_is_named_by_the_code_that_publishes_it():
     definitions = {ROOT / "chalicelib" / "ops" / f"{m}.py" for m in ("catalog", "dashboards", "alarms", "model")}
     code = [p for p in (ROOT / "chalicelib").rglob("*.py") if p not in definitions]
-    names = _string_constants([*code, ROOT / "app.py"])
+    # the local device gateway stands in for IoT Core's own metrics (infra/local/bridge.py)
+    names = _string_constants([*code, ROOT / "app.py", ROOT / "infra" / "local" / "bridge.py"])
     missing = sorted(m for m in catalog.METRICS if m not in names)
     assert not missing, f"catalogued but named nowhere in the code: {missing}"
 
