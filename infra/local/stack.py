@@ -212,7 +212,8 @@ def banner(state: dict[str, Any]) -> str:
 def _iot_lines(iot: dict[str, Any]) -> list[str]:
     queue_path = (f"{iot['queue']} → {iot['telemetry_function']} (batches of ≤ {iot['batch_size']}, "
                   f"{iot['poll_window_s']:g} s window)" if iot.get("telemetry_function") else "(no queue handler)")
-    lines = [f"  MQTT       {iot['broker_url']}   (mosquitto, mutual TLS: client certificates from {iot['ca_file']})",
+    lines = [f"  MQTT       {iot['broker_url']}   (mosquitto, mutual TLS: client certificates from {iot['ca_file']}, "
+             "active in IoT, client id = thing)",
              f"             rules: …/telemetry → SQS {queue_path}; …/event → handle_events"]
     if sim := iot.get("simulator"):
         lines += [f"  Simulator  {sim[0]}", *(f"             {line}" for line in sim[1:]),
