@@ -54,6 +54,7 @@ class MqttLink:
         self._on_message, self._on_connected = on_message, on_connected
         self._with_properties = on_message_with_properties
         self._up = threading.Event()
+        self._settled = threading.Event()  # connected, or an attempt failed
         self._failure: BaseException | None = None
         self.client = mqtt5_client_builder.mtls_from_path(
             endpoint=host, port=port, cert_filepath=str(identity.cert), pri_key_filepath=str(identity.key),
@@ -61,10 +62,14 @@ class MqttLink:
             on_publish_received=self._received, on_lifecycle_connection_success=self._success,
             on_lifecycle_connection_failure=self._failed)
 
-    def start(self, timeout: float = 10.0) -> MqttLink:
-        """Connect; raises ConnectionError when the broker refuses (bad certificate, no certificate …)."""
+    def start(self, timeout: float = 10.0, *, retry: bool = True) -> MqttLink:
+        """Connect; raises ConnectionError when the broker refuses (bad certificate, no certificate …).
+
+        The client retries on its own (with backoff) until ``timeout``; with ``retry=False`` the
+        first refusal raises at once (to check that a connection is refused)."""
         self.client.start()
-        if not self._up.wait(timeout):
+        connected = self._up.wait(timeout) if retry else (self._settled.wait(timeout) and self._up.is_set())
+        if not connected:
             self.client.stop()
             raise ConnectionError(f"{self.identity.client_id}: not connected: {self._failure or 'timed out'}")
         return self
@@ -99,8 +104,10 @@ class MqttLink:
 
     def _success(self, data: mqtt5.LifecycleConnectSuccessData) -> None:
         self._up.set()
+        self._settled.set()
         if self._on_connected is not None:
             self._on_connected(self)
 
     def _failed(self, data: mqtt5.LifecycleConnectFailureData) -> None:
         self._failure = data.exception
+        self._settled.set()

@@ -66,10 +66,11 @@ class Device:
         (folder / "ca.pem").write_text(self.conn["root_ca_pem"])
         return Identity(self.conn["client_id"], folder / "cert.pem", folder / "key.pem", folder / "ca.pem")
 
-    def connect(self, identity: Identity, client_id: str | None = None, timeout: float = 10.0) -> MqttLink:
+    def connect(self, identity: Identity, client_id: str | None = None, timeout: float = 10.0,
+                retry: bool = True) -> MqttLink:
         if client_id is not None:
             identity = Identity(client_id, identity.cert, identity.key, identity.ca)
-        return MqttLink(self.conn["endpoint"], self.conn["port"], identity).start(timeout)
+        return MqttLink(self.conn["endpoint"], self.conn["port"], identity).start(timeout, retry=retry)
 
     def rotate(self) -> Identity:
         """A new certificate from a new key (the old one becomes inactive); not connected yet."""
@@ -197,7 +198,7 @@ def test_rotated_out_and_revoked_certificates_can_neither_connect_nor_publish_ev
     _eventually_refused(d, old_link)
     old_link.stop()
     with pytest.raises(ConnectionError):
-        d.connect(first, timeout=3)
+        d.connect(first, timeout=5, retry=False)
     # revoke the second, issue a third: neither old certificate comes back
     revoked = d.certificate_id
     r = _post(stack, f"/v1/vendor/devices/{d.device_id}/certificates/{revoked}/revoke", vendor, {"reason": "e2e: 丢失"})
@@ -206,7 +207,7 @@ def test_rotated_out_and_revoked_certificates_can_neither_connect_nor_publish_ev
     time.sleep(1)
     for old in (first, second):
         with pytest.raises(ConnectionError):
-            d.connect(old, timeout=3)
+            d.connect(old, timeout=5, retry=False)
     time.sleep(2)
     assert not [a for a in _alerts(stack, staff["jinghu"]) if a["device_id"] == d.device_id]
     d.link = d.connect(third)
@@ -240,7 +241,7 @@ def test_a_device_can_connect_neither_as_another_thing_nor_as_the_bridge(stack, 
     for _ in range(14):  # what took the bridge down before: repeated takeovers
         for client_id in (victim.thing, "local-bridge"):
             with pytest.raises(ConnectionError):
-                me.connect(me.identity, client_id=client_id, timeout=2)
+                me.connect(me.identity, client_id=client_id, timeout=5, retry=False)
     # the victim and the bridge kept their connections: the victim publishes, another city's events arrive
     assert victim.send("telemetry", {"battery": [80]}, ts=[int(time.time() * 1000)]) == 0
     assert yinchuan_device.send("event", {"alarm": 1}) == 0
