@@ -22,6 +22,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Testing2026x"
 
 
+def last_afternoon(ms: int, tz: str = "Asia/Shanghai") -> int:
+    """The last 14:00 local time at or before ``ms`` (epoch ms): a moment within the past day that is
+    never in a night rule's hours (door.night_open: 00:00–05:00), whatever the clock says when the
+    suite runs."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    at = datetime.fromtimestamp(ms / 1000, UTC).astimezone(ZoneInfo(tz))
+    afternoon = at.replace(hour=14, minute=0, second=0, microsecond=0)
+    if afternoon > at:
+        afternoon -= timedelta(days=1)
+    return int(afternoon.timestamp() * 1000)
+
+
 def moto_jwks_file(kind: str = "public") -> str:
     """moto signs every pool's tokens with one bundled key (kid ``dummy``)."""
     return str(Path(moto.__file__).parent / "cognitoidp" / "resources" / f"jwks-{kind}.json.gz")

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.auth import users
 from tests.functional.places import CITY, T0, apply, transition
-from tests.support import JSON_HEADERS, auth, jbody
+from tests.support import JSON_HEADERS, auth, jbody, last_afternoon
 
 HOME = "jinghu-g1-b1-1-302"  # 张桂兰, 独居
 CONSENT = {"given_by": "self", "given_at": "2026-03-01T09:30:00+08:00", "method": "paper_form",
@@ -172,9 +172,9 @@ def test_door_activity_from_telemetry_shows_in_the_status(client, zz):
     from chalicelib.telemetry.pipeline import process_batch
 
     sid, na = with_daughter(client, zz)
-    now_ms = int(time.time() * 1000)
-    message = orjson.dumps({"device": "zz-door-zgl", "ts": now_ms - 60_000, "metrics": {"opened": 1.0}})
-    process_batch(CITY, [message], now_ms)
+    opened = last_afternoon(int(time.time() * 1000))  # by day: at night an opened door is an alert of its own
+    message = orjson.dumps({"device": "zz-door-zgl", "ts": opened, "metrics": {"opened": 1.0}})
+    process_batch(CITY, [message], opened + 60_000)
     status = get(client, f"/v1/care/{sid}/status", na).json_body
     assert status["summary"] == "ok" and status["message"]["zh"].endswith("有开门活动")
     assert status["last_door_activity"] is not None
