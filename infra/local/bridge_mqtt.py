@@ -76,8 +76,9 @@ class MqttBridge:
                                                            properties.get(CERTIFICATE_PROPERTY)))
 
     def _lane(self, tenant: str) -> queue.Queue[Item]:
-        name = tenant if len(self._lanes) < MAX_LANES or tenant in self._lanes else f"#{hash(tenant) % MAX_LANES}"
         with self._lanes_lock:
+            full = len(self._lanes) >= MAX_LANES and tenant not in self._lanes
+            name = f"#{hash(tenant) % MAX_LANES}" if full else tenant
             lane = self._lanes.get(name)
             if lane is None:
                 inbox: queue.Queue[Item] = queue.Queue()
