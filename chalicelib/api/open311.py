@@ -6,12 +6,13 @@ here; every answer, errors included, is in the format the client asked for.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from chalice import Blueprint, Response
 
+from chalicelib.errors import InvalidInput
+from chalicelib.http.body import as_bytes, check_size, load_json
 from chalicelib.http.routing import route
 from chalicelib.open311 import intake
 from chalicelib.open311.formats import Open311Error, error, render, split
@@ -34,23 +35,17 @@ def _params() -> dict[str, str]:
 
 
 def _form() -> dict[str, str]:
-    body = bp.current_request.raw_body or b""
-    raw = body.encode() if isinstance(body, str) else body
-    if "json" in (bp.current_request.headers.get("content-type") or ""):
-        try:
-            data = _json_object(raw)
-        except ValueError as exc:
-            raise Open311Error(400, f"body: not valid JSON ({exc})") from exc
-        return {str(k): "" if v is None else str(v) for k, v in data.items()}
+    raw = as_bytes(bp.current_request.raw_body)
+    try:
+        check_size(raw)
+        if "json" in (bp.current_request.headers.get("content-type") or ""):
+            data = load_json(raw or b"{}")  # accepted as well as the form encoding the spec names
+            if not isinstance(data, dict):
+                raise InvalidInput("body: an object of fields is expected", field="body")
+            return {str(k): "" if v is None else str(v) for k, v in data.items()}
+    except InvalidInput as exc:
+        raise Open311Error(400, exc.message if exc.message.startswith("body") else f"body: {exc.message}") from exc
     return {**_params(), **dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))}
-
-
-def _json_object(raw: bytes) -> dict[str, object]:
-    """A JSON body, accepted as well as the form encoding the spec names."""
-    data = json.loads(raw or b"{}")
-    if not isinstance(data, dict):
-        raise ValueError("an object of fields is expected")
-    return data
 
 
 @route(bp, "/open311/v2/{resource}", public=True)

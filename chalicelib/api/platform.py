@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
+from chalicelib.http.body import MAX_MANIFEST_BYTES, as_bytes, check_size, check_tree, check_yaml
 from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 from chalicelib.store.keys import TenantContext
@@ -48,14 +49,18 @@ def onboard(principal: Principal, query: OnboardQuery) -> ApplyReport:
 
     ``?dry_run=true`` reports what would change without writing.
     """
-    raw = bp.current_request.raw_body
+    raw = as_bytes(bp.current_request.raw_body)
     if not raw:
         raise InvalidInput("a manifest body is required", field="body")
+    check_size(raw, MAX_MANIFEST_BYTES)
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput("the manifest must be UTF-8", field="body") from exc
-    m = manifest.load(text)  # YAML is a superset of JSON: one parser, line numbers for both
+    check_yaml(text)  # depth and aliases, before the (recursive) YAML composer sees it
+    data, tree = manifest.parse_yaml(text)  # YAML is a superset of JSON: one parser, line numbers for both
+    check_tree(data)  # .nan / .inf
+    m = manifest.validate(data, tree)
     return apply_manifest(m, dry_run=query.dry_run == "true")
 
 

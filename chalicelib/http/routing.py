@@ -21,6 +21,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
 from chalicelib.http.authorizer import jwt_auth
+from chalicelib.http.body import load_json
 from chalicelib.http.errors import JSON, error_response
 from chalicelib.usage import gate
 
@@ -111,11 +112,7 @@ def parse_body(request: Request, model: type[M], *, optional: bool = False) -> M
         return model.model_validate({})
     if not raw:
         raise InvalidInput("a JSON body is required", field="body")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"body is not valid JSON: {exc}", field="body") from exc
-    return model.model_validate(data)  # ValidationError → 400 naming the field, in http.errors
+    return model.model_validate(load_json(raw))  # ValidationError → 400 naming the field, in http.errors
 
 
 def parse_query(request: Request, model: type[M]) -> M:
