@@ -9,6 +9,8 @@ sealed value copied to another tenant or field does not open.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 import time
 from threading import Lock
@@ -81,6 +83,11 @@ def seal(tenant: TenantContext, field: str, value: str) -> str:
 def unseal(tenant: TenantContext, field: str, sealed: str) -> str:
     raw = base64.b64decode(sealed.removeprefix(_PREFIX))
     return AESGCM(_key(tenant)).decrypt(raw[:12], raw[12:], f"{tenant.tenant_id}|{field}".encode()).decode()
+
+
+def subkey(tenant: TenantContext, purpose: str) -> bytes:
+    """A key for one purpose (e.g. signing cursors), derived from the city's data key: never stored."""
+    return hmac.new(_key(tenant), f"subkey|{purpose}".encode(), hashlib.sha256).digest()
 
 
 def mask_phone(phone: str) -> str:

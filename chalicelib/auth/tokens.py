@@ -45,10 +45,18 @@ def _jwks(location: str) -> jwt.PyJWKClient | _FileJwks:
     return _FileJwks(location)
 
 
+def from_header(authorization: str | None) -> Principal:
+    """The ``Authorization`` header, which must be ``Bearer <ID token>`` (the scheme's case aside, RFC 7235)."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        raise Unauthenticated("the Authorization header must be 'Bearer <ID token>'")
+    return verify(token)
+
+
 def verify(token: str) -> Principal:
+    """A bare ID token (no scheme)."""
     s = get_settings()
-    if token.lower().startswith("bearer "):
-        token = token[7:].strip()
     try:
         key = _jwks(s.jwks_location).get_signing_key_from_jwt(token)
         claims: dict[str, Any] = jwt.decode(

@@ -24,7 +24,7 @@ class Unauthorized(Exception):
 @auth.authorizer(ttl_seconds=300)
 def jwt_auth(request: AuthRequest) -> AuthResponse:
     try:
-        principal = tokens.verify(request.token or "")
+        principal = tokens.from_header(request.token)
     except Unauthenticated as exc:
         logger.info("token rejected", extra={"reason": exc.message})
         raise Unauthorized() from exc

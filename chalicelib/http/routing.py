@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
+from chalicelib.http import cursors
 from chalicelib.http.authorizer import jwt_auth
 from chalicelib.http.body import load_json
 from chalicelib.http.errors import JSON, error_response
@@ -78,11 +79,22 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
                     gate.admit(principal)  # the city's rate limit (429) and usage count
                     principal.require(allowed)
                     args = (principal,)
+                bound = ""
                 if body is not None:
                     params["body"] = parse_body(bp.current_request, body)
                 if query is not None:
-                    params["query"] = parse_query(bp.current_request, query)
-                return _serialize(view(*args, **params), status)
+                    q = parse_query(bp.current_request, query)
+                    bound = cursors.binding(method, path, {k: v for k, v in params.items() if k != "body"}, q)
+                    signed = getattr(q, "cursor", None)
+                    if signed and args:  # cursors are signed for a city: routes with a principal
+                        q = q.model_copy(update={"cursor": cursors.open_signed(args[0].tenant_id, bound, signed)})
+                    params["query"] = q
+                result = view(*args, **params)
+                following = getattr(result, "next_cursor", None) if isinstance(result, BaseModel) else None
+                if following and args:
+                    signed_next = cursors.sign(args[0].tenant_id, bound, following)
+                    result = result.model_copy(update={"next_cursor": signed_next})
+                return _serialize(result, status)
             except Exception as exc:  # noqa: BLE001 - the single error mapping
                 return error_response(exc)
             finally:

@@ -79,7 +79,7 @@ def create(tenant: TenantContext, form: dict[str, str], authorization: str | Non
                                filer, body, now(), extra)
             request_id, sla = doc["request_id"], doc["sla"]
         else:
-            principal = tokens.verify(authorization.removeprefix("Bearer ").strip()) if authorization else None
+            principal = tokens.from_header(authorization) if authorization else None
             if principal is None:
                 raise Open311Error(403, "api_key: an API key of this jurisdiction (or a Bearer ID token) is required")
             if principal.tenant_id != tenant.tenant_id:

@@ -34,6 +34,16 @@ def test_garbage_token_is_401(client):
     assert client.http.get("/v1/me", headers=auth("not-a-jwt")).status_code == 401
 
 
+def test_the_token_must_come_as_a_bearer_credential(client, onboard, token_for):
+    onboard("zhengzhou")
+    token = token_for("city_admin", "zhengzhou")
+    for header in (token, f"Token {token}", "Bearer  ", f"Bearer {token} {token}", f"Basic {token}"):
+        r = client.http.get("/v1/me", headers={"Authorization": header})
+        assert r.status_code == 401, header[:20]
+        assert r.json_body["code"] == "unauthorized"
+    assert client.http.get("/v1/me", headers={"Authorization": f"bearer {token}"}).status_code == 200
+
+
 def test_valid_token_is_accepted_and_names_the_caller(client, onboard, token_for):
     onboard("zhengzhou")
     r = client.http.get("/v1/me", headers=auth(token_for("city_admin", "zhengzhou")))
