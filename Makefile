@@ -30,10 +30,11 @@ token: ## print an ID token for a demo user of the running stack: make token USE
 package: $(STAMP) ## build out/sam.json and out/deployment.zip for CloudFormation
 	$(PY) -m infra.package out
 
-bench: $(STAMP) ## benchmarks: API cold start, the rate limiter, then the alert core (its last line is the headline)
+bench: $(STAMP) ## benchmarks: API cold start, critical path, rate limiter, tenant scope, then the alert core (its last line is the headline)
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.critical_path
 	$(PY) -m benchmarks.rate_limiter
+	$(PY) -m benchmarks.tenant_scope
 	$(PY) -m benchmarks.alert_core
 
 lint: $(STAMP)

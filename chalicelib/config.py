@@ -27,6 +27,7 @@ class Settings(BaseModel):
     jwks_url: str = ""
     token_issuer: str = ""
     kms_key_id: str = ""
+    tenant_role_arn: str = ""
     local_ca_dir: str = ""
     iot_endpoint: str = ""
     ops_topic_arn: str = ""
@@ -61,6 +62,7 @@ class Settings(BaseModel):
             "jwks_url": e.get(env.JWKS_URL),
             "token_issuer": e.get(env.TOKEN_ISSUER),
             "kms_key_id": e.get(env.KMS_KEY_ID),
+            "tenant_role_arn": e.get(env.TENANT_ROLE_ARN),
             "local_ca_dir": e.get(env.LOCAL_CA_DIR),
             "iot_endpoint": e.get(env.IOT_ENDPOINT),
             "ops_topic_arn": e.get(env.OPS_TOPIC_ARN),

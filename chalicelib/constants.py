@@ -12,6 +12,7 @@ USER_POOL_CLIENT_ID = "CC_USER_POOL_CLIENT_ID"
 JWKS_URL = "CC_JWKS_URL"
 TOKEN_ISSUER = "CC_TOKEN_ISSUER"
 KMS_KEY_ID = "CC_KMS_KEY_ID"
+TENANT_ROLE_ARN = "CC_TENANT_ROLE_ARN"  # the role a city's requests assume: its keys only (store/scope.py)
 LOCAL_CA_DIR = "CC_LOCAL_CA_DIR"  # set: device certificates come from the local CA there, not AWS IoT's
 IOT_ENDPOINT = "CC_IOT_ENDPOINT"  # host[:port] devices connect to; unset: IoT's iot:Data-ATS endpoint
 FUNCTION_NAMES = "CC_FUNCTION_NAMES"  # deployed Lambda names by logical id: "HandleTelemetry=name,…"

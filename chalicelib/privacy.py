@@ -19,13 +19,13 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pynamodb.exceptions import PutError
 
-from chalicelib.aws import client
 from chalicelib.config import get_settings
 from chalicelib.errors import StorageError
 from chalicelib.store import models
 from chalicelib.store.base import condition_failed, storage_errors
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import ConfigItem
+from chalicelib.store.scope import scoped_client
 
 _PREFIX = "k1:"
 _TTL_SECONDS = 900
@@ -39,7 +39,7 @@ def _context(tenant: TenantContext) -> dict[str, str]:
 
 def _load_or_create_key(tenant: TenantContext) -> bytes:
     models.bind()
-    kms = client("kms")
+    kms = scoped_client("kms")  # inside a city's scope: its own credentials, its encryption context only
     pk, sk = tenant.key("KEYS"), "datakey#v1"
     try:
         with storage_errors():

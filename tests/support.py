@@ -53,10 +53,12 @@ def reset_caches() -> None:
     from chalicelib import privacy
     from chalicelib.auth import tokens
     from chalicelib.config import reset_settings
+    from chalicelib.store import scope
 
     reset_settings()
     tokens.reset_jwks_cache()
     privacy.forget_keys()
+    scope.forget()
     forget_statuses()
     forget_plans()
 

@@ -16,6 +16,7 @@ from chalicelib.errors import AppError
 from chalicelib.observability import logger
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
 from chalicelib.tenancy.repository import list_tenant_profiles
 from chalicelib.tenancy.service import TenantService
 
@@ -52,7 +53,8 @@ def sweep_escalations(now: datetime) -> dict[str, Counter[str]]:
     for profile in list_tenant_profiles():
         tenant_id = str(profile["tenant_id"])
         try:
-            done[tenant_id] = Escalator(TenantContext(tenant_id)).sweep(now)
+            with tenant_scope(tenant_id):
+                done[tenant_id] = Escalator(TenantContext(tenant_id)).sweep(now)
         except AppError:
             logger.exception("escalation sweep failed", extra={"tenant_id": tenant_id})
     return done

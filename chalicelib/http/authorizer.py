@@ -9,6 +9,7 @@ from chalice.app import AuthRequest
 from chalicelib.auth import tokens
 from chalicelib.errors import Unauthenticated
 from chalicelib.observability import logger
+from chalicelib.store.scope import tenant_scope
 from chalicelib.tenancy.service import tenant_status
 
 auth = Blueprint(__name__)
@@ -21,6 +22,11 @@ class Unauthorized(Exception):
         super().__init__("Unauthorized")
 
 
+def _status(tenant_id: str) -> str | None:
+    with tenant_scope(tenant_id):  # read as the city itself, like its requests
+        return tenant_status(tenant_id)
+
+
 @auth.authorizer(ttl_seconds=300)
 def jwt_auth(request: AuthRequest) -> AuthResponse:
     try:
@@ -28,7 +34,7 @@ def jwt_auth(request: AuthRequest) -> AuthResponse:
     except Unauthenticated as exc:
         logger.info("token rejected", extra={"reason": exc.message})
         raise Unauthorized() from exc
-    if not principal.is_platform_admin and tenant_status(principal.tenant_id) != "active":
+    if not principal.is_platform_admin and _status(principal.tenant_id) != "active":
         logger.info("tenant not active", extra={"tenant_id": principal.tenant_id})
         return AuthResponse(routes=[], principal_id=principal.user_id)  # API Gateway answers 403
     # The policy covers every route: what a caller may do is decided per route, by role.

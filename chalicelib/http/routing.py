@@ -24,6 +24,7 @@ from chalicelib.http import cursors
 from chalicelib.http.authorizer import jwt_auth
 from chalicelib.http.body import load_json
 from chalicelib.http.errors import JSON, error_response
+from chalicelib.store.scope import tenant_scope
 from chalicelib.usage import gate
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,32 +75,40 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
         def handler(**params: Any) -> Response:
             try:
                 args: tuple[Principal, ...] = ()
+                city = None
                 if not public:
                     principal = Principal.from_context(bp.current_request.context.get("authorizer"))
-                    gate.admit(principal)  # the city's rate limit (429) and usage count
-                    principal.require(allowed)
                     args = (principal,)
-                bound = ""
-                if body is not None:
-                    params["body"] = parse_body(bp.current_request, body)
-                if query is not None:
-                    q = parse_query(bp.current_request, query)
-                    bound = cursors.binding(method, path, {k: v for k, v in params.items() if k != "body"}, q)
-                    signed = getattr(q, "cursor", None)
-                    if signed and args:  # cursors are signed for a city: routes with a principal
-                        q = q.model_copy(update={"cursor": cursors.open_signed(args[0].tenant_id, bound, signed)})
-                    params["query"] = q
-                result = view(*args, **params)
-                following = getattr(result, "next_cursor", None) if isinstance(result, BaseModel) else None
-                if following and args:
-                    signed_next = cursors.sign(args[0].tenant_id, bound, following)
-                    result = result.model_copy(update={"next_cursor": signed_next})
-                return _serialize(result, status)
+                    city = None if principal.is_platform_admin else principal.tenant_id
+                with tenant_scope(city):  # a city's request touches DynamoDB and KMS as that city only
+                    if not public:
+                        gate.admit(principal)  # the city's rate limit (429) and usage count
+                        principal.require(allowed)
+                    return _serialize(_run(bp.current_request, view, args, params), status)
             except Exception as exc:  # noqa: BLE001 - the single error mapping
                 return error_response(exc)
             finally:
                 if not public:
                     gate.done()
+
+        def _run(request: Request, view: Callable[..., Any], args: tuple[Principal, ...],
+                 params: dict[str, Any]) -> Any:
+            """The view with its validated body and query; cursors opened on the way in, signed on the way out."""
+            bound = ""
+            if body is not None:
+                params["body"] = parse_body(request, body)
+            if query is not None:
+                q = parse_query(request, query)
+                bound = cursors.binding(method, path, {k: v for k, v in params.items() if k != "body"}, q)
+                signed = getattr(q, "cursor", None)
+                if signed and args:  # cursors are signed for a city: routes with a principal
+                    q = q.model_copy(update={"cursor": cursors.open_signed(args[0].tenant_id, bound, signed)})
+                params["query"] = q
+            result = view(*args, **params)
+            following = getattr(result, "next_cursor", None) if isinstance(result, BaseModel) else None
+            if following and args:
+                result = result.model_copy(update={"next_cursor": cursors.sign(args[0].tenant_id, bound, following)})
+            return result
 
         ROUTES.append(RouteSpec(path, method, allowed, public, view, body, query, status,
                                 tuple(content_types or ("application/json",))))

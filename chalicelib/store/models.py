@@ -18,10 +18,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import get_settings
+from chalicelib.store import scope
 
 
 class Gsi1(GlobalSecondaryIndex["Entity"]):
@@ -62,6 +64,13 @@ class Entity(Model):
 
     gsi1 = Gsi1()
     gsi2 = Gsi2()
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """Inside a city's scope, the table signed with the city's own credentials (``store/scope.py``)."""
+        base = super()._get_connection()
+        scoped = scope.current()
+        return base if scoped is None else scope.table_connection(scoped, base, cls.Meta)
 
 
 class ConfigItem(Entity, discriminator="config"):

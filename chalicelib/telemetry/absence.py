@@ -20,6 +20,7 @@ from chalicelib.rules.models import AbsenceRule
 from chalicelib.store import models
 from chalicelib.store.base import storage_errors
 from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
 from chalicelib.telemetry.plans import plan_for
 from chalicelib.telemetry.state import DUE_SHARDS, DeviceStateItem, due_pk, write_docs
 
@@ -70,8 +71,12 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
 
 
 def sweep_all(now_ms: int) -> dict[str, ApplyResult]:
-    """Every active tenant (the schedule calls this every minute)."""
+    """Every active tenant (the schedule calls this every minute), each in its own scope."""
     from chalicelib.tenancy.repository import list_tenant_profiles
 
-    return {p["tenant_id"]: sweep_tenant(TenantContext(p["tenant_id"]), now_ms)
-            for p in list_tenant_profiles() if p.get("status", "active") == "active"}
+    done: dict[str, ApplyResult] = {}
+    for p in list_tenant_profiles():
+        if p.get("status", "active") == "active":
+            with tenant_scope(p["tenant_id"]):
+                done[p["tenant_id"]] = sweep_tenant(TenantContext(p["tenant_id"]), now_ms)
+    return done

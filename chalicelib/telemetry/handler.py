@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.errors import AppError
 from chalicelib.observability import cold_start, emit, logger
 from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
 from chalicelib.telemetry.pipeline import BatchReport, process_batch
 from chalicelib.usage.meter import meter
 from chalicelib.usage.telemetry import admit_batch, count_batch
@@ -71,16 +72,17 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     failed: dict[str, str] = {}
     for tenant_id, items in _by_tenant(event.get("Records", []), failed).items():
         logger.append_keys(tenant_id=tenant_id)
-        items = admit_batch(TenantContext(tenant_id), items, now_ms)  # over the city's allowance: dropped
-        if not items:
-            continue
-        ids = [mid for mid, _ in items]
         try:
-            report = process_batch(TenantContext(tenant_id), [body for _, body in items], now_ms)
+            with tenant_scope(tenant_id):  # the city's items only, as the city's own role
+                items = admit_batch(TenantContext(tenant_id), items, now_ms)  # over the allowance: dropped
+                if not items:
+                    continue
+                report = process_batch(TenantContext(tenant_id), [body for _, body in items], now_ms)
         except AppError as exc:  # storage trouble: let the queue retry this tenant's messages
             logger.exception("telemetry batch failed", extra={"code": exc.code})
-            failed.update(dict.fromkeys(ids, exc.code))
+            failed.update(dict.fromkeys((mid for mid, _ in items), exc.code))
             continue
+        ids = [mid for mid, _ in items]
         for pos, reason in report.bad_messages:
             failed[ids[pos]] = reason
         received = [int(body["received_at"]) for _, body in items if isinstance(body.get("received_at"), int)]
@@ -113,7 +115,8 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         logger.error("unreadable event", extra={"reason": str(exc)})
         return {"transitions": 0, "raised": 0, "bad": 1}
     logger.append_keys(tenant_id=tenant_id)
-    report = process_batch(TenantContext(tenant_id), [event], now_ms)
+    with tenant_scope(tenant_id):
+        report = process_batch(TenantContext(tenant_id), [event], now_ms)
     received = event.get("received_at")
     _emit(tenant_id, report, now_ms - received if isinstance(received, int) else 0.0)
     count_batch(tenant_id, report.messages, report.readings, report.alerts.raised)

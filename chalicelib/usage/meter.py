@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from chalicelib.errors import AppError
 from chalicelib.observability import logger
 from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
 from chalicelib.usage.repository import UsageRepository
 
 FLUSH_EVERY = 100
@@ -56,7 +57,8 @@ class Meter:
             self._since_flush, self._last_flush = 0, self.clock()
         for (tenant_id, day), counts in pending.items():
             try:
-                UsageRepository(TenantContext(tenant_id)).add(day, counts)
+                with tenant_scope(tenant_id):  # each city's count written as that city
+                    UsageRepository(TenantContext(tenant_id)).add(day, counts)
             except AppError as exc:
                 logger.warning("usage not written; kept for the next flush", extra={"error": exc.message})
                 self._keep(tenant_id, day, counts)

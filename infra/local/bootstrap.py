@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from infra import tenant_scope
 from infra.local.iot_bootstrap import create_iot
 from infra.local.ops_bootstrap import LocalOps, create_ops, local_names
 from infra.template_parts import merged
@@ -31,6 +32,7 @@ class LocalResources:
     user_pool_client_id: str
     kms_key_id: str
     ops_topic_arn: str = ""  # the operators' SNS topic, when the bootstrap created the ops resources
+    tenant_role_arn: str = ""  # the role a city's requests assume (infra/tenant_scope.py)
 
     def env(self, endpoint: str | None) -> dict[str, str]:
         """Environment for the API (and tools) to use these resources."""
@@ -39,6 +41,8 @@ class LocalResources:
                "CC_KMS_KEY_ID": self.kms_key_id}
         if self.ops_topic_arn:
             out["CC_OPS_TOPIC_ARN"] = self.ops_topic_arn
+        if self.tenant_role_arn:
+            out["CC_TENANT_ROLE_ARN"] = self.tenant_role_arn
         if endpoint:
             out["CC_AWS_ENDPOINT_URL"] = endpoint
             # moto serves each pool's JWKS; its tokens name the real AWS issuer.
@@ -104,6 +108,23 @@ def create_queues(sqs: Any) -> dict[str, str]:
     return urls
 
 
+def create_tenant_role(iam: Any, account: str, region: str, table_name: str, key_id: str) -> str:
+    """``TenantDataRole`` with the documents the template declares, ARNs resolved. moto keeps the
+    documents but does not evaluate them; tests/unit/test_tenant_scope_policy.py does."""
+    (role,) = [r for r in resources("AWS::IAM::Role").values() if r.get("RoleName", {}).get("Fn::Sub", "").startswith(
+        tenant_scope.ROLE_NAME)]
+    functions_role = f"arn:aws:iam::{account}:role/community-cloud-local"
+    made = iam.create_role(RoleName=f"{tenant_scope.ROLE_NAME}-{region}", Description=role["Description"],
+                           MaxSessionDuration=role["MaxSessionDuration"],
+                           AssumeRolePolicyDocument=json.dumps(tenant_scope.trust_document(functions_role)))
+    table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{table_name}"
+    key_arn = f"arn:aws:kms:{region}:{account}:key/{key_id}"
+    for policy in role["Policies"]:
+        iam.put_role_policy(RoleName=made["Role"]["RoleName"], PolicyName=policy["PolicyName"],
+                            PolicyDocument=json.dumps(tenant_scope.policy_document(table_arn, key_arn)))
+    return str(made["Role"]["Arn"])
+
+
 def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
               table_name: str = "community-cloud", ops: bool = False) -> LocalResources:
     """``ops``: also the operators' topic, the platform dashboard and alarms (``make run``; the test
@@ -119,12 +140,13 @@ def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
     pool_id, client_id = create_identity(c("cognito-idp"))
     key = resources("AWS::KMS::Key")["DataKey"]
     key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]
+    role_arn = create_tenant_role(c("iam"), account, region, table_name, key_id)
     topic = ""
     if ops:
         made = create_ops(c("cloudwatch"), c("sns"), c("kms"), local_names(table_name, region, account))
         topic = made.topic_arn
         _report_ops(made)
-    return LocalResources(region, table_name, pool_id, client_id, key_id, topic)
+    return LocalResources(region, table_name, pool_id, client_id, key_id, topic, role_arn)
 
 
 def _report_ops(made: LocalOps) -> None:

@@ -14,8 +14,10 @@ from moto import mock_aws
 
 from app import app
 from chalicelib.http.routing import ROUTES
+from chalicelib.store import scope
 from infra.local.gateway import ConfiguredGateway
 from tests.functional.isolation import HOME, OTHER, Other, collect
+from tests.iam import Calls, recording_calls
 from tests.support import ROOT, World, auth, make_world
 
 ROLES = ["city_admin", "staff", "resident", "vendor"]
@@ -33,7 +35,13 @@ class Matrix:
 
 
 @pytest.fixture(scope="module")
-def matrix() -> Iterator[Matrix]:
+def calls() -> Iterator[Calls]:
+    with recording_calls() as recorded:
+        yield recorded
+
+
+@pytest.fixture(scope="module")
+def matrix(calls: Calls) -> Iterator[Matrix]:
     with mock_aws():
         world = make_world()
         world.onboard(HOME)
@@ -44,7 +52,7 @@ def matrix() -> Iterator[Matrix]:
 
 
 @pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.method} {s.path} as {r}" for s, r in CASES])
-def test_a_user_of_one_city_cannot_reach_another_citys_data(matrix, spec, role):
+def test_a_user_of_one_city_cannot_reach_another_citys_data(matrix, calls, spec, role):
     names = re.findall(r"{(\w+)}", spec.path)
     unknown = [n for n in names if n not in matrix.params]
     assert not unknown, f"add a sample for {unknown} to the isolation matrix"
@@ -55,7 +63,9 @@ def test_a_user_of_one_city_cannot_reach_another_citys_data(matrix, spec, role):
         assert (spec.method, spec.path) in matrix.bodies, f"add a body for {spec.method} {spec.path}"
         extra, body = matrix.bodies[(spec.method, spec.path)]
         headers.update(extra)
+    calls.seen.clear()
     r = matrix.client.http.request(spec.method, path, headers=headers, body=body)
+    calls.check_scoped(HOME, f"{spec.method} {path} as {role}")  # even what the code tries for the other city
     if names or spec.method != "GET":
         assert r.status_code in (403, 404), f"{spec.method} {path} as {role}: {r.status_code} {r.body[:200]!r}"
     else:
@@ -64,6 +74,16 @@ def test_a_user_of_one_city_cannot_reach_another_citys_data(matrix, spec, role):
     sent = path + body.decode("utf-8")
     leaked = [m for m in matrix.markers if m in text and m not in sent]  # echoing the caller's input is no leak
     assert not leaked, f"{spec.method} {path} as {role} shows the other city's data: {leaked}"
+
+
+def test_a_citys_requests_reach_the_table_with_its_own_credentials(matrix, calls):
+    scope.forget()  # the first request of a city in a container assumes the role
+    calls.seen.clear()
+    r = matrix.client.http.get("/v1/communities", headers=auth(matrix.world.token_for("city_admin", HOME)))
+    assert r.status_code == 200
+    signers = {scope.tenant_of(key) for service, key, _, _ in calls.seen if service == "dynamodb"}
+    assert signers == {HOME} and len(calls.seen) >= 1
+    calls.check_scoped(HOME, "GET /v1/communities")
 
 
 def test_nothing_of_the_other_city_changed(matrix):

@@ -13,6 +13,8 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.devices.models import DeviceIn
 from chalicelib.devices.service import DeviceService
+from chalicelib.store import scope
+from tests.iam import recording_calls
 from tests.support import ROOT
 
 NOW = int(time.time() * 1000)
@@ -73,6 +75,16 @@ def test_records_of_two_cities_are_processed_each_in_its_own_city(city, lam):
                         _record("Bad Tenant", "SMK-0001", ts=NOW - 5000, metrics={"alarm": 1})])
     # yinchuan has no SMK-0001: counted as an unknown device there, never matched to zhengzhou's
     assert out == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
+
+
+def test_each_citys_records_reach_the_table_as_that_city(city, lam):
+    with recording_calls() as calls:
+        out = _invoke(lam, [_record("zhengzhou", "SMK-0001", ts=NOW - 5000, metrics={"alarm": 1}),
+                            _record("yinchuan", "SMK-0001", ts=NOW - 5000, metrics={"alarm": 1})])
+    assert out == {"batchItemFailures": []}
+    signers = {scope.tenant_of(key) for service, key, _, _ in calls.seen if service == "dynamodb"}
+    assert signers == {"zhengzhou", "yinchuan"}  # and nothing signed by the function's own role
+    calls.check_scoped("zhengzhou", "handle_telemetry", others=("yinchuan",))
 
 
 def test_a_record_whose_thing_is_not_of_its_tenant_is_refused(city, lam):
