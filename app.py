@@ -21,6 +21,7 @@ from chalicelib.api import (
     notices,
     open311,
     ops,
+    personal,
     platform,
     reports,
     requests,
@@ -38,7 +39,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys, reports, ops, usage):
+                  consultations, directory, care, apikeys, reports, ops, usage, personal):
     app.register_blueprint(blueprint.bp)
 
 

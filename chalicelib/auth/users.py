@@ -49,6 +49,16 @@ def lookup(username: str) -> UserInfo | None:
     return UserInfo(attrs.get("sub", username), username, attrs.get(TENANT_ATTR))
 
 
+def delete_user(username: str) -> None:
+    """Remove a sign-in for good (account closure); already gone is fine."""
+    s = get_settings()
+    try:
+        client("cognito-idp").admin_delete_user(UserPoolId=s.user_pool_id, Username=username)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "UserNotFoundException":
+            raise _cognito_error(exc) from exc
+
+
 def user_tenant(username: str) -> str | None:
     """The tenant a username belongs to, or None when no such user exists."""
     info = lookup(username)

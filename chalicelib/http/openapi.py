@@ -70,14 +70,16 @@ class Hint:
     body_required: bool = True
     response: Any = None
     statuses: tuple[int, ...] = ()
+    media: str = "application/json"
 
 
 def documented(*, body: Any = None, body_required: bool = True, response: Any = None,
-               statuses: Iterable[int] = ()) -> Callable[[F], F]:
+               statuses: Iterable[int] = (), media: str = "application/json") -> Callable[[F], F]:
     """Document what ``route()`` cannot see: a ``body`` the view parses itself (optional, or not JSON),
-    the ``response`` type of a view that returns a ``Response``, more success ``statuses`` (e.g. 207)."""
+    the ``response`` type of a view that returns a ``Response`` and its ``media`` type (e.g. ``text/csv``),
+    more success ``statuses`` (e.g. 207)."""
     def mark(view: F) -> F:
-        view.__openapi__ = Hint(body, body_required, response, tuple(statuses))  # type: ignore[attr-defined]
+        view.__openapi__ = Hint(body, body_required, response, tuple(statuses), media)  # type: ignore[attr-defined]
         return view
     return mark
 
@@ -158,7 +160,7 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any], defs: dict[str, Any]) -> d
     op["responses"] = {str(s): {"description": STATUSES.get(s, str(s))} for s in (spec.status, *hint.statuses)}
     if t is not None:
         for r in op["responses"].values():
-            r["content"] = {"application/json": {"schema": refs.get((t, "serialization"), {})}}
+            r["content"] = {hint.media: {"schema": refs.get((t, "serialization"), {})}}
     in_path = "{" in spec.path
     errors = [400] * bool(body is not None or spec.query or in_path) + [401, 403] * (not spec.public)
     errors += [404] * (in_path or body is not None) + [409] * (spec.method != "GET" and not spec.public)

@@ -144,6 +144,11 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("QuotaRefused", "配额拒绝", "refused", city=True), _ours("ApiThrottled", "API 限流", "throttled",
                                                                        city=True),
             _ours("TelemetryDropped", "丢弃消息", "dropped", city=True)), period=300),
+        Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
+            _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
+            _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),
+            _ours("PersonalDataExports", "居民导出", "residents' exports", city=True),
+            _ours("AccountsClosed", "注销账号", "accounts closed", city=True)), period=3600),
         Widget("broadcast-read-rate", "应急广播已读率", "emergency broadcast read rate", "Percent", (
             Series("BroadcastReads", "已读率", "read rate", "Sum", (("tenant", CITY_TENANT),),
                    ratio_of=("BroadcastReads", "BroadcastDeliveries")),), period=86400, view="singleValue"),

@@ -23,6 +23,7 @@ class Status(StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
     REJECTED = "rejected"
+    CLOSED = "closed"  # the resident closed the account: personal fields erased
 
 
 class RegistrationIn(BaseModel):

@@ -67,6 +67,28 @@ class ResidentRepository(TenantRepository):
         with storage_errors(on_condition=decided):
             item.update(actions=actions, condition=cond)
 
+    def close(self, user_id: str, data: dict[str, Any], version: int) -> None:
+        """Account closure: the registration keeps its ids and dates (history stays consistent) with its
+        personal fields erased, leaves every queue and gives its place in the quota back; a verified
+        resident also leaves the household."""
+        stamp = now()
+        item = ResidentItem(self.tenant.resident_pk(user_id), PROFILE)
+        actions: list[Action] = [ResidentItem.status.set(Status.CLOSED.value), ResidentItem.data.set(data),
+                                 ResidentItem.gsi1pk.remove(), ResidentItem.gsi1sk.remove(),
+                                 ResidentItem.updated_at.set(stamp), ResidentItem.version.set(version + 1)]
+        cond = ResidentItem.version == version
+        changed = Conflict("the registration changed meanwhile; try again", field="registration")
+        was = Status(data["closed_from"])
+        if was in (Status.PENDING, Status.VERIFIED):
+            QuotaCounter(self.tenant, RESIDENTS).write(
+                -1, lambda tx: tx.update(item, actions=actions, condition=cond), lambda _: changed)
+        else:
+            with storage_errors(on_condition=changed):
+                item.update(actions=actions, condition=cond)
+        if was is Status.VERIFIED:
+            with storage_errors():
+                HouseholdItem(self.tenant.household_pk(data["household_id"]), f"MEMBER#{user_id}").delete()
+
     def by_community(self, community_id: str, status: Status, limit: int,
                      after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
         """One page of a community's registrations, oldest first, and the sort key to continue after.

@@ -84,6 +84,14 @@ class TenantContext:
         """GSI1 partition: a community's verified households, sorted by place path."""
         return self.key("HHS", community_id)
 
+    def audit_pk(self, month: str) -> str:
+        """The city's personal-data access log for one month (``YYYY-MM``), sorted by time: append-only."""
+        return self.key("AUDIT", month)
+
+    def reveals_pk(self, username: str) -> str:
+        """A staff user's count of personal-data reveals, sort key the city's local day."""
+        return self.key("REVEALS", username)
+
     def members_pk(self, community_id: str) -> str:
         """GSI2 partition: a community's verified residents, sorted by place path then household."""
         return self.key("MEMBERS", community_id)

@@ -301,6 +301,19 @@ class UsageItem(Entity, discriminator="usage"):
     broadcasts = NumberAttribute(default=0)
 
 
+class AuditItem(Entity, discriminator="audit"):
+    """One access to a resident's personal data, written once (never updated or deleted): in the city's
+    monthly log and, the same record, in the resident's partition (``VIEWED#…``)."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class RevealCountItem(Entity, discriminator="reveal_count"):
+    """How many reveals a staff user made on one local day (a conditional ``ADD`` caps it)."""
+
+    reveals = NumberAttribute(default=0)
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

@@ -1,0 +1,1 @@
+"""Personal data under audit: reveals with a reason, the access log, and the residents' rights."""
