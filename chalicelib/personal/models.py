@@ -87,7 +87,8 @@ class MyAccess(BaseModel):
 
     at: datetime
     viewer_name: str = Field(description="the staff member's name as the city lists it")
-    viewer_role: str = Field(description="网格员 / 城市管理员")
+    viewer_role: Literal["staff", "city_admin"]
+    viewer_role_zh: str = Field(description="社区工作人员 / 城市管理员")
     field: RevealField
     field_zh: str
     reason: RevealReason

@@ -21,7 +21,7 @@ def anonymise(tenant: TenantContext, household_id: str, user_id: str, masked: st
             if user_id not in (doc.get("filed_by"), doc.get("on_behalf_of")):
                 continue
             if doc.get("filed_by") == user_id:
-                doc["filed_by_display"] = shown
+                doc["filed_by_display"], doc["filer_resident"] = shown, None
             if doc.get("on_behalf_of") == user_id:
                 doc["on_behalf_of_display"] = shown
             doc["timeline"] = [{**step, "by": shown} if step.get("by") == masked else step

@@ -57,6 +57,8 @@ class ServiceRequest(BaseModel):
     photos: list[str]
     channel: str = Field(description="resident | proxy (family) | staff (phone call, walk-in) | open311")
     filed_by: str = Field(description="staff username, the resident's masked name, or the Open311 client")
+    filer_resident: str | None = Field(default=None, description="the resident who filed it (their id), if one did: "
+                                       "staff may reveal their phone to call back")
     on_behalf_of: str | None = Field(default=None, description="masked name of the resident it was filed for")
     state: State
     assignee: str | None = None

@@ -36,8 +36,8 @@ function url(path, query) {
   return u.toString();
 }
 
-export async function request(method, path, { body, query, auth = true, signal } = {}) {
-  const headers = { Accept: "application/json" };
+export async function request(method, path, { body, query, auth = true, signal, raw = false } = {}) {
+  const headers = { Accept: raw ? "*/*" : "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (auth) {
     const t = token();
@@ -58,6 +58,7 @@ export async function request(method, path, { body, query, auth = true, signal }
     throw new ApiError({ code: "network", message: String(err?.message || err), retryable: true });
   }
   const text = await res.text();
+  if (raw && res.ok) return text; // a file (e.g. CSV): the caller saves it as it came
   let data = null;
   try {
     data = text ? JSON.parse(text) : null;
@@ -80,4 +81,5 @@ export const api = {
   post: (path, body = {}, opts) => request("POST", path, { ...opts, body }),
   put: (path, body = {}, opts) => request("PUT", path, { ...opts, body }),
   del: (path, opts) => request("DELETE", path, opts),
+  text: (path, query, opts) => request("GET", path, { ...opts, query, raw: true }),
 };

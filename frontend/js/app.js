@@ -43,6 +43,13 @@ function context(route) {
       view.renderShell(shell());
     },
     focus: (selector) => view.focusSelector(selector),
+    saveFile: view.saveFile,
+    endSession: (message) => {
+      auth.signOut();
+      state.set({ session: null, me: null });
+      view.toast(message, "ok");
+      navigate("/signin");
+    },
   };
 }
 

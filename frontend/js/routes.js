@@ -13,6 +13,7 @@ import consultationsList from "./screens/consultations-list.js";
 import consultationsDetail from "./screens/consultations-detail.js";
 import servicesNearby from "./screens/services-nearby.js";
 import safetyHome from "./screens/safety-home.js";
+import meData from "./screens/me-data.js";
 import consoleHome from "./screens/console-home.js";
 import consoleRequests from "./screens/console-requests.js";
 import consoleRequest from "./screens/console-request.js";
@@ -23,6 +24,7 @@ import consoleNotice from "./screens/console-notice.js";
 import consoleConsultations from "./screens/console-consultations.js";
 import consoleConsultationNew from "./screens/console-consultation-new.js";
 import consoleConsultation from "./screens/console-consultation.js";
+import consoleAccessLog from "./screens/console-access-log.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import otherHome from "./screens/other-home.js";
@@ -42,6 +44,7 @@ export const screens = [
   consultationsDetail,
   servicesNearby,
   safetyHome,
+  meData,
   // staff and city-admin console
   consoleHome,
   consoleRequests,
@@ -53,6 +56,7 @@ export const screens = [
   consoleConsultations,
   consoleConsultationNew, // before consoleConsultation, likewise
   consoleConsultation,
+  consoleAccessLog,
   dashboard,
   // platform operators: #/home leads to the ops screen
   ops,

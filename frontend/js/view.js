@@ -217,6 +217,19 @@ export function toast(message, kind = "info") {
   }, 6000);
 }
 
+/** Offer ``text`` as a file download named ``name`` (an export the user asked for). */
+export function saveFile(name, text, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 export function focusMain() {
   els.main.focus();
 }

@@ -60,8 +60,9 @@ def test_staff_reveal_a_phone_for_a_reason_and_every_side_sees_the_record(client
     assert first["audit_id"] == r.json_body["audit_id"] and first["request_id"]
 
     mine = get(client, "/v1/me/data-access", city.login(ELDER)).json_body["items"]
-    assert [(m["viewer_name"], m["viewer_role"], m["field_zh"], m["reason_zh"]) for m in mine] == [
+    assert [(m["viewer_name"], m["viewer_role_zh"], m["field_zh"], m["reason_zh"]) for m in mine] == [
         ("王芳", "社区工作人员", "姓名", "核实登记"), ("王芳", "社区工作人员", "手机号", "回电联系")]
+    assert {m["viewer_role"] for m in mine} == {"staff"}
 
 
 def test_only_staff_of_the_residents_community_and_city_admins_may_reveal(client, city):

@@ -4,6 +4,7 @@
 import { html, pageTitle, field, formError, button, empty, badge, facts, card, registrationBadge } from "../templates.js";
 import { communities, buildings, byId, householdLabel } from "../places.js";
 import { formatDateTime } from "../i18n.js";
+import { revealControls, revealActions } from "../privacy-parts.js";
 
 const PAGE = 20;
 
@@ -25,6 +26,7 @@ function itemView(ctx, data, r) {
         [t("field.username.label"), r.username],
         [t("verify.submitted"), formatDateTime(r.submitted_at)],
       ])}
+      ${revealControls(ctx, data, r.resident_id, { reason: "verify_registration" })}
       ${rejecting ? html`<form class="form form--inline" data-submit="reject" data-id="${r.resident_id}" novalidate>
           ${formError()}
           ${field({ name: "reason", label: t("field.reason.label"), hint: t("field.reason.hint"), type: "textarea",
@@ -58,7 +60,7 @@ export default {
     if (!communityId) return { communities: mine, items: [], community_id: "" };
     const [page, bs] = await Promise.all([queue(ctx, communityId), buildings(ctx, communityId)]);
     return { communities: mine, community_id: communityId, items: page.items, next: page.next_cursor,
-             buildings: byId(bs), rejecting: null };
+             buildings: byId(bs), rejecting: null, revealing: null, revealed: {} };
   },
 
   render(data, ctx) {
@@ -80,6 +82,7 @@ export default {
   },
 
   actions: {
+    ...revealActions,
     pickCommunity(ctx, { value }) {
       ctx.navigate(`/home?community=${encodeURIComponent(value)}`);
     },

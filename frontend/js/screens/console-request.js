@@ -4,6 +4,7 @@
 import { html, pageTitle, field, formError, button, linkButton, facts, timeline, card } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
 import { formatDateTime } from "../i18n.js";
+import { revealControls, revealActions } from "../privacy-parts.js";
 import { ApiError } from "../api.js";
 import { allowedActions, requestStateBadge, slaBadge, placeText, notice } from "../console-parts.js";
 
@@ -74,7 +75,7 @@ export default {
                                                     communities(ctx)]);
     const bs = request.location?.community_id ? await buildings(ctx, request.location.community_id).catch(() => []) : [];
     return { request, departments: byId(depts), departmentList: depts, acting: null, conflict: null,
-             names: { communities: byId(cs), buildings: byId(bs) } };
+             names: { communities: byId(cs), buildings: byId(bs) }, revealing: null, revealed: {} };
   },
 
   render(data, ctx) {
@@ -104,7 +105,7 @@ export default {
     }
     return html`${head}
       ${card(work, { title: t("console.request.actions") })}
-      ${card(facts([
+      ${card(html`${facts([
         [t("console.req.place"), placeText(ctx, r.location || {}, data.names)],
         [t("console.req.department"), dept ? loc(dept.name) : r.department],
         [t("console.req.assignee"), r.assignee || ""],
@@ -116,12 +117,13 @@ export default {
         [t("console.req.dueResolve"), formatDateTime(r.due_resolve_at)],
         [t("console.req.duplicateOf"), r.duplicate_of || ""],
         [t("console.req.rating"), r.rating ? t(`console.req.ratingValue.${r.rating.value}`) : ""],
-      ]), { title: t("console.request.details") })}
+      ])}${r.filer_resident ? revealControls(ctx, data, r.filer_resident) : ""}`, { title: t("console.request.details") })}
       ${card(timeline(timelineItems(ctx, data, r)), { title: t("timeline.label") })}
       ${linkButton(t("console.request.back"), "#/console/requests", { kind: "quiet" })}`;
   },
 
   actions: {
+    ...revealActions,
     openForm(ctx, { data }) {
       ctx.update({ acting: data.act, conflict: null });
       ctx.focus("#act-title");

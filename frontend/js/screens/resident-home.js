@@ -1,6 +1,6 @@
 // 居民首页: the resident's registration status (住户登记) and their tasks. In elder mode it is one
 // large status sentence and a few very large task buttons.
-import { html, pageTitle, registrationBadge, facts, timeline, tiles, linkButton, card } from "../templates.js";
+import { html, pageTitle, registrationBadge, facts, timeline, tiles, linkButton, card, icon } from "../templates.js";
 import { communities, buildings, byId, householdLabel } from "../places.js";
 import { unreadEmergencies, emergencyBanner } from "../notices-parts.js";
 
@@ -64,8 +64,10 @@ export default {
       ${status === "rejected" && reg.reason ? html`<p class="status__reason">${t("registration.reason", { reason: reg.reason })}</p>` : ""}
     </div>`;
 
+    const privacy = html`<p class="privacy-link"><a href="#/me/data">${icon("shield")} ${t("privacy.me.link")}</a>
+      ${ctx.elder ? "" : html`<span class="muted">${t("privacy.me.linkLead")}</span>`}</p>`;
     if (ctx.elder) {
-      return html`${head}${statusBox}${todo.length ? tiles(todo) : ""}`;
+      return html`${head}${statusBox}${todo.length ? tiles(todo) : ""}${privacy}`;
     }
     const community = reg && data.communities?.[reg.community_id];
     return html`${head}
@@ -80,6 +82,7 @@ export default {
         ]) : ""}
         ${reg ? html`<h3>${t("timeline.label")}</h3>${registrationTimeline(ctx, reg)}` : ""}
         ${todo.length ? html`<div class="form__actions">${todo.map((x) => linkButton(x.label, x.href, { icon: x.icon }))}</div>` : ""}`,
-      { title: t("home.registration") })}`;
+      { title: t("home.registration") })}
+      ${privacy}`;
   },
 };
