@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test token lint setup system-deps clean package bench
+.PHONY: run test token lint setup system-deps clean package bench fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP) system-deps ## lint, type-check and run the whole suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+fuzz: $(STAMP) system-deps ## the API against its OpenAPI document: schemathesis as a city admin and a resident on a fresh stack (coverage + fuzzing, random seed, FUZZ_MAX_TIME s per user)
+	FUZZ_PHASES=examples,coverage,fuzzing FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} FUZZ_MAX_TIME=$${FUZZ_MAX_TIME:-600} \
+	FUZZ_SEED=$${FUZZ_SEED:-} $(PY) -m pytest -s tests/e2e/test_fuzz.py
 
 token: ## print an ID token for a demo user of the running stack: make token USER=zz.admin
 	@$(PY) -m infra.local.token $(USER)

@@ -18,6 +18,7 @@ VIEWERS = STAFF_ROLES | RESIDENT
 
 
 @route(bp, "/v1/alerts", roles=STAFF_ROLES, query=AlertQuery)
+@documented(raises=[404])  # a scope naming no place of the city
 def alerts(principal: Principal, query: AlertQuery) -> AlertPage:
     """告警: alerts by state and severity under a place, paged.
 

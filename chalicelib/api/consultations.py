@@ -22,6 +22,7 @@ from chalicelib.consultations.models import (
 )
 from chalicelib.consultations.service import ConsultationService
 from chalicelib.consultations.voting import VotingService
+from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 
 bp = Blueprint(__name__)
@@ -85,6 +86,7 @@ def ballot(principal: Principal, consultation_id: str) -> Ballot:
 
 
 @route(bp, ONE + "/results", roles=VIEWERS)
+@documented(raises=[409])  # results are shown once the consultation is closed
 def results(principal: Principal, consultation_id: str) -> Results:
     """Counts, turnout, validity and winners: live for staff; for residents after close (or live)."""
     return VotingService(principal).results(consultation_id)

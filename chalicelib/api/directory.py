@@ -9,6 +9,7 @@ from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.directory.models import ListQuery, NearbyPage, NearbyQuery, ServicePage, ServicePoint, ServicePointIn
 from chalicelib.directory.nearby import NearbySearch
 from chalicelib.directory.service import DirectoryService
+from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 
 bp = Blueprint(__name__)
@@ -18,6 +19,7 @@ POINT = POINTS + "/{service_point_id}"
 
 
 @route(bp, "/v1/services/nearby", roles=READERS, query=NearbyQuery)
+@documented(raises=[404])  # the caller has no verified household to measure from
 def nearby(principal: Principal, query: NearbyQuery) -> NearbyPage:
     """Service points near home (or lat/lng), nearest first.
 

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
+from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 from chalicelib.notices.inputs import (
     FollowupIn,
@@ -33,6 +34,7 @@ def publish(principal: Principal, body: NoticeIn) -> Notice:
 
 
 @route(bp, "/v1/notices", roles=STAFF_ROLES, query=NoticeQuery)
+@documented(raises=[404])  # a scope_id naming no place of the city
 def notices(principal: Principal, query: NoticeQuery) -> NoticePage:
     """Notices reaching the caller's area, newest first, withdrawn ones included."""
     return NoticeListing(principal).in_area(query)
@@ -69,6 +71,7 @@ def read(principal: Principal, notice_id: str) -> Notice:
 
 
 @route(bp, "/v1/notices/{notice_id}/receipts", roles=STAFF_ROLES, query=ReceiptQuery)
+@documented(raises=[409])  # receipts are kept for emergency broadcasts only
 def receipts(principal: Principal, notice_id: str, query: ReceiptQuery) -> Receipts:
     """An emergency broadcast's totals and its unread (or read) households, to follow up offline."""
     return ReceiptService(principal).receipts(notice_id, query)

@@ -13,13 +13,24 @@ from chalice import Blueprint, Response
 
 from chalicelib.errors import InvalidInput
 from chalicelib.http.body import as_bytes, check_size, load_json
+from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 from chalicelib.open311 import intake
 from chalicelib.open311.formats import Open311Error, error, render, split
+from chalicelib.open311.models import (
+    Open311Created,
+    Open311Definition,
+    Open311Request,
+    Open311Service,
+    Problems,
+)
 from chalicelib.open311.service import Open311Reader, jurisdiction
 
 bp = Blueprint(__name__)
 FORMS = ["application/x-www-form-urlencoded", "application/json"]
+MEDIA = ("application/json", "text/xml")  # ``<resource>.json`` or ``<resource>.xml``
+# Every answer, errors included, is in GeoReport's own form, not the API's Error object.
+ERRORS_400_404 = {400: Problems, 404: Problems}
 
 
 def _answer(name: str, produce: Callable[[str], Response]) -> Response:
@@ -49,6 +60,7 @@ def _form() -> dict[str, str]:
 
 
 @route(bp, "/open311/v2/{resource}", public=True)
+@documented(response=list[Open311Service] | list[Open311Request], media=MEDIA, errors=ERRORS_400_404)
 def collection(resource: str) -> Response:
     """``services.json|xml`` or ``requests.json|xml?service_request_id=&service_code=&status=&start_date=&end_date=``"""
     def produce(fmt: str) -> Response:
@@ -64,6 +76,7 @@ def collection(resource: str) -> Response:
 
 
 @route(bp, "/open311/v2/{resource}", method="POST", public=True, status=201, content_types=FORMS)
+@documented(response=list[Open311Created], media=MEDIA, errors={**ERRORS_400_404, 403: Problems, 409: Problems})
 def post_request(resource: str) -> Response:
     """``requests.json``: file a request (form-encoded, GeoReport v2) with ``api_key`` or a Bearer ID token."""
     def produce(fmt: str) -> Response:
@@ -79,6 +92,7 @@ def post_request(resource: str) -> Response:
 
 
 @route(bp, "/open311/v2/{resource_type}/{resource_file}", public=True)
+@documented(response=Open311Definition | list[Open311Request], media=MEDIA, errors=ERRORS_400_404)
 def member(resource_type: str, resource_file: str) -> Response:
     """``services/<service_code>.json`` (its definition) or ``requests/<service_request_id>.json``"""
     def produce(fmt: str) -> Response:

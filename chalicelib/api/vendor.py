@@ -23,7 +23,7 @@ from chalicelib.devices.iot_models import (
 from chalicelib.devices.provisioning import ProvisioningService
 from chalicelib.errors import NotFound
 from chalicelib.http.errors import JSON
-from chalicelib.http.openapi import documented
+from chalicelib.http.openapi import Error, documented
 from chalicelib.http.routing import parse_body, route
 
 bp = Blueprint(__name__)
@@ -42,7 +42,9 @@ def provision(principal: Principal, body: VendorDeviceIn) -> ProvisionedDevice:
 
 
 @route(bp, "/v1/vendor/devices/bulk", method="POST", roles=PROVISIONERS, status=201, body=BulkIn)
-@documented(response=BulkResult, statuses=[207])
+# When no item is provisioned the status is the first item's error and the body still the per-item results.
+@documented(response=BulkResult, statuses=[207],
+            errors={e: Error | BulkResult for e in (400, 403, 404, 409)})
 def provision_many(principal: Principal, body: BulkIn) -> Response:
     """Provision up to 100 devices, each whole or not at all.
 
@@ -54,6 +56,7 @@ def provision_many(principal: Principal, body: BulkIn) -> Response:
 
 
 @route(bp, "/v1/vendor/devices/{device_id}/certificates", roles=PROVISIONERS)
+@documented(raises=[409])  # a device registered but never provisioned has none
 def certificates(principal: Principal, device_id: str) -> CertificateList:
     """A device's certificates with their status history, newest first."""
     return ProvisioningService(principal).certificates(device_id)

@@ -42,6 +42,7 @@ def sign(tenant_id: str, bound: str, inner: str) -> str:
 
 def open_signed(tenant_id: str, bound: str, cursor: str) -> str:
     inner, dot, mac = cursor.rpartition(".")
-    if not dot or not inner or not hmac.compare_digest(mac, _mac(tenant_id, bound, inner)):
+    # bytes: compare_digest refuses non-ASCII str, and a cursor is whatever the client sent
+    if not dot or not inner or not hmac.compare_digest(mac.encode(), _mac(tenant_id, bound, inner).encode()):
         raise InvalidInput("cursor is not one this API returned for this query", field="cursor")
     return inner

@@ -70,16 +70,25 @@ class Hint:
     body_required: bool = True
     response: Any = None
     statuses: tuple[int, ...] = ()
-    media: str = "application/json"
+    media: tuple[str, ...] = ("application/json",)
+    raises: tuple[int, ...] = ()
+    errors: tuple[tuple[int, Any], ...] = ()
 
 
 def documented(*, body: Any = None, body_required: bool = True, response: Any = None,
-               statuses: Iterable[int] = (), media: str = "application/json") -> Callable[[F], F]:
+               statuses: Iterable[int] = (), media: str | Iterable[str] = "application/json",
+               raises: Iterable[int] = (), errors: dict[int, Any] | None = None) -> Callable[[F], F]:
     """Document what ``route()`` cannot see: a ``body`` the view parses itself (optional, or not JSON),
-    the ``response`` type of a view that returns a ``Response`` and its ``media`` type (e.g. ``text/csv``),
-    more success ``statuses`` (e.g. 207)."""
+    the ``response`` type of a view that returns a ``Response`` and its ``media`` types (the first is
+    described by the type, e.g. ``text/csv``; more, such as ``text/xml``, as text), more success
+    ``statuses`` (e.g. 207), the error statuses it ``raises`` beyond those every route of its shape may
+    answer (e.g. 409 on a read), and ``errors`` answered with another body than ``Error`` (status → type:
+    Open311's list form, bulk per-item results)."""
+    kinds = (media,) if isinstance(media, str) else tuple(media)
+
     def mark(view: F) -> F:
-        view.__openapi__ = Hint(body, body_required, response, tuple(statuses), media)  # type: ignore[attr-defined]
+        view.__openapi__ = Hint(body, body_required, response, tuple(statuses), kinds,  # type: ignore[attr-defined]
+                                tuple(raises), tuple((errors or {}).items()))
         return view
     return mark
 
@@ -160,16 +169,25 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any], defs: dict[str, Any]) -> d
     op["responses"] = {str(s): {"description": STATUSES.get(s, str(s))} for s in (spec.status, *hint.statuses)}
     if t is not None:
         for r in op["responses"].values():
-            r["content"] = {hint.media: {"schema": refs.get((t, "serialization"), {})}}
+            r["content"] = _content(hint.media, refs.get((t, "serialization"), {}))
     in_path = "{" in spec.path
     errors = [400] * bool(body is not None or spec.query or in_path) + [401, 403] * (not spec.public)
     errors += [404] * (in_path or body is not None) + [409] * (spec.method != "GET" and not spec.public)
     errors += [429] * (not spec.public)  # every city's authenticated request is rate limited
-    op["responses"].update({str(e): {"$ref": f"#/components/responses/{ERRORS[e][0]}"} for e in errors})
+    special = dict(hint.errors)
+    for e in sorted({*errors, *hint.raises, *special}):
+        op["responses"][str(e)] = ({"description": ERRORS[e][1], "content": _content(
+            hint.media, refs[(special[e], "serialization")])} if e in special
+            else {"$ref": f"#/components/responses/{ERRORS[e][0]}"})
     op["security"] = [] if spec.public else [{"bearerAuth": []}]
     if not spec.public:
         op["x-roles"] = sorted(r.value for r in spec.roles)
     return op
+
+
+def _content(media: tuple[str, ...], schema: dict[str, Any]) -> dict[str, Any]:
+    """The first media type carries the schema; others (Open311's ``text/xml``) are text."""
+    return {m: {"schema": schema if n == 0 else {"type": "string"}} for n, m in enumerate(media)}
 
 
 def document(routes: Sequence[RouteSpec]) -> dict[str, Any]:
@@ -181,6 +199,8 @@ def document(routes: Sequence[RouteSpec]) -> dict[str, Any]:
                 wanted[(model, "validation")] = TypeAdapter(model)
         if (adapter := _adapter(t := response_type(spec))) is not None:
             wanted[(t, "serialization")] = adapter
+        for _, shape in _hint(spec).errors:
+            wanted[(shape, "serialization")] = TypeAdapter(shape)
     refs, top = TypeAdapter.json_schemas([(t, mode, a) for (t, mode), a in wanted.items()],
                                          ref_template="#/components/schemas/{model}")
     paths: dict[str, dict[str, Any]] = {}

@@ -7,7 +7,7 @@ import csv
 import io
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib import privacy
 from chalicelib.alerts.inputs import InboxQuery
@@ -179,7 +179,7 @@ def _record(d: dict[str, Any]) -> AccessRecord:
 
 def _mine(d: dict[str, Any]) -> MyAccess:
     field, reason = RevealField(d["field"]), RevealReason(d["reason"])
-    role = "city_admin" if d.get("viewer_role") == "city_admin" else "staff"
+    role: Literal["staff", "city_admin"] = "city_admin" if d.get("viewer_role") == "city_admin" else "staff"
     return MyAccess(at=d["at"], viewer_name=d["viewer_name"], viewer_role=role,
                     viewer_role_zh="城市管理员" if role == "city_admin" else "社区工作人员",
                     field=field, field_zh=FIELDS_ZH[field], reason=reason, reason_zh=REASONS_ZH[reason])

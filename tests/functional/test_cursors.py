@@ -48,7 +48,7 @@ def test_an_edited_or_unsigned_cursor_is_a_400_naming_cursor(client, paged):
     _, admin, cursor = paged
     inner, mac = cursor.rsplit(".", 1)
     forged_key = base64.urlsafe_b64encode(base64.urlsafe_b64decode(inner).replace(b"0101", b"0301")).decode()
-    for bad in (f"{forged_key}.{mac}", inner, f"{inner}.{'A' * 22}", f"{inner}.", "x.y"):
+    for bad in (f"{forged_key}.{mac}", inner, f"{inner}.{'A' * 22}", f"{inner}.", "x.y", "a%F2%8C%A0%87.%C2%9COg"):
         _refused(_page(client, admin, "/v1/communities/jinghu/devices", bad))
 
 

@@ -24,15 +24,17 @@ HERE = os.path.dirname(__file__)
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests change the demo data (they approve and return pending residents), so they run
-    after the other end-to-end tests on the same stack and before the test that stops it."""
+    after the other end-to-end tests on the same stack; then the API fuzzing (tests/e2e/test_fuzz.py),
+    which writes whatever it generates; then the test that stops it."""
     browser = [i for i in items if str(i.path).startswith(HERE)]
     if not browser:
         return
     stop = [i for i in items if i.name == "test_ctrl_c_stops_everything"]
-    rest = [i for i in items if i not in browser and i not in stop]
+    fuzz = [i for i in items if i.path.name == "test_fuzz.py"]  # it writes whatever it generates: last
+    rest = [i for i in items if i not in browser and i not in stop and i not in fuzz]
     e2e = os.path.dirname(HERE)
     last = max((n for n, i in enumerate(rest) if str(i.path).startswith(e2e)), default=len(rest) - 1)
-    items[:] = rest[: last + 1] + browser + stop + rest[last + 1:]
+    items[:] = rest[: last + 1] + browser + fuzz + stop + rest[last + 1:]
 
 
 @pytest.fixture(scope="session")
