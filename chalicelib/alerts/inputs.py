@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.alerts.models import AlertState, Severity
+from chalicelib.fields import Cursor
 
 # A hierarchy id (district … building) or a household id (<building>-<unit>-<room>).
 PlaceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$")]
 Limit = Annotated[int, Field(ge=1, le=200)]
-Cursor = Annotated[str, Field(max_length=500)]
 
 
 class Strict(BaseModel):

@@ -15,9 +15,9 @@ from chalicelib.devices.iot_models import (
     BulkResult,
     Certificate,
     CertificateList,
-    CredentialsIn,
     ProvisionedDevice,
     RevokeIn,
+    RotationIn,
     VendorDeviceIn,
 )
 from chalicelib.devices.provisioning import ProvisioningService
@@ -63,8 +63,8 @@ def certificates(principal: Principal, device_id: str) -> CertificateList:
 
 
 @route(bp, "/v1/vendor/devices/{device_id}/certificates", method="POST", roles=PROVISIONERS, status=201,
-       body=CredentialsIn)
-def rotate(principal: Principal, device_id: str, body: CredentialsIn) -> ProvisionedDevice:
+       body=RotationIn)
+def rotate(principal: Principal, device_id: str, body: RotationIn) -> ProvisionedDevice:
     """A new certificate (from ``csr``, or ``credentials: generate``); the active one becomes inactive."""
     return ProvisioningService(principal).rotate(device_id, body)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from chalicelib.fields import Distinct
 from chalicelib.tenancy.models import Code
 
 
@@ -24,17 +26,11 @@ class ApiKeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=2, max_length=60, examples=["12345热线对接"])
-    scopes: list[ApiScope] = Field(min_length=1, max_length=8)
-    communities: list[Code] = Field(default_factory=list, max_length=50,
-                                    description="limit the integration to these communities; empty: the whole city")
+    scopes: Annotated[list[ApiScope], Distinct] = Field(min_length=1, max_length=8)
+    communities: Annotated[list[Code], Distinct] = Field(
+        default_factory=list, max_length=50,
+        description="limit the integration to these communities; empty: the whole city")
     expires_at: AwareDatetime | None = Field(default=None, description="ISO 8601 with a zone; never when absent")
-
-    @field_validator("scopes", "communities")
-    @classmethod
-    def _distinct(cls, values: list[str]) -> list[str]:
-        if len(set(values)) != len(values):
-            raise ValueError("a value may appear once")
-        return values
 
 
 class RevokeIn(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from chalicelib.devices.models import DeviceId
+from chalicelib.fields import Distinct
 from chalicelib.residents.models import Mobile
 from chalicelib.tenancy.models import Username
 
@@ -72,18 +73,22 @@ class GuardianIn(Strict):
 class ConsentIn(Strict):
     """知情同意: recorded before any monitoring starts."""
 
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"given_by": {"const": Giver.GUARDIAN.value}}},
+        "then": {"required": ["guardian"], "properties": {"guardian": {"type": "object"}}},
+        "else": {"properties": {"guardian": {"type": "null"}}},
+    })
+
     given_by: Giver
     guardian: GuardianIn | None = None
     given_at: AwareDatetime = Field(description="when it was given, with its time zone (not in the future)")
     method: ConsentMethod
-    monitors: list[Monitor] = Field(min_length=1, max_length=len(Monitor))
+    monitors: Annotated[list[Monitor], Distinct] = Field(min_length=1, max_length=len(Monitor))
 
     @model_validator(mode="after")
     def _guardian_when_needed(self) -> ConsentIn:
         if (self.given_by is Giver.GUARDIAN) != (self.guardian is not None):
             raise ValueError("guardian: name the guardian exactly when a guardian gave the consent")
-        if len(set(self.monitors)) != len(self.monitors):
-            raise ValueError("monitors: each kind of monitoring once")
         return self
 
 

@@ -43,6 +43,12 @@ class Eligibility(Input):
 class ConsultationIn(Input):
     """议事协商: a question put to the residents of a place, with an optional proposal phase and a vote."""
 
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["proposals_open", "proposals_close"],
+         "properties": {"proposals_open": {"type": "string"}, "proposals_close": {"type": "string"}}},
+        {"properties": {"proposals_open": {"type": "null"}, "proposals_close": {"type": "null"}}},
+    ]})
+
     scope: Scope
     title: Name
     question: Text

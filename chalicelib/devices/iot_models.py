@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationInfo, field_validator
 
 from chalicelib.devices.models import Device, DeviceIn
 
@@ -28,10 +28,24 @@ class CertificateStatus(StrEnum):
     REVOKED = "revoked"
 
 
+# A CSR exactly when the credentials are ``csr`` (the default), in the document as in the validator.
+_CSR_WITH_CSR: dict[str, Any] = {
+    "if": {"properties": {"credentials": {"const": Credentials.CSR.value}}},
+    "then": {"required": ["csr"], "properties": {"csr": {"type": "string", "minLength": 1}}},
+    "else": {"properties": {"csr": {"type": "null"}}},
+}
+
+
+def _rotation_schema(schema: dict[str, Any]) -> None:
+    schema.update(_CSR_WITH_CSR)
+    schema["properties"]["credentials"] = {"type": "string", "default": Credentials.CSR.value,
+                                           "enum": [Credentials.CSR.value, Credentials.GENERATE.value]}
+
+
 class CredentialsIn(BaseModel):
     """How a device gets its certificate (registration and rotation)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_CSR_WITH_CSR)
 
     credentials: Credentials = Credentials.CSR
     csr: str | None = Field(default=None, max_length=MAX_CSR_CHARS, validate_default=True,
@@ -47,6 +61,19 @@ class CredentialsIn(BaseModel):
         if mode is not None and mode is not Credentials.CSR and value:
             raise ValueError("仅在 credentials 为 csr 时提供 / only with credentials: csr")
         return value
+
+
+class RotationIn(CredentialsIn):
+    """A new certificate for a device: from its CSR or generated (fleet provisioning is for a first one)."""
+
+    model_config = ConfigDict(json_schema_extra=_rotation_schema)
+
+    @field_validator("credentials")
+    @classmethod
+    def _not_fleet(cls, mode: Credentials) -> Credentials:
+        if mode is Credentials.FLEET:
+            raise ValueError("轮换需要 csr 或 generate / rotation needs credentials csr or generate")
+        return mode
 
 
 class VendorDeviceIn(CredentialsIn, DeviceIn):
@@ -123,7 +150,9 @@ class ProvisionedDevice(BaseModel):
 class BulkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    devices: list[Any] = Field(min_length=1, max_length=MAX_BULK)
+    # Each item is validated on its own by ``devices.bulk`` (a bad one gets its own 400 among the results);
+    # the document states what each must be.
+    devices: list[SkipValidation[VendorDeviceIn]] = Field(min_length=1, max_length=MAX_BULK)
 
 
 class ItemError(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.fields import Cursor
 from chalicelib.tenancy.models import Code
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
@@ -77,4 +78,4 @@ class DeviceQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: Cursor | None = None

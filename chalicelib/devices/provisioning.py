@@ -24,6 +24,7 @@ from chalicelib.devices.iot_models import (
     FleetProvisioning,
     ProvisionedDevice,
     RevokeIn,
+    RotationIn,
     VendorDeviceIn,
 )
 from chalicelib.devices.models import Device
@@ -84,11 +85,8 @@ class ProvisioningService:
         return CertificateList(device_id=device.device_id, thing_name=thing,
                                items=self.store.certificates(device.device_id))
 
-    def rotate(self, device_id: str, body: CredentialsIn) -> ProvisionedDevice:
+    def rotate(self, device_id: str, body: RotationIn) -> ProvisionedDevice:
         """A new certificate (active) for the device; then its previously active ones are made inactive."""
-        if body.credentials is Credentials.FLEET:
-            raise InvalidInput("轮换需要 csr 或 generate / rotation needs credentials csr or generate",
-                               field="credentials")
         device, thing = self._provisioned(device_id)
         before = self.store.certificates(device.device_id)
         if not before:  # registered for fleet provisioning and never provisioned: make its thing now

@@ -15,8 +15,8 @@ from pydantic import AfterValidator, Field
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = "(mon|tue|wed|thu|fri|sat|sun)"
-_TIME = r"([01]\d|2[0-4]):[0-5]\d"
-_RANGE = f"{_TIME}-{_TIME}"
+_TIME = r"([01]\d|2[0-3]):[0-5]\d"
+_RANGE = f"{_TIME}-({_TIME}|24:00)"
 # The two zones a city may have (tenancy manifest); neither has observed daylight saving since 1991.
 UTC_OFFSETS = {"Asia/Shanghai": 8, "Asia/Urumqi": 6}
 
@@ -67,7 +67,8 @@ def _checked_week(hours: dict[str, str]) -> dict[str, str]:
 DayKey = Annotated[str, Field(pattern=f"^{_DAY}(-{_DAY})?$", description="mon … sun, or a range like mon-fri")]
 TimeRanges = Annotated[str, Field(pattern=f"^{_RANGE}(,{_RANGE}){{0,3}}$", examples=["07:00-19:00"]),
                        AfterValidator(_checked_ranges)]
-OpeningHours = Annotated[dict[DayKey, TimeRanges], Field(min_length=1, max_length=7),
+OpeningHours = Annotated[dict[DayKey, TimeRanges], Field(min_length=1, max_length=7,
+                                                          json_schema_extra={"additionalProperties": False}),
                          AfterValidator(_checked_week)]
 
 

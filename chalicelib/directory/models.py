@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.directory.hours import OpeningHours
+from chalicelib.fields import Cursor, Distinct
 from chalicelib.tenancy.models import GeoPoint, Name, Text
 
 MAX_RADIUS_M = 2000  # what one geohash-5 cell and its neighbours are sure to cover (see README)
@@ -45,16 +46,9 @@ class ServicePointIn(BaseModel):
     location: GeoPoint
     opening_hours: OpeningHours
     phone: BusinessPhone | None = None
-    tags: list[Tag] = Field(default_factory=list, max_length=8)
+    tags: Annotated[list[Tag], Distinct] = Field(default_factory=list, max_length=8)
     elderly_friendly: bool = Field(default=False, description="适老化: step-free, seating, staff who help")
     description: Text | None = None
-
-    @field_validator("tags")
-    @classmethod
-    def _distinct(cls, tags: list[str]) -> list[str]:
-        if len(set(tags)) != len(tags):
-            raise ValueError("a tag may appear once")
-        return tags
 
 
 class ServicePoint(ServicePointIn):
@@ -79,7 +73,7 @@ class ListQuery(BaseModel):
 
     category: Category | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: Cursor | None = None
 
 
 class NearbyQuery(BaseModel):
@@ -89,8 +83,8 @@ class NearbyQuery(BaseModel):
 
     category: Category | None = None
     radius_m: int = Field(default=CIRCLE_M, ge=50, le=MAX_RADIUS_M)
-    lat: float | None = Field(default=None, ge=3.0, le=54.0)
-    lng: float | None = Field(default=None, ge=73.0, le=136.0)
+    lat: float | None = Field(default=None, ge=3.0, le=54.0, description="with lng: both or neither")
+    lng: float | None = Field(default=None, ge=73.0, le=136.0, description="with lat: both or neither")
     open_now: bool = False
     elderly_friendly: bool = False
     limit: int = Field(default=20, ge=1, le=50)

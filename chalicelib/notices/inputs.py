@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from chalicelib.fields import Cursor
 from chalicelib.notices.models import Category, FollowupMethod, Severity
 from chalicelib.tenancy.models import Code
 from chalicelib.tenancy.scope import Scope, ScopeLevel
@@ -16,7 +17,6 @@ Url = Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$"
 HouseholdId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$",
                                    description="<building>-<unit>-<room>")]
 Limit = Annotated[int, Field(ge=1, le=100)]
-Cursor = Annotated[str, Field(max_length=500)]
 
 
 class Strict(BaseModel):
@@ -56,6 +56,12 @@ class NoticeEdit(Strict):
 
 class NoticeIn(Strict):
     """POST: publish a notice to a place."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"category": {"const": Category.EMERGENCY.value}}},
+        "then": {"required": ["severity"], "properties": {"severity": {"type": "string"}}},
+        "else": {"properties": {"severity": {"type": "null"}}},
+    })
 
     scope: Scope
     category: Category

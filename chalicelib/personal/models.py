@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.fields import Cursor
 from chalicelib.requests.inputs import Month
 
 
@@ -75,7 +76,7 @@ class AccessPage(BaseModel):
 class AuditQuery(In):
     month: Month | None = Field(default=None, description="YYYY-MM in the city's time (default: this month)")
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: Cursor | None = None
 
 
 class ExportQuery(In):

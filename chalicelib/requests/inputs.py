@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from chalicelib.fields import Cursor
 from chalicelib.requests.states import State
 from chalicelib.tenancy.models import Code, Username
 
@@ -23,8 +24,22 @@ class PointIn(In):
     lng: float = Field(ge=73.0, le=136.0)
 
 
+def _place(name: str, shape: dict[str, Any], **also: dict[str, Any]) -> dict[str, Any]:
+    """The document's form of one way to say where: this one given, the others absent (null or false)."""
+    others: dict[str, Any] = {p: {"type": "null"} for p in ("building_id", "community_id", "point") if p != name}
+    if name != "household":
+        others["household"] = {"const": False}
+    return {"required": [name, *also], "properties": {name: shape, **also, **others}}
+
+
 class LocationIn(In):
     """Exactly one of: the home (``household: true``), a building, a community, or a point with an address."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        _place("household", {"const": True}), _place("building_id", {"type": "string"}),
+        _place("community_id", {"type": "string"}),
+        _place("point", {"type": "object"}, address={"type": "string"}),
+    ]})
 
     household: bool = False
     building_id: Code | None = None
@@ -69,6 +84,11 @@ class ReasonIn(In):
 
 
 class AssignIn(In):
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["department"], "properties": {"department": {"type": "string"}}},
+        {"required": ["assignee"], "properties": {"assignee": {"type": "string"}}},
+    ]})
+
     department: Code | None = None
     assignee: Username | None = Field(default=None, validate_default=True)
     note: str | None = Field(default=None, max_length=500)
@@ -88,6 +108,12 @@ class DuplicateIn(In):
 
 class RatingIn(In):
     """好差评: once, after resolution; an unsatisfied rating says why and may reopen the request."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"value": {"const": "unsatisfied"}}},
+        "then": {"required": ["comment"], "properties": {"comment": {"type": "string", "minLength": 1}}},
+        "else": {"properties": {"reopen": {"const": False}}},
+    })
 
     value: Literal["satisfied", "unsatisfied"]
     comment: str | None = Field(default=None, max_length=500, validate_default=True)
@@ -110,7 +136,7 @@ class RatingIn(In):
 
 class PageQuery(In):
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: Cursor | None = None
 
 
 class CommunityQueueQuery(PageQuery):

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.fields import Cursor
 from chalicelib.tenancy.models import Code
 
 Mobile = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="mainland mobile number, 11 digits")]
@@ -46,7 +47,10 @@ class Decision(StrEnum):
 
 
 class VerificationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={
+        "if": {"properties": {"decision": {"const": Decision.REJECT.value}}},
+        "then": {"required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}},
+    })
 
     decision: Decision
     reason: str | None = Field(default=None, max_length=200)
@@ -90,4 +94,4 @@ class QueueQuery(BaseModel):
 
     status: Status = Status.PENDING
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: Cursor | None = None

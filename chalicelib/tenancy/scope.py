@@ -34,7 +34,11 @@ class ScopeLevel(StrEnum):
 class Scope(BaseModel):
     """``{"level": "community", "id": "jinghu"}``; the whole city is ``{"level": "city"}``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
+        "if": {"properties": {"level": {"const": ScopeLevel.CITY.value}}},
+        "then": {"properties": {"id": {"type": "null"}}},
+        "else": {"required": ["id"], "properties": {"id": {"type": "string"}}},
+    })
 
     level: ScopeLevel
     id: Code | None = None
