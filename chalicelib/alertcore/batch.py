@@ -92,3 +92,5 @@ class Result:
     due: dict[int, np.ndarray] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
     evaluated: int = 0
+    # readings accepted (not late) per series, aligned to Prepared.series_*
+    accepted: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))

@@ -124,7 +124,7 @@ def run(prep: Prepared, devices: Devices, plan: Plan, series_state: SeriesState,
                           raised[hit], series.ts[i], series.val[i]))
     rejected = dict(prep.rejected)
     rejected["late"] = series.late
-    return Result(_ordered(parts), series.state, new_states, due, rejected, len(series.ts))
+    return Result(_ordered(parts), series.state, new_states, due, rejected, len(series.ts), series.lengths)
 
 
 def _ordered(parts: list[tuple[np.ndarray, ...]]) -> Transitions:

@@ -2,7 +2,9 @@
 
 Idempotent under redelivery: a raise whose sample the alert already counted is ignored, and
 so is a raise no newer than the lock's watermark once the alert was closed; a clear older
-than the alert's latest sample is ignored. Concurrent writers lose a condition and retry
+than the alert's latest sample is ignored. Concurrent batches may deliver a clear before the
+raise it ends: the clear is noted on the lock, and that raise then opens the alert already
+auto-cleared (in the history, sent to nobody). Concurrent writers lose a condition and retry
 from a fresh read, so two batches can never open two alerts for one (device, rule).
 """
 
@@ -66,17 +68,22 @@ class Lifecycle:
                     return outcome
             elif lock and lock.watermark >= t.ts:
                 return "ignored"  # this sample belongs to an alert already closed
-            elif self._open(t, device, now):
+            elif self._open(t, device, now, lock.cleared if lock and lock.cleared > t.ts else None):
                 return "raised"
         raise StorageError("the alert kept changing under this write; the batch will be retried")
 
-    def _open(self, t: Transition, device: Device, now: datetime) -> bool:
+    def _open(self, t: Transition, device: Device, now: datetime, cleared: float | None) -> bool:
+        """Open an alert; one whose clear already came (``cleared``, a later sample) is written
+        auto-cleared: kept in the history, nobody to send to."""
         doc = documents.new_alert(t, device, now, now + ESCALATE_AFTER[t.severity])
         staff = self.router.staff(1, doc)
         doc["timeline"][0]["to"] = staff
-        if not self.repo.open(doc):
+        if cleared is not None:
+            doc = documents.closed(doc, AlertState.AUTO_CLEARED, "system", now, None)
+        if not self.repo.open(doc, cleared):
             return False
-        self.router.send(doc, 1, staff, now)
+        if cleared is None:
+            self.router.send(doc, 1, staff, now)
         return True
 
     def _attach(self, alert_id: str, t: Transition) -> Outcome | None:
@@ -93,6 +100,12 @@ class Lifecycle:
             _backoff(attempt)
             lock = self.repo.lock(t.device_id, t.rule_id)
             stored = self.repo.get(lock.alert_id) if lock and lock.alert_id else None
+            if stored is None and not (lock and lock.alert_id):  # its raise may still be on its way
+                if lock and lock.watermark >= t.ts:
+                    return "ignored"  # it ends an alert already closed
+                if self.repo.note_clear(t.device_id, t.rule_id, t.ts, lock):
+                    return "ignored"
+                continue
             if stored is None or stored.doc["state"] not in ACTIVE or t.ts < float(stored.doc["last_ts"]):
                 return "ignored"
             doc = documents.closed(stored.doc, AlertState.AUTO_CLEARED, "system", now, None)

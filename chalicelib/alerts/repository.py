@@ -3,7 +3,8 @@
 - alert: ``T#<t>#ALERT#<id>`` / ``ALERT``;
   gsi1 ``T#<t>#ALERTS#<state>#<severity>`` / ``<path>/#<opened_at>#<id>``;
   gsi2 ``T#<t>#ESC`` / ``<escalate_at>#<id>``, only while it may still escalate.
-- lock: ``T#<t>#DEV#<device>`` / ``ACTIVE#<rule>``, ``alert_id`` while active, ``watermark``.
+- lock: ``T#<t>#DEV#<device>`` / ``ACTIVE#<rule>``, ``alert_id`` while active, ``watermark``,
+  ``cleared_ts`` (a clear that arrived before its raise).
 
 Every alert write is conditioned on the version read, so concurrent writers retry from a
 fresh read instead of overwriting each other.
@@ -11,6 +12,7 @@ fresh read instead of overwriting each other.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +30,7 @@ Doc = dict[str, Any]
 class Lock:
     alert_id: str | None  # the active alert, None once released
     watermark: float      # samples at or before this are already accounted for
+    cleared: float = -math.inf  # a clear seen while no alert was active: earlier raises open cleared
 
 
 def lock_sk(rule_id: str) -> str:
@@ -65,13 +68,31 @@ class AlertRepository(TenantRepository):
                 return None
 
         item = self._guard(read)
-        return Lock(item.alert_id, float(item.watermark)) if item else None
+        return Lock(item.alert_id, float(item.watermark),
+                    -math.inf if item.cleared_ts is None else float(item.cleared_ts)) if item else None
 
-    def open(self, doc: Doc) -> bool:
+    def note_clear(self, device_id: str, rule_id: str, ts: float, lock: Lock | None) -> bool:
+        """Remember a clear that found no active alert (concurrent batches can deliver a clear before
+        the raise it ends); False if the lock changed since ``lock`` was read."""
+        item = self._lock_key(device_id, rule_id)
+        if lock is None:
+            item.tenant_id, item.cleared_ts = self.tenant.tenant_id, ts
+            return self._written(lambda: item.save(condition=AlertLockItem.pk.does_not_exist()))
+        if lock.cleared >= ts:
+            return True
+        return self._written(lambda: item.update(
+            actions=[AlertLockItem.cleared_ts.set(ts)],
+            condition=AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark == lock.watermark)
+            & (AlertLockItem.cleared_ts.does_not_exist() | (AlertLockItem.cleared_ts < ts))))
+
+    def open(self, doc: Doc, cleared: float | None = None) -> bool:
         """Take the (device, rule) lock and write the alert, together; False if the lock is held, or
-        was released after a sample this new one does not postdate (a redelivery)."""
+        was released after a sample this new one does not postdate (a redelivery). An alert written
+        already ``cleared`` (its clear came first) leaves the lock free, past that clear."""
         lock = self._lock_key(doc["device_id"], doc["rule_id"])
         lock.tenant_id, lock.alert_id, lock.watermark = self.tenant.tenant_id, doc["alert_id"], doc["last_ts"]
+        if cleared is not None:
+            lock.alert_id, lock.watermark = None, max(doc["last_ts"], cleared)
         free = AlertLockItem.pk.does_not_exist() | (
             AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark < doc["last_ts"]))
 

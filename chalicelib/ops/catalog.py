@@ -45,6 +45,8 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("TelemetryBadMessages", "Count", CITY, "无法解析的消息", "bad telemetry messages", "telemetry handler"),
     _m("TelemetryRejected", "Count", CITY, "被拒读数", "rejected readings", "telemetry handler"),
     _m("TelemetryLag", "Milliseconds", CITY, "遥测延迟", "telemetry lag", "telemetry handler"),
+    _m("TelemetryStateConflicts", "Count", CITY, "设备状态并发冲突（已重算）",
+       "device state writes lost to a concurrent batch (re-run)", "telemetry handler"),
     _m("AlertTransitions", "Count", CITY, "告警状态变化", "alert transitions", "telemetry handler"),
     _m("AlertsRaised", "Count", CITY_BY_SEVERITY, "新告警", "alerts raised", "telemetry handler, absence sweep"),
     _m("AbsenceAlertsRaised", "Count", CITY, "未出门/未用电/离线告警", "absence alerts raised", "absence sweep"),

@@ -54,6 +54,8 @@ def _telemetry(city: bool) -> tuple[Widget, ...]:
         Widget("telemetry-lag", "遥测延迟", "telemetry lag", "Milliseconds", (
             _ours("TelemetryLag", "p99", "p99", "p99", city=city),
             _ours("TelemetryLag", "最大", "max", "Maximum", city=city))),
+        Widget("state-conflicts", "设备状态并发冲突", "device state conflicts", "Count", (
+            _ours("TelemetryStateConflicts", "冲突后重算", "re-run after a conflict", city=city),), period=300),
     )
 
 

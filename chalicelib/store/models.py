@@ -118,10 +118,12 @@ class AlertItem(Entity, discriminator="alert"):
 
 class AlertLockItem(Entity, discriminator="alert_lock"):
     """One per (device, rule): ``alert_id`` while an alert is active; ``watermark`` is the
-    newest sample ts already accounted for, so a redelivered raise cannot reopen it."""
+    newest sample ts already accounted for, so a redelivered raise cannot reopen it;
+    ``cleared_ts`` a clear that came while no alert was active (its raise still on the way)."""
 
     alert_id = UnicodeAttribute(null=True)
     watermark = NumberAttribute(default=0)
+    cleared_ts = NumberAttribute(null=True)
 
 
 class InboxItem(Entity, discriminator="inbox"):

@@ -1,8 +1,9 @@
 """The absence sweep (未出门 / 未用电 / offline): by due date, without any new message.
 
 Each device's earliest pending due date sits in a sparse, sharded index; the sweep Queries
-every shard for what is due by now, marks those rules fired in the device's state, and
-hands the raises to the alert lifecycle. Presence later clears them (``alertcore.kinds``).
+every shard for what is due by now, marks those rules fired in the device's state (a write
+conditional on the version it read), and hands the raises to the alert lifecycle. Presence
+later clears them (``alertcore.kinds``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
     transitions: list[Transition] = []
     docs: dict[str, dict[str, Any]] = {}
     types: dict[str, str] = {}
+    versions: dict[str, int | None] = {}
     for item in _due_items(tenant, now_ms):
         device_id = item.pk.rsplit("#", 1)[-1]
         doc = orjson.loads(item.doc)
@@ -56,10 +58,13 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
                 st[0] = True  # fired: presence will clear it
                 transitions.append(Transition(device_id, rule.id, "raise", due / 1000.0, math.nan,
                                               rule.severity.value, rule.metric, rule.name_zh, rule.name_en))
-        docs[device_id], types[device_id] = doc, item.device_type
+        docs[device_id], types[device_id], versions[device_id] = doc, item.device_type, int(item.version)
     if not docs:
         return ApplyResult()
-    write_docs(tenant, plan, docs, types)
+    # A device whose state a telemetry batch changed since the index was read is left to the next
+    # sweep: its presence may have moved the due date, and that batch's write stands.
+    lost = write_docs(tenant, plan, docs, types, versions)
+    transitions = [t for t in transitions if t.device_id not in lost]
     if not transitions:
         return ApplyResult()
     registry = DeviceRepository(tenant).get_many({t.device_id for t in transitions})

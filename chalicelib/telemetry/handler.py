@@ -35,6 +35,7 @@ def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
     emit(tenant_id, {"TelemetryMessages": report.messages, "TelemetryReadings": report.readings,
                      "TelemetryBadMessages": len(report.bad_messages),
                      "TelemetryRejected": sum(report.rejected.values()), "AlertTransitions": report.transitions,
+                     "TelemetryStateConflicts": report.state_conflicts,
                      "TelemetryLag": max(lag_ms, 0.0)}, units={"TelemetryLag": MetricUnit.Milliseconds})
     for severity, count in report.alerts.raised_by_severity.items():
         emit(tenant_id, {"AlertsRaised": count}, by={"severity": severity})

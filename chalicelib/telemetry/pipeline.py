@@ -1,8 +1,18 @@
 """One batch of a tenant's device messages, end to end:
-decode → registry → alert core (with state from DynamoDB) → alert lifecycle."""
+decode → registry → alert core (with state from DynamoDB) → alert lifecycle.
+
+A device's state write that loses to a concurrent batch (``telemetry.state``) is followed by a
+strongly consistent re-read of that device and a re-run of its readings of this batch, after a
+short random pause, up to ``STATE_ATTEMPTS`` runs in all (each round one of the batches racing
+for a device wins, so this bounds how many may race); the transitions and counts of the run
+whose write stood are the ones kept. A device still losing after that fails the batch's messages of this city, for the
+queue to deliver again (redelivery is idempotent: late readings are dropped, a repeated raise
+is recognised by the alert lifecycle).
+"""
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,16 +20,20 @@ from typing import Any
 
 import numpy as np
 
-from chalicelib.alertcore.batch import Devices
+from chalicelib.alertcore.batch import Devices, Readings, Result, Transitions
 from chalicelib.alertcore.core import process
 from chalicelib.alertcore.plan import AnyRule
 from chalicelib.alerts.models import ApplyResult, Transition
 from chalicelib.alerts.service import AlertService
 from chalicelib.devices.repository import DeviceRepository
+from chalicelib.errors import StorageError
 from chalicelib.store.keys import TenantContext
 from chalicelib.telemetry.decode import decode, decode_objects
 from chalicelib.telemetry.plans import plan_for
 from chalicelib.telemetry.state import DynamoStateStore
+
+STATE_ATTEMPTS = 10
+PAUSE_S = 0.005  # the pause before re-run k is random in [0, PAUSE_S · k)
 
 
 @dataclass
@@ -31,6 +45,7 @@ class BatchReport:
     rejected: dict[str, int] = field(default_factory=dict)
     transitions: int = 0
     alerts: ApplyResult = field(default_factory=ApplyResult)
+    state_conflicts: int = 0  # device state writes that lost to a concurrent batch and were re-run
 
 
 def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, Any]],
@@ -54,7 +69,23 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, An
     devices = Devices(np.array([plan.types.index(t) for t in types], np.int32),
                       np.array([registry[d].care_subject for d in known], bool))
     store = DynamoStateStore(tenant, plan, known, types)
-    result = process(plan, store, readings, devices, np.arange(len(known), dtype=np.int64), now_ms)
+    numbers = np.arange(len(known), dtype=np.int64)
+    result = process(plan, store, readings, devices, numbers, now_ms)
+    for attempt in range(1, STATE_ATTEMPTS):
+        if not store.conflicts:
+            break
+        lost = np.asarray(store.conflicts, np.int32)
+        report.state_conflicts += len(lost)
+        time.sleep(random.uniform(0, PAUSE_S * attempt))  # noqa: S311 (jitter, not a secret)
+        before = _counts(store, result, lost)
+        store.forget(store.conflicts)
+        store.consistent = True
+        mine = np.flatnonzero(np.isin(readings.dev, lost))
+        again = process(plan, store, Readings(readings.dev[mine], readings.met[mine], readings.ts[mine],
+                                              readings.val[mine]), devices, numbers, now_ms)
+        result = _rerun(result, again, lost, mine, before)
+    if store.conflicts:
+        raise StorageError(f"the state of {len(store.conflicts)} devices kept changing under this batch")
     report.evaluated, report.rejected = result.evaluated, result.rejected
     t = result.transitions
     transitions = [
@@ -67,6 +98,30 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, An
     return report
 
 
+
+def _counts(store: DynamoStateStore, result: Result, devices: np.ndarray) -> tuple[int, int]:
+    """Readings of ``devices`` the last run accepted, and those it found late."""
+    assert store.prep is not None
+    mine = np.isin(store.prep.series_dev, devices)
+    accepted = int(result.accepted[mine].sum())
+    return accepted, int(store.prep.lengths[mine].sum()) - accepted
+
+
+def _rerun(first: Result, again: Result, lost: np.ndarray, positions: np.ndarray,
+           before: tuple[int, int]) -> Result:
+    """``first`` with the lost devices' transitions and counts replaced by those of their re-run."""
+    t, u = first.transitions, again.transitions
+    keep = ~np.isin(t.device, lost)
+    merged = Transitions(*(np.concatenate((getattr(t, c)[keep], getattr(u, c))) for c in
+                           ("position", "device", "rule", "raised", "ts", "value")))
+    merged.position[keep.sum():] = positions[u.position]  # the re-run's positions are into its subset
+    order = np.lexsort((merged.rule, merged.position))
+    rejected = dict(first.rejected)
+    rejected["late"] = first.rejected.get("late", 0) - before[1] + again.rejected.get("late", 0)
+    return Result(Transitions(*(getattr(merged, c)[order] for c in ("position", "device", "rule", "raised", "ts",
+                                                                    "value"))),
+                  again.series, again.rules, again.due, rejected, first.evaluated - before[0] + again.evaluated,
+                  again.accepted)
 
 
 def _transition(rule: AnyRule, device_id: str, up: bool, ts: float, value: float) -> Transition:

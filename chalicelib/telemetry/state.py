@@ -6,15 +6,22 @@ last presence). The item also carries the device's next absence due date in a sp
 sharded index (GSI1 ``T#<tenant>#DUE#<shard>``, sort key ``<due ms>#<device>``) so the
 absence sweep finds what is due with a Query — never a scan — and with no extra write.
 
-Writes are last-writer-wins. The telemetry queue is a standard queue, so two concurrent
-batches can carry the same device; the later state write wins and the other batch's
-update of that device is lost (its alerts are still applied). A FIFO queue with one
-message group per device would rule this out, at FIFO's throughput limits.
+Writes are conditional on the version read (optimistic concurrency). The telemetry queue is
+a standard queue, so two concurrent batches can carry the same device: the second write of
+the device's state is refused, and the batch re-reads that device (strongly consistent) and
+re-runs that device's readings on top (``telemetry.pipeline``); the engine drops what the
+other batch already applied as late, so the re-run is idempotent. A FIFO queue with one
+message group per device would avoid the conflicts instead, at FIFO's limits (300 API calls
+per second per queue, 3,000 messages with batching, or high-throughput mode's per-group
+ordering with at most one in-flight batch per device) — and with no batching across devices
+of a message group.
 """
 
 from __future__ import annotations
 
+import contextvars
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -26,6 +33,7 @@ from chalicelib.alertcore.batch import Devices, Result, RuleState, SeriesState
 from chalicelib.alertcore.engine import SeriesIndex
 from chalicelib.alertcore.plan import Plan
 from chalicelib.alertcore.prepare import Prepared
+from chalicelib.errors import Conflict
 from chalicelib.rules.models import AbsenceRule
 from chalicelib.store import models
 from chalicelib.store.base import storage_errors
@@ -34,6 +42,8 @@ from chalicelib.store.models import Entity
 
 DUE_SHARDS = 16
 SK = "STATE"
+WRITERS = 8  # concurrent conditional writes per batch (BatchWriteItem takes no conditions)
+Version = int | None  # the stored version read; None: the device has no state item yet
 
 
 class DeviceStateItem(Entity, discriminator="device_state"):
@@ -68,6 +78,16 @@ class DynamoStateStore:
         models.bind()
         self.tenant, self.plan, self.ids, self.types = tenant, plan, device_ids, device_types
         self.docs: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, Version] = {}
+        self.consistent = False  # a re-read after a conflict must see the write that won
+        self.conflicts: list[int] = []  # batch devices whose last save lost to another batch
+        self.prep: Prepared | None = None  # of the last save: which series belong to which device
+
+    def forget(self, devices: list[int]) -> None:
+        """Drop what was read of these batch devices, so the next ``load`` reads them again."""
+        for d in devices:
+            self.docs.pop(self.ids[d], None)
+            self.versions.pop(self.ids[d], None)
 
     def _groups(self, prep: Prepared, devices: Devices) -> dict[int, np.ndarray]:
         series_type = devices.type_index[prep.series_dev] if len(prep.series_dev) else prep.series_dev
@@ -77,9 +97,11 @@ class DynamoStateStore:
     def load(self, prep: Prepared, devices: Devices, numbers: np.ndarray) -> tuple[SeriesState, dict[int, RuleState]]:
         wanted = [self.ids[d] for d in np.unique(prep.series_dev).tolist()]
         keys = [(self.tenant.device_pk(d), SK) for d in wanted]
+        self.versions.update(dict.fromkeys(wanted))
         with storage_errors():
-            for item in DeviceStateItem.batch_get(keys):
-                self.docs[item.pk.rsplit("#", 1)[-1]] = orjson.loads(item.doc)
+            for item in DeviceStateItem.batch_get(keys, consistent_read=self.consistent):
+                device_id = item.pk.rsplit("#", 1)[-1]
+                self.docs[device_id], self.versions[device_id] = orjson.loads(item.doc), int(item.version)
         series = SeriesState.fresh(len(prep.series_dev))
         for g, (d, m) in enumerate(zip(prep.series_dev.tolist(), prep.series_met.tolist(), strict=True)):
             row = self.docs.get(self.ids[d], {}).get("s", {}).get(self.plan.metrics[m])
@@ -115,20 +137,41 @@ class DynamoStateStore:
                 self.docs[self.ids[d]]["r"][rule_id] = [
                     bool(st.active[i]), int(st.run[i]), int(st.run_start[i]), bool(st.over[i]),
                     int(st.last_present[i]), st.recent[i].tolist()]
-        touched = {self.ids[d] for d in np.unique(prep.series_dev).tolist()}
-        write_docs(self.tenant, self.plan, {d: self.docs[d] for d in touched},
-                   {self.ids[i]: self.types[i] for i in range(len(self.ids))})
+        touched = np.unique(prep.series_dev).tolist()
+        lost = write_docs(self.tenant, self.plan, {self.ids[d]: self.docs[self.ids[d]] for d in touched},
+                          {self.ids[d]: self.types[d] for d in touched},
+                          {self.ids[d]: self.versions.get(self.ids[d]) for d in touched})
+        self.conflicts = [d for d in touched if self.ids[d] in lost]
+        self.prep = prep
 
 
-def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]], types: dict[str, str]) -> None:
-    """One write per device (batched 25 at a time), with its next absence due date indexed."""
+def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]], types: dict[str, str],
+               versions: dict[str, Version]) -> set[str]:
+    """One conditional write per device, with its next absence due date indexed: it succeeds only
+    while the stored version is still ``versions[device]``. Returns the devices whose write lost."""
     models.bind()
-    with storage_errors(), DeviceStateItem.batch_write() as batch:
-        for device_id, doc in docs.items():
-            item = DeviceStateItem(tenant.device_pk(device_id), SK, tenant_id=tenant.tenant_id,
-                                   device_type=types[device_id], doc=orjson.dumps(doc))
-            due = next_due(doc, plan, types[device_id])
-            if due is not None:
-                item.gsi1pk = due_pk(tenant, shard_of(device_id))
-                item.gsi1sk = f"{due:015d}#{device_id}"
-            batch.save(item)
+
+    def put(device_id: str) -> bool:
+        version = versions[device_id]
+        item = DeviceStateItem(tenant.device_pk(device_id), SK, tenant_id=tenant.tenant_id,
+                               device_type=types[device_id], doc=orjson.dumps(docs[device_id]),
+                               version=(version or 0) + 1)
+        due = next_due(docs[device_id], plan, types[device_id])
+        if due is not None:
+            item.gsi1pk = due_pk(tenant, shard_of(device_id))
+            item.gsi1sk = f"{due:015d}#{device_id}"
+        read = DeviceStateItem.pk.does_not_exist() if version is None else DeviceStateItem.version == version
+        try:
+            with storage_errors(on_condition=Conflict("device state changed", field="device")):
+                item.save(condition=read)
+        except Conflict:
+            return False
+        return True
+
+    ids = list(docs)
+    if len(ids) <= 1:
+        done = [put(d) for d in ids]
+    else:  # each write in a copy of this context: the city's credentials (store.scope) go along
+        with ThreadPoolExecutor(min(WRITERS, len(ids))) as pool:
+            done = list(pool.map(lambda d: contextvars.copy_context().run(put, d), ids))
+    return {d for d, ok in zip(ids, done, strict=True) if not ok}

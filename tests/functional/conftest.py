@@ -18,9 +18,13 @@ def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     test has to survive, is untouched."""
     from moto.dynamodb.models import DynamoDBBackend
 
+    from infra.local.moto_atomic import CALLS
+
     lock = threading.RLock()
-    for name in ("put_item", "get_item", "query", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
+    for name in CALLS:
+        original = getattr(DynamoDBBackend, name, None)
+        if original is None:
+            continue
 
         def atomic(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
             with lock:
