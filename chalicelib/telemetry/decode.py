@@ -16,6 +16,7 @@ the dead-letter queue; it never stops the rest of the batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import orjson
@@ -73,39 +74,83 @@ def decode(messages: list[bytes], metric_index: dict[str, int]) -> Decoded:
     return out
 
 
-def decode_objects(messages: list[object], metric_index: dict[str, int], skip: set[int] | None = None) -> Decoded:
-    """Messages already parsed from JSON; positions in ``skip`` are left out."""
+def decode_objects(messages: list[object], metric_index: dict[str, int], skip: set[int] | None = None,
+                   *, checked: bool = False) -> Decoded:
+    """Messages already parsed from JSON; positions in ``skip`` are left out.
+
+    One pass of Python over the messages (their shape: a few checks per message and per metric,
+    never per reading) gathers the lists; then one array per column for the whole batch, and the
+    per-reading layout (device, metric, time of every value) in a few whole-array operations. A
+    batch whose numbers do not all convert (a string, an object, a float time) is read again
+    message by message, so each bad message is refused alone with its reason.
+    """
     devices: dict[str, int] = {}
-    dev_runs: list[int] = []
-    met_runs: list[int] = []
-    run_lengths: list[int] = []
-    ts_parts: list[np.ndarray] = []
-    val_parts: list[np.ndarray] = []
+    runs: list[tuple[int, int, int, int]] = []  # (device, metric, samples, message's first sample)
+    times: list[list[int]] = []
+    values: list[list[float]] = []
     bad: list[tuple[int, str]] = []
+    samples = 0
     for pos, msg in enumerate(messages):
         if skip and pos in skip:
             continue
         try:
             device, ts, metrics = _columns(msg)
-            ts_arr = np.asarray(ts)
-            if ts_arr.dtype.kind != "i":  # JSON integers only: not floats, strings or booleans
-                raise ValueError("ts: epoch milliseconds as integers")
-            ts_arr = ts_arr.astype(np.int64)
-            vals = [np.asarray(v, dtype=np.float64) for v in metrics.values()]
-        except (ValueError, TypeError, OverflowError) as exc:
+        except ValueError as exc:
             bad.append((pos, str(exc)[:200]))
             continue
         d = devices.setdefault(device, len(devices))
-        n = len(ts_arr)
-        for name, v in zip(metrics, vals, strict=True):
-            dev_runs.append(d)
-            met_runs.append(metric_index.get(name, -1))
-            run_lengths.append(n)
-            ts_parts.append(ts_arr)
-            val_parts.append(v)
-    lengths = np.asarray(run_lengths, dtype=np.int64)
-    readings = Readings(np.repeat(np.asarray(dev_runs, np.int32), lengths),
-                        np.repeat(np.asarray(met_runs, np.int32), lengths),
-                        np.concatenate(ts_parts) if ts_parts else np.empty(0, np.int64),
-                        np.concatenate(val_parts) if val_parts else np.empty(0, np.float64))
+        n = len(ts)
+        times.append(ts)
+        for name, v in metrics.items():
+            runs.append((d, metric_index.get(name, -1), n, samples))
+            values.append(v)
+        samples += n
+    try:
+        ts_all = np.array(list(chain.from_iterable(times)))
+        if len(ts_all) and ts_all.dtype.kind != "i":
+            raise ValueError("ts: epoch milliseconds as integers")
+        try:  # numbers only (the usual batch): straight into the array
+            val_all = np.fromiter(chain.from_iterable(values), np.float64, sum(r[2] for r in runs))
+        except (TypeError, ValueError):  # nulls (missing samples) and the like, as the model reads them
+            val_all = np.array(list(chain.from_iterable(values)), dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):  # somewhere a bad number: find it, message by message
+        if checked:
+            raise
+        return _one_by_one(messages, metric_index, skip, bad)
+    if not runs:
+        return Decoded(Readings(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.int64),
+                                np.empty(0, np.float64)), list(devices), bad)
+    dev, met, lengths, first = (np.array(c, np.int64) for c in zip(*runs, strict=True))
+    # every value's sample: its run's first sample in the batch plus its place in the run
+    starts = np.cumsum(lengths) - lengths
+    sample = np.arange(len(val_all), dtype=np.int64) + np.repeat(first - starts, lengths)
+    readings = Readings(np.repeat(dev.astype(np.int32), lengths), np.repeat(met.astype(np.int32), lengths),
+                        ts_all.astype(np.int64, copy=False)[sample], val_all)
     return Decoded(readings, list(devices), bad)
+
+
+def _one_by_one(messages: list[object], metric_index: dict[str, int], skip: set[int] | None,
+                bad: list[tuple[int, str]]) -> Decoded:
+    """The same reading with each message's numbers converted on their own (a batch with a bad one)."""
+    keep: list[object] = []
+    refused = {p for p, _ in bad} | (skip or set())
+    for pos, msg in enumerate(messages):
+        if pos in refused:
+            keep.append(None)
+            continue
+        try:
+            _, ts, metrics = _columns(msg)
+            ts_arr = np.array(ts)
+            if ts_arr.dtype.kind != "i":  # JSON integers only: not floats, strings or booleans
+                raise ValueError("ts: epoch milliseconds as integers")
+            ts_arr.astype(np.int64)
+            for v in metrics.values():
+                np.array(v, dtype=np.float64)
+        except (ValueError, TypeError, OverflowError) as exc:
+            bad.append((pos, str(exc)[:200]))
+            keep.append(None)
+            continue
+        keep.append(msg)
+    out = decode_objects(keep, metric_index, {p for p, _ in bad} | refused, checked=True)
+    out.bad = sorted(bad)
+    return out

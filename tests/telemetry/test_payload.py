@@ -39,3 +39,27 @@ def test_columnar_and_single_sample_forms_decode_to_the_same_readings():
     columnar = [orjson.dumps({"device": "SMK-1", "ts": [1, 2], "metrics": {"pm25": [2.0, 3.0]}})]
     a, b = decode(single, {"pm25": 0}).readings, decode(columnar, {"pm25": 0}).readings
     assert a.ts.tolist() == b.ts.tolist() and a.val.tolist() == b.val.tolist()
+
+
+VALID = st.builds(lambda n, d, vals: {"device": f"STN-{d}", "ts": list(range(1, n + 1)),
+                                      "metrics": {"pm25": vals[:n], "co2": vals[n:2 * n]}},
+                  st.integers(1, 3), st.integers(0, 3),
+                  st.lists(st.one_of(st.floats(-1e6, 1e6), st.integers(-100, 100), st.none()), min_size=6, max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(batch=st.lists(st.one_of(VALID, MESSAGE), max_size=8))
+def test_a_batch_decodes_as_its_messages_one_by_one(batch):
+    """Bad messages amid good ones: each refused alone with its reason, the rest read as if alone."""
+    index = {"pm25": 0, "co2": 1, "opened": 2}
+    raws = [orjson.dumps(m) for m in batch]
+    together = decode(raws, index)
+    alone = [decode([r], index) for r in raws]
+    assert together.bad == [(pos, d.bad[0][1]) for pos, d in enumerate(alone) if d.bad]
+    ids = [d.devices[i] for d in alone for i in d.readings.dev.tolist()]
+    assert [together.devices[i] for i in together.readings.dev.tolist()] == ids
+    for column in ("met", "ts"):
+        one_by_one = [v for d in alone for v in getattr(d.readings, column).tolist()]
+        assert getattr(together.readings, column).tolist() == one_by_one
+    joined = [str(v) for d in alone for v in d.readings.val.tolist()]
+    assert [str(v) for v in together.readings.val.tolist()] == joined  # NaN for null, as alone
