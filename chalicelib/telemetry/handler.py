@@ -25,6 +25,7 @@ from chalicelib.errors import AppError
 from chalicelib.observability import cold_start, emit, logger
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.scope import tenant_scope
+from chalicelib.telemetry.decode import collector_paused
 from chalicelib.telemetry.pipeline import BatchReport, process_batch
 from chalicelib.usage.meter import meter
 from chalicelib.usage.telemetry import admit_batch, count_batch
@@ -71,7 +72,9 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.clear_state()
     cold_start("handle_telemetry")
     failed: dict[str, str] = {}
-    for tenant_id, items in _by_tenant(event.get("Records", []), failed).items():
+    with collector_paused():  # up to 1,000 records parsed at once (telemetry.decode)
+        by_tenant = _by_tenant(event.get("Records", []), failed)
+    for tenant_id, items in by_tenant.items():
         logger.append_keys(tenant_id=tenant_id)
         try:
             with tenant_scope(tenant_id):  # the city's items only, as the city's own role

@@ -28,7 +28,7 @@ from chalicelib.alerts.service import AlertService
 from chalicelib.devices.repository import DeviceRepository
 from chalicelib.errors import StorageError
 from chalicelib.store.keys import TenantContext
-from chalicelib.telemetry.decode import decode, decode_objects
+from chalicelib.telemetry.decode import collector_paused, decode, decode_objects
 from chalicelib.telemetry.plans import plan_for
 from chalicelib.telemetry.state import DynamoStateStore
 
@@ -57,7 +57,8 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, An
     if all(isinstance(m, bytes | bytearray) for m in messages):
         decoded = decode(list(messages), metric_index)  # type: ignore[arg-type]
     else:
-        decoded = decode_objects(list(messages), metric_index)
+        with collector_paused():
+            decoded = decode_objects(list(messages), metric_index)
     report = BatchReport(len(messages), len(decoded.readings), bad_messages=decoded.bad)
     registry = DeviceRepository(tenant).get_many(decoded.devices)
     known = [d for d in decoded.devices if d in registry and registry[d].type.value in plan.types]
@@ -96,7 +97,6 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, An
     if transitions:
         report.alerts = AlertService(tenant).apply(transitions, {d: registry[d] for d in known})
     return report
-
 
 
 def _counts(store: DynamoStateStore, result: Result, devices: np.ndarray) -> tuple[int, int]:

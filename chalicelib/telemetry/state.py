@@ -20,8 +20,9 @@ of a message group.
 from __future__ import annotations
 
 import contextvars
+import threading
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,18 @@ from chalicelib.store.models import Entity
 DUE_SHARDS = 16
 SK = "STATE"
 WRITERS = 8  # concurrent conditional writes per batch (BatchWriteItem takes no conditions)
+_writers: ThreadPool | None = None
+_writers_made = threading.Lock()
+
+
+def _pool() -> ThreadPool:
+    """The container's writer threads, made once. Daemon threads: a process that is stopping does not
+    wait for a batch's writes (a redelivered batch redoes them)."""
+    global _writers
+    with _writers_made:
+        if _writers is None:
+            _writers = ThreadPool(WRITERS)
+        return _writers
 Version = int | None  # the stored version read; None: the device has no state item yet
 
 
@@ -172,6 +185,5 @@ def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]
     if len(ids) <= 1:
         done = [put(d) for d in ids]
     else:  # each write in a copy of this context: the city's credentials (store.scope) go along
-        with ThreadPoolExecutor(min(WRITERS, len(ids))) as pool:
-            done = list(pool.map(lambda d: contextvars.copy_context().run(put, d), ids))
+        done = _pool().map(lambda d: contextvars.copy_context().run(put, d), ids, chunksize=1)
     return {d for d, ok in zip(ids, done, strict=True) if not ok}
