@@ -165,7 +165,6 @@ def _one_by_one(messages: list[object], metric_index: dict[str, int], skip: set[
             ts_arr = np.array(ts)
             if ts_arr.dtype.kind != "i":  # JSON integers only: not floats, strings or booleans
                 raise ValueError("ts: epoch milliseconds as integers")
-            ts_arr.astype(np.int64)
             for v in metrics.values():
                 np.array(v, dtype=np.float64)
         except (ValueError, TypeError, OverflowError) as exc:

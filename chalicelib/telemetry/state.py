@@ -56,6 +56,8 @@ def _pool() -> ThreadPool:
         if _writers is None:
             _writers = ThreadPool(WRITERS)
         return _writers
+
+
 Version = int | None  # the stored version read; None: the device has no state item yet
 
 

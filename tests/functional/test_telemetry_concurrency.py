@@ -190,3 +190,25 @@ def test_the_absence_sweep_leaves_a_device_whose_state_changed_under_it(city):
     assert _doc("DOOR-0101")["r"]["door.no_exit_24h"][4] == now + day  # the batch's presence stands
     assert absence.sweep_tenant(ZZ, now + day + 120_000).raised == 0  # due again only a day later
     assert absence.sweep_tenant(ZZ, now + 2 * day + 60_000).raised == 1
+
+
+def test_a_clear_that_arrives_before_its_raise_leaves_the_alert_cleared_in_the_history(client, city):
+    """Batches applied out of order: the clear (later sample) first, then the raise it ends."""
+    from chalicelib.alerts.models import Transition
+    from chalicelib.alerts.service import AlertService
+    from chalicelib.devices.repository import DeviceRepository
+
+    def gas(kind: str, at_s: float, value: float) -> Transition:
+        return Transition("GAS-0101", "gas.lel_high", kind, at_s, value, "critical", "lel", "可燃气体浓度超限",
+                          "Combustible gas above 20 %LEL")
+
+    devices = DeviceRepository(ZZ).get_many({"GAS-0101"})
+    t = NOW / 1000 - 600
+    assert AlertService(ZZ).apply([gas("clear", t + 60, 4.0)], devices).ignored == 1
+    assert AlertService(ZZ).apply([gas("raise", t, 25.0)], devices).raised == 1
+    token = city.token_for("city_admin", "zhengzhou")
+    assert [(a[0], a[1], a[3]) for a in _alerts(client, token, "GAS-0101")] == [("gas.lel_high", "auto_cleared", 1)]
+    # a redelivery of the same raise changes nothing; a later episode opens a new alert
+    assert AlertService(ZZ).apply([gas("raise", t, 25.0)], devices).ignored == 1
+    assert AlertService(ZZ).apply([gas("raise", t + 120, 30.0)], devices).raised == 1
+    assert sorted(a[1] for a in _alerts(client, token, "GAS-0101")) == ["auto_cleared", "open"]
