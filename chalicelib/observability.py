@@ -8,6 +8,11 @@ Metrics go out through :func:`emit` only: one EMF line per metric set, published
 (``tenant``) and rolled up for the platform (``service`` alone), so the platform dashboard and
 alarms read totals without a search expression. Which names and dimension sets exist is
 written down in ``chalicelib/ops/catalog.py``; a test holds the two together.
+
+The Tracer (and with it the X-Ray SDK, which builds a botocore client for its sampler when imported:
+~100 ms of a cold start) is created only where traces are recorded — in Lambda, unless
+``POWERTOOLS_TRACE_DISABLED`` — as Powertools decides it; everywhere else ``tracer`` is None and
+:func:`traced` costs nothing. Powertools' ``Tracer(disabled=True)`` would still import the SDK.
 """
 
 from __future__ import annotations
@@ -26,7 +31,16 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 logger = Logger(service="community-cloud")
 metrics = Metrics(namespace="SmartCommunityCloud", service="community-cloud")
-tracer = Tracer(service="community-cloud")
+
+
+def start_tracing() -> Tracer | None:
+    """The Tracer (patching botocore and httplib for X-Ray subsegments) where traces are recorded, else None."""
+    if Tracer._is_tracer_disabled():  # Powertools' own test: outside Lambda, SAM/chalice local, or disabled
+        return None
+    return Tracer(service="community-cloud")
+
+
+tracer = start_tracing()  # at import, as before: the scheduled and queue Lambdas' AWS calls are traced too
 
 CORRELATION_HEADER = "x-correlation-id"
 
@@ -133,6 +147,9 @@ def end_request(tenant_id: str | None, route: str, status: int, started: float) 
 def traced(name: str, tenant_id: str | None) -> Iterator[None]:
     """An X-Ray subsegment around the request, annotated with the tenant (so traces can be
     filtered per city); a no-op when tracing is off, as it is outside Lambda."""
+    if tracer is None:
+        yield
+        return
     with tracer.provider.in_subsegment(f"## {name}") as subsegment:
         if tenant_id:
             subsegment.put_annotation("tenant_id", tenant_id)
