@@ -22,6 +22,7 @@ from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.aws import share_loader
 from chalicelib.config import get_settings
 from chalicelib.store import scope
 
@@ -70,7 +71,9 @@ class Entity(Model):
         """Inside a city's scope, the table signed with the city's own credentials (``store/scope.py``)."""
         base = super()._get_connection()
         scoped = scope.current()
-        return base if scoped is None else scope.table_connection(scoped, base, cls.Meta)
+        conn = base if scoped is None else scope.table_connection(scoped, base, cls.Meta)
+        share_loader(conn.connection.session)  # PynamoDB's session of this thread: models parsed once per process
+        return conn
 
 
 class ConfigItem(Entity, discriminator="config"):

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.aws import RETRIES, client
+from chalicelib.aws import RETRIES, client, session
 from chalicelib.config import get_settings
 from chalicelib.errors import StorageError
 
@@ -126,9 +125,6 @@ def table_connection(scoped: Credentials, base: Any, meta: Any) -> Any:
                                max_pool_connections=meta.max_pool_connections,
                                aws_access_key_id=scoped.access_key, aws_secret_access_key=scoped.secret_key,
                                aws_session_token=scoped.token, meta_table=base.get_meta_table())
-        # The service model is parsed once per process, not once per city: share the loader's cache.
-        conn.connection.session.register_component("data_loader",
-                                                   base.connection.session.get_component("data_loader"))
         with _lock:
             conn = _connections.setdefault(key, conn)
     return conn
@@ -144,9 +140,9 @@ def scoped_client(service: str) -> Any:
         made = _clients.get(key)
     if made is None:
         s = get_settings()
-        made = boto3.client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES,
-                            aws_access_key_id=scoped.access_key, aws_secret_access_key=scoped.secret_key,
-                            aws_session_token=scoped.token)
+        made = session().client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES,
+                                aws_access_key_id=scoped.access_key, aws_secret_access_key=scoped.secret_key,
+                                aws_session_token=scoped.token)
         with _lock:
             made = _clients.setdefault(key, made)
     return made
