@@ -93,8 +93,10 @@ class AlertRepository(TenantRepository):
         lock.tenant_id, lock.alert_id, lock.watermark = self.tenant.tenant_id, doc["alert_id"], doc["last_ts"]
         if cleared is not None:
             lock.alert_id, lock.watermark = None, max(doc["last_ts"], cleared)
-        free = AlertLockItem.pk.does_not_exist() | (
-            AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark < doc["last_ts"]))
+        released = AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark < doc["last_ts"])
+        if cleared is None:  # and no clear of a later sample noted meanwhile (else: written auto-cleared)
+            released &= AlertLockItem.cleared_ts.does_not_exist() | (AlertLockItem.cleared_ts <= doc["last_ts"])
+        free = AlertLockItem.pk.does_not_exist() | released
 
         def write() -> None:
             with transaction() as tx:

@@ -212,3 +212,31 @@ def test_a_clear_that_arrives_before_its_raise_leaves_the_alert_cleared_in_the_h
     assert AlertService(ZZ).apply([gas("raise", t, 25.0)], devices).ignored == 1
     assert AlertService(ZZ).apply([gas("raise", t + 120, 30.0)], devices).raised == 1
     assert sorted(a[1] for a in _alerts(client, token, "GAS-0101")) == ["auto_cleared", "open"]
+
+
+def test_a_clear_noted_while_its_raise_is_being_written_is_not_lost(client, city, monkeypatch):
+    """The raise read the lock (no alert, no clear); before it writes, the clear of a later sample
+    arrives and is noted. The raise's write must not open the alert as if no clear had come."""
+    from chalicelib.alerts.models import Transition
+    from chalicelib.alerts.repository import AlertRepository
+    from chalicelib.alerts.service import AlertService
+    from chalicelib.devices.repository import DeviceRepository
+
+    def gas(kind: str, at_s: float, value: float) -> Transition:
+        return Transition("GAS-0101", "gas.lel_high", kind, at_s, value, "critical", "lel", "可燃气体浓度超限",
+                          "Combustible gas above 20 %LEL")
+
+    devices = DeviceRepository(ZZ).get_many({"GAS-0101"})
+    t = NOW / 1000 - 600
+    open_alert = AlertRepository.open
+    meanwhile = [gas("clear", t + 60, 4.0)]
+
+    def clear_first(repo, doc, cleared=None):  # type: ignore[no-untyped-def]
+        if meanwhile:
+            assert AlertService(ZZ).apply([meanwhile.pop()], devices).ignored == 1  # noted: no alert yet
+        return open_alert(repo, doc, cleared)
+
+    monkeypatch.setattr(AlertRepository, "open", clear_first)
+    assert AlertService(ZZ).apply([gas("raise", t, 25.0)], devices).raised == 1
+    token = city.token_for("city_admin", "zhengzhou")
+    assert [(a[0], a[1]) for a in _alerts(client, token, "GAS-0101")] == [("gas.lel_high", "auto_cleared")]
