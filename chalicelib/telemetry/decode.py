@@ -16,18 +16,22 @@ the dead-letter queue; it never stops the rest of the batch.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import operator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
+from typing import Any
 
 import numpy as np
 import orjson
+import simdjson
 
 from chalicelib.alertcore.batch import Readings
 from chalicelib.telemetry.payload import MAX_SAMPLES
 
 MAX_MESSAGE_BYTES = 128 * 1024  # AWS IoT Core's limit for one MQTT message
+Buffer = Any  # bytes-like: simdjson ArrayBuffer or numpy array
 
 
 @dataclass
@@ -72,106 +76,303 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def decode(messages: list[bytes], metric_index: dict[str, int]) -> Decoded:
-    """Messages as JSON bytes (what the queue carries)."""
+def decode(messages: Sequence[bytes | str], metric_index: dict[str, int],
+           devices: Sequence[str] | None = None) -> Decoded:
+    """Messages as JSON (what the queue carries). ``devices``, when given, are the messages' device
+    ids already read and checked (the queue handler maps each topic's thing name to its device id)."""
     with collector_paused():
-        return _decode(messages, metric_index)
+        return _decode(messages, metric_index, devices)
 
 
-def _decode(messages: list[bytes], metric_index: dict[str, int]) -> Decoded:
-    parsed: list[object] = []
+def decode_objects(messages: Sequence[object], metric_index: dict[str, int]) -> Decoded:
+    """Messages already parsed from JSON (the critical-event rule's direct invocation)."""
+    out = _Columns(metric_index)
+    bad = [(pos, reason) for pos, msg in enumerate(messages) if (reason := out.add_object(msg))]
+    return out.done(bad)
+
+
+def heads(messages: Sequence[bytes | str], keys: tuple[str, ...]) -> list[tuple[Any, ...] | str]:
+    """Top-level fields of each message (None where absent, or not a string or number), or why it
+    cannot be read: the queue handler's first look at a batch (which city, which device)."""
+    with collector_paused():
+        doc = _parse(_joined(messages, list(range(len(messages)))))
+        if doc is None:  # some record is not JSON: each on its own
+            return [_head(orjson.loads(raw), keys) if (reason := _not_json(raw)) is None else reason
+                    for raw in messages]
+        out = [_head(orjson.loads(raw) if type(o) is not simdjson.Object or not _keys_once(o) else o, keys)
+               for o, raw in zip(doc, messages, strict=True)]
+        del doc
+        return out
+
+
+def _head(o: Any, keys: tuple[str, ...]) -> tuple[Any, ...] | str:
+    if not isinstance(o, dict | simdjson.Object):
+        return "not a JSON object"
+    return tuple(v if isinstance(v := o.get(k), str | int | float) else None for k in keys)
+
+
+def _decode(messages: Sequence[bytes | str], metric_index: dict[str, int],
+            devices: Sequence[str] | None) -> Decoded:
+    """The whole batch parsed by simdjson as one document. A pass of Python over the messages takes
+    each one's device, metric names and lists (simdjson's views, not Python numbers); then
+    whole-batch steps check every list's length and copy the lists out as typed buffers, joined into
+    one array per column. A message this road does not take as it is (a single sample, a null, a
+    string, a list of the wrong length, ...) is parsed by orjson and read as :func:`decode_objects`
+    reads it, so both roads give the same answer (the property tests hold them together). What
+    simdjson would read otherwise than the model (a list inside a list, which it flattens; a key given
+    twice, where the last counts; a key spelt with escapes) is ruled out: lists and escapes counted in
+    the batch's text at once (if the count is off, in each message's), keys by the objects' sizes."""
     bad: list[tuple[int, str]] = []
-    for pos, raw in enumerate(messages):
-        if len(raw) > MAX_MESSAGE_BYTES:
-            bad.append((pos, f"message larger than {MAX_MESSAGE_BYTES} bytes"))
-            parsed.append(None)
-            continue
+    fits = list(range(len(messages)))
+    if messages and max(map(len, messages)) * 4 > MAX_MESSAGE_BYTES:  # characters ≤ bytes ≤ 4 × characters
+        large = {pos for pos, raw in enumerate(messages) if len(_bytes(raw)) > MAX_MESSAGE_BYTES}
+        bad = [(pos, f"message larger than {MAX_MESSAGE_BYTES} bytes") for pos in sorted(large)]
+        fits = [pos for pos in fits if pos not in large]
+    joined = _joined(messages, fits)
+    doc = _parse(joined)
+    if doc is None:  # some message is not JSON: parse the rest without it
+        unreadable = {pos: reason for pos in fits if (reason := _not_json(messages[pos]))}
+        bad += unreadable.items()
+        fits = [pos for pos in fits if pos not in unreadable]
+        joined = _joined(messages, fits)
+        doc = _parse(joined)  # None: JSON that orjson reads and simdjson does not (the model's road for all)
+    views = _Views(messages, fits, doc, devices)
+    if not views.marks_agree(joined):
+        views = _Views(messages, fits, doc, devices, careful=True)
+    out = _Columns(metric_index)
+    for pos, part in views.parts(out):
+        if part is None:  # the model's road
+            msg = orjson.loads(messages[pos])
+            if devices is not None and isinstance(msg, dict):
+                msg["device"] = devices[pos]
+            if reason := out.add_object(msg):
+                bad.append((pos, reason))
+        else:
+            out.add(*part)
+    del doc, views
+    return out.done(sorted(bad))
+
+
+_local = threading.local()
+
+
+def _parse(joined: bytes) -> Any:
+    """The batch as simdjson's document (its parser kept per thread: its buffers are reused); None
+    if it cannot be parsed."""
+    parser = getattr(_local, "parser", None)
+    for _ in range(2):
+        if parser is None:
+            parser = _local.parser = simdjson.Parser()
         try:
-            parsed.append(orjson.loads(raw))
-        except orjson.JSONDecodeError as exc:
-            bad.append((pos, f"not JSON: {exc}"[:200]))
-            parsed.append(None)
-    out = decode_objects(parsed, metric_index, skip={pos for pos, _ in bad})
-    out.bad = sorted(bad + out.bad)
-    return out
+            return parser.parse(joined)
+        except RuntimeError as exc:
+            if "BIGINT" in str(exc):
+                return None
+            parser = None  # views of an earlier document still alive (a batch that failed): a new parser
+        except (ValueError, TypeError):
+            return None
+    return None
 
 
-def decode_objects(messages: list[object], metric_index: dict[str, int], skip: set[int] | None = None,
-                   *, checked: bool = False) -> Decoded:
-    """Messages already parsed from JSON; positions in ``skip`` are left out.
+class _Views:
+    """The messages simdjson can read as they are, as views into its document, checked batch-wide."""
 
-    One pass of Python over the messages (their shape: a few checks per message and per metric,
-    never per reading) gathers the lists; then one array per column for the whole batch, and the
-    per-reading layout (device, metric, time of every value) in a few whole-array operations. A
-    batch whose numbers do not all convert (a string, an object, a float time) is read again
-    message by message, so each bad message is refused alone with its reason.
-    """
-    devices: dict[str, int] = {}
-    runs: list[tuple[int, int, int, int]] = []  # (device, metric, samples, message's first sample)
-    times: list[list[int]] = []
-    values: list[list[float]] = []
-    bad: list[tuple[int, str]] = []
-    samples = 0
-    for pos, msg in enumerate(messages):
-        if skip and pos in skip:
-            continue
+    def __init__(self, messages: Sequence[bytes | str], fits: list[int], doc: Any, devices: Sequence[str] | None,
+                 careful: bool = False) -> None:
+        self.messages, self.fits, self.devices = messages, fits, devices
+        self.at: list[int] = []  # per message taken: its position in the batch
+        self.device: list[str] = []
+        self.names: list[tuple[str, ...]] = []
+        self.ts: list[Any] = []  # simdjson Arrays
+        self.columns: list[Any] = []  # simdjson Arrays, every message's metrics in turn
+        distinct: dict[tuple[str, ...], bool] = {}  # metric names → each given once
+        for pos, o in zip(fits, doc or (), strict=False):
+            try:
+                ts, metrics, device = o["ts"], o["metrics"], o["device"]
+                names = tuple(metrics)  # its keys
+                if not _keys_once(o):
+                    continue
+            except (KeyError, AttributeError, TypeError):
+                continue
+            if devices is not None:
+                device = devices[pos]
+            once = distinct.get(names)
+            if once is None:
+                once = distinct[names] = bool(names) and len(set(names)) == len(names)
+            if not once or type(ts) is not _ARRAY or type(device) is not str or not 3 <= len(device) <= 64:
+                continue
+            if careful and not _marks_agree(_bytes(messages[pos]), len(names)):
+                continue
+            self.at.append(pos)
+            self.device.append(device)
+            self.names.append(names)
+            self.ts.append(ts)
+            self.columns.extend(map(metrics.__getitem__, names))
+
+    def marks_agree(self, joined: bytes) -> bool:
+        """The marks of the messages taken, counted in the batch's text less the others': one list
+        per ts and metric and no escape (each message taken has at least one list per ts and metric,
+        so the totals agree only if every message does)."""
+        taken = set(self.at)
+        others = [_bytes(self.messages[pos]) for pos in self.fits if pos not in taken]
+        lists = int(np.count_nonzero(np.frombuffer(joined, np.uint8) == _BRACKET)) - 1
+        escapes = b"\\" in joined and joined.count(b"\\") != sum(r.count(b"\\") for r in others)
+        return lists - sum(r.count(b"[") for r in others) == len(self.at) + len(self.columns) and not escapes
+
+    def parts(self, out: _Columns) -> Iterator[tuple[int, Part | None]]:
+        """Every message in order: (position, its columns) for those taken, (position, None) for the
+        rest. When all were taken and all convert (the usual batch), straight into ``out``."""
+        k = np.fromiter(map(len, self.names), np.int64, len(self.names))
+        n = np.fromiter(map(len, self.ts), np.int64, len(self.ts))
+        lengths = np.fromiter(map(len, self.columns), np.int64, len(self.columns))
+        ok = (n >= 1) & (n <= MAX_SAMPLES)
+        if len(lengths):
+            ok &= np.add.reduceat(lengths != np.repeat(n, k), np.cumsum(k) - k) == 0
+        times, values = _buffers(self.ts, _AS_INTS), _buffers(self.columns, _AS_FLOATS)
+        if len(self.at) == len(self.fits) and ok.all() and None not in times and None not in values:
+            out.add_all(self.device, n, self.names, times, values)
+            return
+        taken = dict(zip(self.at, range(len(self.at)), strict=True))
+        column = 0
+        for pos in self.fits:
+            i = taken.get(pos)
+            if i is None:
+                yield pos, None
+                continue
+            cols = values[column:column + k[i]]
+            column += k[i]
+            if not ok[i] or times[i] is None or None in cols:
+                yield pos, None
+            else:
+                yield pos, (self.device[i], int(n[i]), self.names[i], times[i], cols)
+
+
+def _buffers(arrays: list[Any], convert: Any) -> list[Any]:
+    """Each array as a typed buffer (None where its values do not convert), in one pass when all do."""
+    try:
+        return list(map(convert, arrays))
+    except (TypeError, ValueError):  # a null, a string, a boolean, a float time ...
+        return [_or_none(convert, a) for a in arrays]
+
+
+def _or_none(convert: Any, array: Any) -> Any:
+    try:
+        return convert(array)
+    except (TypeError, ValueError):
+        return None
+
+
+def _marks_agree(raw: bytes, lists: int) -> bool:
+    return raw.count(b"[") == 1 + lists and b"\\" not in raw
+
+
+_ABSENT = object()
+
+
+def _keys_once(o: Any) -> bool:
+    """No key of the message given twice. Cheap for the usual keys: a message as the device sends it
+    (device, ts, metrics: read already) or as the rule passes it on (and tenant, received_at)."""
+    size = len(o)
+    if size == 3 or (size == 5 and o.get("tenant", _ABSENT) is not _ABSENT
+                     and o.get("received_at", _ABSENT) is not _ABSENT):
+        return True  # that many distinct keys found in that many places
+    keys = tuple(o.keys())
+    return len(set(keys)) == len(keys)
+
+
+def _not_json(raw: bytes | str) -> str | None:
+    try:
+        orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return f"not JSON: {exc}"[:200]
+    return None
+
+
+def _bytes(raw: bytes | str) -> bytes:
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def _joined(messages: Sequence[bytes | str], fits: list[int]) -> bytes:
+    parts = [messages[pos] for pos in fits] if len(fits) < len(messages) else messages
+    if all(isinstance(m, bytes) for m in parts):
+        return b"[" + b",".join(parts) + b"]"  # type: ignore[arg-type]
+    return ("[" + ",".join(m if isinstance(m, str) else m.decode() for m in parts) + "]").encode()
+
+
+Part = tuple[str, int, tuple[str, ...], Buffer, list[Buffer]]  # device, samples, metrics, ts, values
+_BRACKET = ord("[")
+_AS_FLOATS = operator.methodcaller("as_buffer", of_type="d")
+_AS_INTS = operator.methodcaller("as_buffer", of_type="i")
+_ARRAY = simdjson.Array
+
+
+class _Columns:
+    """The batch's columns, message by message as typed buffers, joined once at the end."""
+
+    def __init__(self, metric_index: dict[str, int]) -> None:
+        self.metric_index = metric_index
+        self.devices: dict[str, int] = {}
+        self.dev: list[int] = []  # per message: its device's place in ``devices``
+        self.count: list[int] = []  # per message: samples
+        self.metrics: list[np.ndarray] = []  # per message: its metrics' places in the plan (-1: unknown)
+        self.times: list[Buffer] = []
+        self.values: list[Buffer] = []
+        self.known: dict[tuple[str, ...], np.ndarray] = {}
+
+    def _ids(self, names: tuple[str, ...]) -> np.ndarray:
+        ids = self.known.get(names)
+        if ids is None:
+            ids = self.known[names] = np.array([self.metric_index.get(m, -1) for m in names], np.int64)
+        return ids
+
+    def add(self, device: str, n: int, names: tuple[str, ...], times: Buffer, values: list[Buffer]) -> None:
+        self.dev.append(self.devices.setdefault(device, len(self.devices)))
+        self.count.append(n)
+        self.metrics.append(self._ids(names))
+        self.times.append(times)
+        self.values += values
+
+    def add_all(self, devices: list[str], n: np.ndarray, names: list[tuple[str, ...]], times: list[Buffer],
+                values: list[Buffer]) -> None:
+        """Many messages at once (nothing added before)."""
+        index = self.devices
+        self.dev = [index.setdefault(d, len(index)) for d in devices]
+        self.count = n.tolist()
+        self.metrics = list(map(self._ids, names))
+        self.times, self.values = times, values
+
+    def add_object(self, msg: object) -> str | None:
+        """A parsed message read as the model reads it; the reason when it is refused."""
         try:
             device, ts, metrics = _columns(msg)
-        except ValueError as exc:
-            bad.append((pos, str(exc)[:200]))
-            continue
-        d = devices.setdefault(device, len(devices))
-        n = len(ts)
-        times.append(ts)
-        for name, v in metrics.items():
-            runs.append((d, metric_index.get(name, -1), n, samples))
-            values.append(v)
-        samples += n
-    try:
-        ts_all = np.array(list(chain.from_iterable(times)))
-        if len(ts_all) and ts_all.dtype.kind != "i":
-            raise ValueError("ts: epoch milliseconds as integers")
-        try:  # numbers only (the usual batch): straight into the array
-            val_all = np.fromiter(chain.from_iterable(values), np.float64, sum(r[2] for r in runs))
-        except (TypeError, ValueError):  # nulls (missing samples) and the like, as the model reads them
-            val_all = np.array(list(chain.from_iterable(values)), dtype=np.float64)
-    except (ValueError, TypeError, OverflowError):  # somewhere a bad number: find it, message by message
-        if checked:
-            raise
-        return _one_by_one(messages, metric_index, skip, bad)
-    if not runs:
-        return Decoded(Readings(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.int64),
-                                np.empty(0, np.float64)), list(devices), bad)
-    dev, met, lengths, first = (np.array(c, np.int64) for c in zip(*runs, strict=True))
-    # every value's sample: its run's first sample in the batch plus its place in the run
-    starts = np.cumsum(lengths) - lengths
-    sample = np.arange(len(val_all), dtype=np.int64) + np.repeat(first - starts, lengths)
-    readings = Readings(np.repeat(dev.astype(np.int32), lengths), np.repeat(met.astype(np.int32), lengths),
-                        ts_all.astype(np.int64, copy=False)[sample], val_all)
-    return Decoded(readings, list(devices), bad)
-
-
-def _one_by_one(messages: list[object], metric_index: dict[str, int], skip: set[int] | None,
-                bad: list[tuple[int, str]]) -> Decoded:
-    """The same reading with each message's numbers converted on their own (a batch with a bad one)."""
-    keep: list[object] = []
-    refused = {p for p, _ in bad} | (skip or set())
-    for pos, msg in enumerate(messages):
-        if pos in refused:
-            keep.append(None)
-            continue
-        try:
-            _, ts, metrics = _columns(msg)
-            ts_arr = np.array(ts)
-            if ts_arr.dtype.kind != "i":  # JSON integers only: not floats, strings or booleans
+            t = np.array(ts)
+            if t.dtype.kind != "i" or t.ndim != 1:  # JSON integers only: not floats, strings, booleans, lists
                 raise ValueError("ts: epoch milliseconds as integers")
-            for v in metrics.values():
-                np.array(v, dtype=np.float64)
+            values = [np.array(v, dtype=np.float64) for v in metrics.values()]
+            for name, v in zip(metrics, values, strict=True):
+                if v.ndim != 1:
+                    raise ValueError(f"metrics.{name}: numbers (or null for a missing sample)")
         except (ValueError, TypeError, OverflowError) as exc:
-            bad.append((pos, str(exc)[:200]))
-            keep.append(None)
-            continue
-        keep.append(msg)
-    out = decode_objects(keep, metric_index, {p for p, _ in bad} | refused, checked=True)
-    out.bad = sorted(bad)
-    return out
+            return str(exc)[:200]
+        self.add(device, len(t), tuple(metrics), t.astype(np.int64), values)
+        return None
+
+    def done(self, bad: list[tuple[int, str]]) -> Decoded:
+        if not self.dev:
+            return Decoded(Readings(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.int64),
+                                    np.empty(0, np.float64)), list(self.devices), bad)
+        ts_all = np.frombuffer(bytearray().join(self.times), np.int64)
+        val_all = np.frombuffer(bytearray().join(self.values), np.float64)
+        # runs: one per (message, metric), each as long as its message's samples
+        per_message = np.array([len(m) for m in self.metrics], np.int64)
+        count = np.array(self.count, np.int64)
+        lengths = np.repeat(count, per_message)
+        first = np.repeat(np.cumsum(count) - count, per_message)  # the message's first sample in the batch
+        # every value's sample: its run's first sample in the batch plus its place in the run
+        starts = np.cumsum(lengths) - lengths
+        sample = np.arange(len(val_all), dtype=np.int64) + np.repeat(first - starts, lengths)
+        dev = np.repeat(np.array(self.dev, np.int32), per_message)
+        met = np.concatenate(self.metrics).astype(np.int32)
+        return Decoded(Readings(np.repeat(dev, lengths), np.repeat(met, lengths), ts_all[sample], val_all),
+                       list(self.devices), bad)
+

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
-import orjson
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -25,7 +24,7 @@ from chalicelib.errors import AppError
 from chalicelib.observability import cold_start, emit, logger
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.scope import tenant_scope
-from chalicelib.telemetry.decode import collector_paused
+from chalicelib.telemetry.decode import heads
 from chalicelib.telemetry.pipeline import BatchReport, process_batch
 from chalicelib.usage.meter import meter
 from chalicelib.usage.telemetry import admit_batch, count_batch
@@ -42,28 +41,37 @@ def _emit(tenant_id: str, report: BatchReport, lag_ms: float) -> None:
         emit(tenant_id, {"AlertsRaised": count}, by={"severity": severity})
 
 
-def _in_city(body: Any) -> tuple[str, dict[str, Any]]:
-    """The tenant of a rule's record, with ``device`` turned from the topic's thing name into
-    the in-city device id. ValueError when the record is not one the rule can have made."""
-    if not isinstance(body, dict):
-        raise ValueError("not a JSON object")
-    tenant = str(body.get("tenant", ""))
+def _in_city(tenant: Any, thing: Any) -> tuple[str, str]:
+    """The tenant of a rule's record and the in-city device id of the topic's thing name.
+    ValueError when the record is not one the rule can have made."""
+    tenant = tenant if isinstance(tenant, str) else ""
     TenantContext(tenant)
-    device = device_id_of(tenant, str(body.get("device", "")))
+    device = device_id_of(tenant, thing if isinstance(thing, str) else "")
     if device is None:
-        raise ValueError(f"thing {body.get('device')!r} is not a device of {tenant!r}")
-    return tenant, {**body, "device": device}
+        raise ValueError(f"thing {thing!r} is not a device of {tenant!r}")
+    return tenant, device
 
 
-def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    groups: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-    for rec in records:
+class _Record(NamedTuple):
+    message_id: str
+    body: str
+    device: str
+    received_at: int | None
+
+
+def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[_Record]]:
+    groups: dict[str, list[_Record]] = defaultdict(list)
+    fields = heads([rec["body"] for rec in records], ("tenant", "device", "received_at"))
+    for rec, head in zip(records, fields, strict=True):
         try:
-            tenant, body = _in_city(orjson.loads(rec["body"]))
-        except (orjson.JSONDecodeError, ValueError) as exc:
+            if isinstance(head, str):
+                raise ValueError(head)
+            tenant, device = _in_city(head[0], head[1])
+        except ValueError as exc:
             failed[rec["messageId"]] = f"unreadable record: {exc}"[:200]
             continue
-        groups[tenant].append((rec["messageId"], body))
+        received = head[2] if type(head[2]) is int else None
+        groups[tenant].append(_Record(rec["messageId"], rec["body"], device, received))
     return groups
 
 
@@ -72,8 +80,7 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.clear_state()
     cold_start("handle_telemetry")
     failed: dict[str, str] = {}
-    with collector_paused():  # up to 1,000 records parsed at once (telemetry.decode)
-        by_tenant = _by_tenant(event.get("Records", []), failed)
+    by_tenant = _by_tenant(event.get("Records", []), failed)
     for tenant_id, items in by_tenant.items():
         logger.append_keys(tenant_id=tenant_id)
         try:
@@ -81,15 +88,15 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 items = admit_batch(TenantContext(tenant_id), items, now_ms)  # over the allowance: dropped
                 if not items:
                     continue
-                report = process_batch(TenantContext(tenant_id), [body for _, body in items], now_ms)
+                report = process_batch(TenantContext(tenant_id), [r.body for r in items], now_ms,
+                                       device_ids=[r.device for r in items])
         except AppError as exc:  # storage trouble: let the queue retry this tenant's messages
             logger.exception("telemetry batch failed", extra={"code": exc.code})
-            failed.update(dict.fromkeys((mid for mid, _ in items), exc.code))
+            failed.update(dict.fromkeys((r.message_id for r in items), exc.code))
             continue
-        ids = [mid for mid, _ in items]
         for pos, reason in report.bad_messages:
-            failed[ids[pos]] = reason
-        received = [int(body["received_at"]) for _, body in items if isinstance(body.get("received_at"), int)]
+            failed[items[pos].message_id] = reason
+        received = [r.received_at for r in items if r.received_at is not None]
         _emit(tenant_id, report, now_ms - min(received) if received else 0.0)
         count_batch(tenant_id, report.messages, report.readings, report.alerts.raised)
         logger.info("telemetry batch", extra={"messages": report.messages, "readings": report.readings,
@@ -114,10 +121,13 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.clear_state()
     cold_start("handle_events")
     try:
-        tenant_id, event = _in_city(event)
+        if not isinstance(event, dict):
+            raise ValueError("not a JSON object")
+        tenant_id, device = _in_city(event.get("tenant"), event.get("device"))
     except ValueError as exc:  # a rule cannot make such a record: log it, nothing to retry
         logger.error("unreadable event", extra={"reason": str(exc)})
         return {"transitions": 0, "raised": 0, "bad": 1}
+    event = {**event, "device": device}
     logger.append_keys(tenant_id=tenant_id)
     with tenant_scope(tenant_id):
         report = process_batch(TenantContext(tenant_id), [event], now_ms)

@@ -48,14 +48,15 @@ class BatchReport:
     state_conflicts: int = 0  # device state writes that lost to a concurrent batch and were re-run
 
 
-def process_batch(tenant: TenantContext, messages: Sequence[bytes | dict[str, Any]],
-                  now_ms: int | None = None) -> BatchReport:
-    """Messages as JSON bytes, or already parsed (the queue handler parses once to find the tenant)."""
+def process_batch(tenant: TenantContext, messages: Sequence[bytes | str | dict[str, Any]],
+                  now_ms: int | None = None, *, device_ids: Sequence[str] | None = None) -> BatchReport:
+    """Messages as JSON (``device_ids``: their device ids when the queue handler has read them from
+    the topics), or already parsed (the critical-event rule's direct invocation)."""
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     plan = plan_for(tenant)
     metric_index = {m: i for i, m in enumerate(plan.metrics)}
-    if all(isinstance(m, bytes | bytearray) for m in messages):
-        decoded = decode(list(messages), metric_index)  # type: ignore[arg-type]
+    if all(isinstance(m, bytes | str) for m in messages):
+        decoded = decode(messages, metric_index, device_ids)  # type: ignore[arg-type]
     else:
         with collector_paused():
             decoded = decode_objects(list(messages), metric_index)

@@ -63,3 +63,80 @@ def test_a_batch_decodes_as_its_messages_one_by_one(batch):
         assert getattr(together.readings, column).tolist() == one_by_one
     joined = [str(v) for d in alone for v in d.readings.val.tolist()]
     assert [str(v) for v in together.readings.val.tolist()] == joined  # NaN for null, as alone
+
+
+# Texts written by hand: keys given twice, spelt with escapes, lists inside lists, extra keys — what
+# a JSON library may read otherwise than the model — alone and amid messages the fast road takes.
+KEY = st.sampled_from(['"device"', '"ts"', '"metrics"', '"tenant"', '"received_at"', '"fw"', '"t\\u0073"',
+                       '"metric\\u0073"'])
+ITEM = st.sampled_from(["1", "2", "2.5", "-0.0", "1e3", "null", "true", '"7"', "[1]", "[]", "{}"])
+LIST_TXT = st.lists(ITEM, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]")
+OBJECT_TXT = st.lists(st.tuples(st.sampled_from(['"pm25"', '"co2"', '"pm\\u0032\\u0035"']), st.one_of(ITEM, LIST_TXT)),
+                      max_size=3).map(lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}")
+VALUE_TXT = st.one_of(st.sampled_from(['"STN-1"', '"ab"', "[1,2]", "[[1],[2]]", "[1]", "5", '"zz"']), LIST_TXT,
+                      OBJECT_TXT)
+MESSAGE_TXT = st.lists(st.tuples(KEY, VALUE_TXT), max_size=6).map(
+    lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}")
+GOOD = b'{"device":"STN-9","ts":[5,6],"metrics":{"pm25":[1.5,2.5],"co2":[600,601]}}'
+
+
+def _model_readings(raw: bytes, index: dict[str, int]) -> list[tuple[int, int, str]] | None:
+    try:
+        msg = TelemetryMessage.model_validate_json(raw)
+    except ValidationError:
+        return None
+    ts = msg.ts if isinstance(msg.ts, list) else [msg.ts]
+    out = []
+    for name, values in msg.metrics.items():
+        vals = values if isinstance(values, list) else [values]
+        out += [(index.get(name, -1), t, str(float("nan") if v is None else float(v)))
+                for t, v in zip(ts, vals, strict=True)]
+    return sorted(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(MESSAGE_TXT, min_size=1, max_size=4), good=st.integers(0, 3))
+def test_hand_written_texts_read_as_the_model_reads_them(texts, good):
+    index = {"pm25": 0, "co2": 1}
+    raws = [GOOD] * good + [t.encode() for t in texts]
+    decoded = decode(raws, index)
+    refused = {pos for pos, _ in decoded.bad}
+    for pos, raw in enumerate(raws):
+        expected = _model_readings(raw, index)
+        assert (pos not in refused) == (expected is not None), (raw, decoded.bad)
+    alone = [decode([r], index) for r in raws]
+    got = sorted((m, t, str(v)) for d in alone for m, t, v in zip(d.readings.met.tolist(), d.readings.ts.tolist(),
+                                                                   d.readings.val.tolist(), strict=True))
+    want = sorted(r for raw in raws for r in (_model_readings(raw, index) or []))
+    assert got == want
+    together = sorted((m, t, str(v)) for m, t, v in zip(decoded.readings.met.tolist(), decoded.readings.ts.tolist(),
+                                                         decoded.readings.val.tolist(), strict=True))
+    assert together == want
+
+
+def test_texts_a_json_library_could_read_otherwise():
+    index = {"pm25": 0}
+    cases = {
+        b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[[5]]}}': None,  # a list in a list
+        b'{"device":"STN-1","ts":[[1]],"metrics":{"pm25":[5]}}': None,
+        b'{"device":"STN-1","ts":[1,2],"metrics":{"pm25":[5,6]},"ts":[3]}': None,  # the last ts counts
+        b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[5],"pm25":[7]}}': [(0, 1, "7.0")],
+        b'{"device":"STN-1","t\\u0073":[1],"ts":[2],"metrics":{"pm25":[5]}}': [(0, 2, "5.0")],
+        b'{"device":"STN-1","ts":[1],"metrics":{"p\\u006d25":[1],"pm25":[2]}}': [(0, 1, "2.0")],
+        b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[5]},"fw":"2.1","tenant":"zz"}': [(0, 1, "5.0")],
+    }
+    for raw, want in cases.items():
+        assert _model_readings(raw, index) == want, raw
+        for batch in ([raw], [GOOD, raw, GOOD]):
+            d = decode(batch, index)
+            pos = batch.index(raw)
+            assert (pos in {p for p, _ in d.bad}) == (want is None), raw
+
+
+def test_queue_bodies_as_text_with_the_devices_read_from_the_topic():
+    """The queue handler passes bodies as text and each message's device id from its topic."""
+    bodies = ['{"device":"zz.STN-9","tenant":"zz","received_at":1,"ts":[5],"metrics":{"pm25":[1.5]}}',
+              '{"device":"zz.STN-8","tenant":"zz","received_at":1,"ts":7,"metrics":{"pm25":2.5}}']
+    d = decode(bodies, {"pm25": 0}, devices=["STN-9", "STN-8"])
+    assert not d.bad and d.devices == ["STN-9", "STN-8"]
+    assert d.readings.ts.tolist() == [5, 7] and d.readings.val.tolist() == [1.5, 2.5]
