@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.alerts.models import AlertState, Severity
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 
 # A hierarchy id (district … building) or a household id (<building>-<unit>-<room>).
 PlaceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$")]
 Limit = Annotated[int, Field(ge=1, le=200)]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

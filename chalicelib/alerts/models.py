@@ -7,7 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from chalicelib.model import Model
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Model):
     action: Literal["raised", "acknowledged", "resolved", "auto_cleared", "escalated", "comment"]
     by: str = Field(description="username, or 'system'")
     at: datetime
@@ -65,12 +67,12 @@ class TimelineEntry(BaseModel):
     to: list[str] = Field(default_factory=list, description="staff notified")
 
 
-class Bilingual(BaseModel):
+class Bilingual(Model):
     zh: str
     en: str
 
 
-class Alert(BaseModel):
+class Alert(Model):
     alert_id: str
     state: AlertState
     severity: Severity
@@ -95,12 +97,12 @@ class Alert(BaseModel):
     timeline: list[TimelineEntry]
 
 
-class AlertPage(BaseModel):
+class AlertPage(Model):
     items: list[Alert]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class Notification(BaseModel):
+class Notification(Model):
     """One inbox entry: an alert (raised or escalated), an emergency broadcast, or a service request's news."""
 
     kind: Literal["alert", "notice", "request"] = "alert"
@@ -116,6 +118,6 @@ class Notification(BaseModel):
     sent_at: datetime
 
 
-class NotificationPage(BaseModel):
+class NotificationPage(Model):
     items: list[Notification]
     next_cursor: str | None = None

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import ALL_ROLES, STAFF_ROLES, Role
 from chalicelib.errors import NotFound
 from chalicelib.http.openapi import cached
 from chalicelib.http.routing import ROUTES, route
+from chalicelib.model import Model
 from chalicelib.residents.service import ResidentService
 from chalicelib.tenancy.service import TenantService
 
 bp = Blueprint(__name__)
 
 
-class Health(BaseModel):
+class Health(Model):
     status: str
     service: str
 

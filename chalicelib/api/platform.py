@@ -13,6 +13,7 @@ from chalicelib.errors import InvalidInput
 from chalicelib.http.body import MAX_MANIFEST_BYTES, as_bytes, check_size, check_tree, check_yaml
 from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
+from chalicelib.model import Model
 from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import TenantManifest
@@ -25,7 +26,7 @@ bp = Blueprint(__name__)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
 
 
-class OnboardQuery(BaseModel):
+class OnboardQuery(Model):
     dry_run: Literal["true", "false"] = Field(default="false", description="true: report changes, write nothing")
 
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.fields import Distinct
+from chalicelib.model import Model
 from chalicelib.tenancy.models import Code
 
 
@@ -22,7 +23,7 @@ class KeyStatus(StrEnum):
     EXPIRED = "expired"  # shown when an active key's expiry has passed; never stored
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=2, max_length=60, examples=["12345热线对接"])
@@ -33,13 +34,13 @@ class ApiKeyIn(BaseModel):
     expires_at: AwareDatetime | None = Field(default=None, description="ISO 8601 with a zone; never when absent")
 
 
-class RevokeIn(BaseModel):
+class RevokeIn(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str | None = Field(default=None, max_length=200)
 
 
-class ApiKey(BaseModel):
+class ApiKey(Model):
     """A key as admins and integrations see it: never the key itself."""
 
     key_id: str
@@ -61,5 +62,5 @@ class ApiKeyCreated(ApiKey):
     api_key: str = Field(description="shown this once; only its SHA-256 is stored")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Model):
     items: list[ApiKey]

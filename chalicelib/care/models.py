@@ -6,10 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from chalicelib.devices.models import DeviceId
 from chalicelib.fields import Distinct
+from chalicelib.model import Model
 from chalicelib.residents.models import Mobile
 from chalicelib.tenancy.models import Username
 
@@ -59,7 +60,7 @@ COVERS: dict[Monitor, frozenset[str]] = {
 }
 
 
-class Strict(BaseModel):
+class Strict(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -6,11 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.alerts.models import Bilingual
 from chalicelib.care.models import Category
 from chalicelib.care.views import ConsentState, Visit
+from chalicelib.model import Model
 
 
 class Summary(StrEnum):
@@ -19,7 +20,7 @@ class Summary(StrEnum):
     ALERT = "alert"
 
 
-class AlertBrief(BaseModel):
+class AlertBrief(Model):
     alert_id: str
     state: str
     severity: str
@@ -29,14 +30,14 @@ class AlertBrief(BaseModel):
     opened_at: datetime
 
 
-class CallAction(BaseModel):
+class CallAction(Model):
     kind: Literal["grid_worker", "community", "emergency"]
     label: Bilingual
     name: str | None = None
     phone: str | None = None
 
 
-class CareStatus(BaseModel):
+class CareStatus(Model):
     """安全状态: what family members, staff and the subject see."""
 
     subject_id: str
@@ -51,7 +52,7 @@ class CareStatus(BaseModel):
     checked_at: datetime
 
 
-class SubjectRow(BaseModel):
+class SubjectRow(Model):
     subject_id: str
     name: str
     category: Category
@@ -64,5 +65,5 @@ class SubjectRow(BaseModel):
     last_activity: datetime | None = None
 
 
-class SubjectPage(BaseModel):
+class SubjectPage(Model):
     items: list[SubjectRow]

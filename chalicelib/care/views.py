@@ -6,9 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.care.models import Category, ConsentMethod, Giver, Monitor, Relation
+from chalicelib.model import Model
 
 
 class ConsentState(StrEnum):
@@ -22,13 +23,13 @@ class LinkStatus(StrEnum):
     REMOVED = "removed"
 
 
-class Guardian(BaseModel):
+class Guardian(Model):
     name: str = Field(description="masked")
     relation: Relation
     username: str | None = None
 
 
-class Consent(BaseModel):
+class Consent(Model):
     given_by: Giver
     guardian: Guardian | None = None
     given_at: datetime
@@ -38,14 +39,14 @@ class Consent(BaseModel):
     recorded_at: datetime
 
 
-class ConsentEvent(BaseModel):
+class ConsentEvent(Model):
     action: Literal["given", "withdrawn"]
     by: str
     at: datetime
     reason: str | None = None
 
 
-class Contact(BaseModel):
+class Contact(Model):
     link_id: str
     kind: Literal["resident", "phone"]
     relation: Relation
@@ -58,14 +59,14 @@ class Contact(BaseModel):
     accepted_at: datetime | None = None
 
 
-class Visit(BaseModel):
+class Visit(Model):
     visit_id: str
     visited_on: date
     note: str
     by: str
 
 
-class CareSubject(BaseModel):
+class CareSubject(Model):
     """A care subject as the subject, their community's staff and city admins see it."""
 
     subject_id: str = Field(description="the subject's resident id")
@@ -84,7 +85,7 @@ class CareSubject(BaseModel):
     registered_at: datetime
 
 
-class Watching(BaseModel):
+class Watching(Model):
     link_id: str
     subject_id: str
     name: str = Field(description="the subject's name, masked")
@@ -93,7 +94,7 @@ class Watching(BaseModel):
     consent_state: ConsentState
 
 
-class MyCare(BaseModel):
+class MyCare(Model):
     """``subject``: my own record if I am a care subject; ``watching``: the people I watch or am invited to."""
 
     subject: CareSubject | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
 
+from chalicelib.model import Model
 from chalicelib.tenancy.models import Name, Text
 from chalicelib.tenancy.scope import Scope
 
@@ -24,7 +25,7 @@ class Publication(StrEnum):
     LIVE = "live"  # 实时公布
 
 
-class Input(BaseModel):
+class Input(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.consultations.inputs import Eligibility, Per, Publication
+from chalicelib.model import Model
 from chalicelib.tenancy.models import Name, Text
 from chalicelib.tenancy.scope import Scope
 
@@ -28,12 +29,12 @@ class Phase(StrEnum):
     CANCELLED = "cancelled"  # 已取消
 
 
-class Option(BaseModel):
+class Option(Model):
     id: str
     label: Name
 
 
-class Consultation(BaseModel):
+class Consultation(Model):
     consultation_id: str
     scope: Scope
     scope_name: Name | None = None
@@ -57,11 +58,11 @@ class Consultation(BaseModel):
     cancel_reason: str | None = None
 
 
-class ConsultationList(BaseModel):
+class ConsultationList(Model):
     items: list[Consultation] = Field(description="open ones (proposals or voting) first, then newest first")
 
 
-class Comment(BaseModel):
+class Comment(Model):
     comment_id: str
     proposal_id: str | None = None
     author: str = Field(description="masked name, e.g. 张*兰")
@@ -71,7 +72,7 @@ class Comment(BaseModel):
     hidden_reason: str | None = None
 
 
-class Proposal(BaseModel):
+class Proposal(Model):
     proposal_id: str
     title: str
     text: str
@@ -80,13 +81,13 @@ class Proposal(BaseModel):
     comments: list[Comment] = Field(default_factory=list)
 
 
-class Discussion(BaseModel):
+class Discussion(Model):
     consultation_id: str
     proposals: list[Proposal]
     comments: list[Comment] = Field(description="comments on the consultation itself")
 
 
-class Ballot(BaseModel):
+class Ballot(Model):
     """The caller's own ballot: the only place an option is ever shown next to a voter."""
 
     consultation_id: str
@@ -98,13 +99,13 @@ class Ballot(BaseModel):
     changed_at: datetime | None = None
 
 
-class OptionResult(BaseModel):
+class OptionResult(Model):
     option_id: str
     label: Name
     votes: int
 
 
-class Results(BaseModel):
+class Results(Model):
     consultation_id: str
     phase: Phase
     final: bool = Field(description="voting has closed: these counts will not change")
@@ -117,7 +118,7 @@ class Results(BaseModel):
     winners: list[str] = Field(description="option ids with the most votes (several on a tie; none without votes)")
 
 
-class Audit(BaseModel):
+class Audit(Model):
     """Receipt codes of every counted ballot, in code order: neither voter nor option."""
 
     consultation_id: str
@@ -125,13 +126,13 @@ class Audit(BaseModel):
     receipts: list[str]
 
 
-class Voter(BaseModel):
+class Voter(Model):
     household_id: str
     name: str = Field(description="masked name of who cast it")
     cast_at: datetime
 
 
-class Voters(BaseModel):
+class Voters(Model):
     """Who voted, for turnout follow-up (上门动员) — never what they voted."""
 
     consultation_id: str

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, SkipValidation, ValidationInfo, field_validator
 
 from chalicelib.devices.models import Device, DeviceIn
+from chalicelib.model import Model
 
 SERIAL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{2,63}$"
 CERTIFICATE_ID_PATTERN = r"^[0-9a-f]{64}$"
@@ -42,7 +43,7 @@ def _rotation_schema(schema: dict[str, Any]) -> None:
                                            "enum": [Credentials.CSR.value, Credentials.GENERATE.value]}
 
 
-class CredentialsIn(BaseModel):
+class CredentialsIn(Model):
     """How a device gets its certificate (registration and rotation)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_CSR_WITH_CSR)
@@ -85,20 +86,20 @@ class VendorDeviceIn(CredentialsIn, DeviceIn):
         return DeviceIn.model_validate(self.model_dump(exclude={"credentials", "csr"}))
 
 
-class RevokeIn(BaseModel):
+class RevokeIn(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class CertificateEvent(BaseModel):
+class CertificateEvent(Model):
     status: CertificateStatus
     at: datetime
     by: str
     reason: str | None = None
 
 
-class Certificate(BaseModel):
+class Certificate(Model):
     certificate_id: str
     certificate_arn: str
     status: CertificateStatus
@@ -111,20 +112,20 @@ class Certificate(BaseModel):
     history: list[CertificateEvent]
 
 
-class CertificateList(BaseModel):
+class CertificateList(Model):
     device_id: str
     thing_name: str
     items: list[Certificate] = Field(description="newest first")
 
 
-class Topics(BaseModel):
+class Topics(Model):
     telemetry: str
     event: str
     command: str = Field(description="subscribe here for commands")
     basic_ingest: dict[str, str] = Field(description="rule name → topic that skips the broker (AWS IoT only)")
 
 
-class Connection(BaseModel):
+class Connection(Model):
     endpoint: str
     port: int
     client_id: str = Field(description="the thing name: the only client id the device may connect as")
@@ -132,12 +133,12 @@ class Connection(BaseModel):
     root_ca_pem: str = Field(description="the CA to trust for the server's certificate")
 
 
-class FleetProvisioning(BaseModel):
+class FleetProvisioning(Model):
     template_name: str
     parameters: dict[str, str] = Field(description="what the device passes to RegisterThing")
 
 
-class ProvisionedDevice(BaseModel):
+class ProvisionedDevice(Model):
     device: Device
     thing_name: str
     certificate: Certificate | None = None
@@ -147,7 +148,7 @@ class ProvisionedDevice(BaseModel):
     fleet_provisioning: FleetProvisioning | None = None
 
 
-class BulkIn(BaseModel):
+class BulkIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     # Each item is validated on its own by ``devices.bulk`` (a bad one gets its own 400 among the results);
@@ -155,13 +156,13 @@ class BulkIn(BaseModel):
     devices: list[SkipValidation[VendorDeviceIn]] = Field(min_length=1, max_length=MAX_BULK)
 
 
-class ItemError(BaseModel):
+class ItemError(Model):
     code: str
     message: str
     field: str | None = None
 
 
-class BulkItem(BaseModel):
+class BulkItem(Model):
     index: int
     status: int
     device_id: str | None = None
@@ -169,7 +170,7 @@ class BulkItem(BaseModel):
     error: ItemError | None = None
 
 
-class BulkResult(BaseModel):
+class BulkResult(Model):
     created: int
     failed: int
     items: list[BulkItem]

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 from chalicelib.tenancy.models import Code
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
@@ -33,7 +34,7 @@ class DeviceType(StrEnum):
     MANHOLE = "manhole"
 
 
-class DeviceIn(BaseModel):
+class DeviceIn(Model):
     """A device placed in a community: at a grid, building or household, or at a public spot."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -51,7 +52,7 @@ class DeviceIn(BaseModel):
     care_subject: bool = Field(default=False, description="watches an elderly resident living alone (居家养老)")
 
 
-class Device(BaseModel):
+class Device(Model):
     device_id: str
     type: DeviceType
     serial: str
@@ -69,12 +70,12 @@ class Device(BaseModel):
                                    "<tenant>_<device_id>, see iot/things.py")
 
 
-class DevicePage(BaseModel):
+class DevicePage(Model):
     items: list[Device]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class DeviceQuery(BaseModel):
+class DeviceQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=200)

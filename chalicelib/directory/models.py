@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.directory.hours import OpeningHours
 from chalicelib.fields import Cursor, Distinct
+from chalicelib.model import Model
 from chalicelib.tenancy.models import GeoPoint, Name, Text
 
 MAX_RADIUS_M = 2000  # what one geohash-5 cell and its neighbours are sure to cover (see README)
@@ -35,7 +36,7 @@ class Category(StrEnum):
     GARBAGE_POINT = "garbage_point"  # 垃圾分类投放点
 
 
-class ServicePointIn(BaseModel):
+class ServicePointIn(Model):
     """A service point as staff enter it; PUT replaces the whole point."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -61,12 +62,12 @@ class ServicePoint(ServicePointIn):
     updated_by: str
 
 
-class ServicePage(BaseModel):
+class ServicePage(Model):
     items: list[ServicePoint]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class ListQuery(BaseModel):
+class ListQuery(Model):
     """Query string of a community's directory."""
 
     model_config = ConfigDict(extra="forbid")
@@ -76,7 +77,7 @@ class ListQuery(BaseModel):
     cursor: Cursor | None = None
 
 
-class NearbyQuery(BaseModel):
+class NearbyQuery(Model):
     """Query string of the nearby search; without lat/lng it starts from the caller's verified home."""
 
     model_config = ConfigDict(extra="forbid")
@@ -100,7 +101,7 @@ class Origin(GeoPoint):
     source: Literal["home", "given"] = Field(description="the caller's community, or the lat/lng given")
 
 
-class NearbyPage(BaseModel):
+class NearbyPage(Model):
     origin: Origin
     radius_m: int
     items: list[NearbyService]

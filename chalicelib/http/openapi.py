@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+
+from chalicelib.model import Model
 
 if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaMode
@@ -47,12 +49,12 @@ BEARER = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
           "description": "Cognito ID token: the city from `custom:tenant_id`, the roles from its groups"}
 
 
-class FieldError(BaseModel):
+class FieldError(Model):
     field: str
     message: str
 
 
-class Error(BaseModel):
+class Error(Model):
     """Every error response: a stable ``code``, a readable ``message``, the input at fault in ``field``."""
 
     code: str = Field(examples=["invalid_input", "forbidden", "not_found"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 from chalicelib.notices.models import Category, FollowupMethod, Severity
 from chalicelib.tenancy.models import Code
 from chalicelib.tenancy.scope import Scope, ScopeLevel
@@ -19,7 +20,7 @@ HouseholdId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$",
 Limit = Annotated[int, Field(ge=1, le=100)]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

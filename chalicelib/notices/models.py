@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from chalicelib.model import Model
 
 
 class Category(StrEnum):
@@ -37,19 +39,19 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Bilingual(BaseModel):
+class Bilingual(Model):
     zh: str
     en: str = Field(description="the Chinese text when no English was given")
 
 
-class NoticeScope(BaseModel):
+class NoticeScope(Model):
     level: str
     id: str | None = None
     name: dict[str, str] | None = None
     path: list[str] = Field(description="district → … of the place; empty for the whole city")
 
 
-class Stats(BaseModel):
+class Stats(Model):
     """Staff only. Households: emergency broadcasts, counted once per household."""
 
     readers: int = Field(description="residents who marked it read")
@@ -57,7 +59,7 @@ class Stats(BaseModel):
     households_read: int = 0
 
 
-class Notice(BaseModel):
+class Notice(Model):
     notice_id: str
     category: Category
     severity: Severity | None = None
@@ -82,26 +84,26 @@ class Notice(BaseModel):
     stats: Stats | None = None
 
 
-class NoticePage(BaseModel):
+class NoticePage(Model):
     items: list[Notice]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class MyNotices(BaseModel):
+class MyNotices(Model):
     """Every live notice for the resident's home: pinned first, then newest first."""
 
     items: list[Notice]
     unread: int
 
 
-class Followup(BaseModel):
+class Followup(Model):
     method: FollowupMethod
     note: str
     by: str
     at: datetime
 
 
-class HouseholdReceipt(BaseModel):
+class HouseholdReceipt(Model):
     household_id: str
     building_id: str
     unit: int
@@ -114,7 +116,7 @@ class HouseholdReceipt(BaseModel):
     followups: list[Followup] = Field(default_factory=list)
 
 
-class Receipts(BaseModel):
+class Receipts(Model):
     notice_id: str
     households: int
     read: int

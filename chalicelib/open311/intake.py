@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from chalicelib import privacy
 from chalicelib.auth import tokens
 from chalicelib.errors import AppError, field_path
+from chalicelib.model import Model
 from chalicelib.open311 import mapping
 from chalicelib.open311.formats import Open311Error
 from chalicelib.requests.filing import Filer, file_request
@@ -28,7 +29,7 @@ FIELDS = {"category": "service_code", "location.point.lat": "lat", "location.poi
 CONTACT = ("first_name", "last_name", "phone", "email")
 
 
-class Open311In(BaseModel):
+class Open311In(Model):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     service_code: str = Field(min_length=1, max_length=64)

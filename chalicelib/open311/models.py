@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from chalicelib.model import Model
 
 
-class Open311Problem(BaseModel):
+class Open311Problem(Model):
     """GeoReport's error form; the answer is a list of these. ``description`` starts with the field."""
 
     code: int
     description: str
 
 
-class Open311Service(BaseModel):
+class Open311Service(Model):
     service_code: str
     service_name: str
     description: str
@@ -25,12 +25,12 @@ class Open311Service(BaseModel):
     group: str
 
 
-class Open311Definition(BaseModel):
+class Open311Definition(Model):
     service_code: str
     attributes: list[dict[str, Any]]
 
 
-class Open311Request(BaseModel):
+class Open311Request(Model):
     service_request_id: str
     status: Literal["open", "closed"]
     status_notes: str | None
@@ -50,7 +50,7 @@ class Open311Request(BaseModel):
     media_url: str | None
 
 
-class Open311Created(BaseModel):
+class Open311Created(Model):
     service_request_id: str
     service_notice: str
     account_id: str | None

@@ -6,13 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 from chalicelib.requests.inputs import Month
 
 
-class In(BaseModel):
+class In(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -41,7 +42,7 @@ class RevealIn(In):
     note: str | None = Field(default=None, min_length=1, max_length=200, description="e.g. the request it is about")
 
 
-class Revealed(BaseModel):
+class Revealed(Model):
     resident_id: str
     field: RevealField
     value: str = Field(description="the full value: shown once, not kept by the client")
@@ -50,7 +51,7 @@ class Revealed(BaseModel):
     left_today: int = Field(description="reveals this staff member may still make today")
 
 
-class AccessRecord(BaseModel):
+class AccessRecord(Model):
     """One reveal, as the city admin's access log shows it."""
 
     audit_id: str
@@ -67,7 +68,7 @@ class AccessRecord(BaseModel):
     request_id: str = Field(description="the API request that revealed it")
 
 
-class AccessPage(BaseModel):
+class AccessPage(Model):
     month: str
     items: list[AccessRecord]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
@@ -83,7 +84,7 @@ class ExportQuery(In):
     month: Month | None = Field(default=None, description="YYYY-MM in the city's time (default: this month)")
 
 
-class MyAccess(BaseModel):
+class MyAccess(Model):
     """谁查看了我的信息: one time staff saw a resident's full name or phone."""
 
     at: datetime
@@ -96,7 +97,7 @@ class MyAccess(BaseModel):
     reason_zh: str
 
 
-class MyAccessList(BaseModel):
+class MyAccessList(Model):
     items: list[MyAccess]
 
 
@@ -107,13 +108,13 @@ class ClosureIn(In):
     username: str = Field(min_length=1, max_length=128, description="the caller's own username")
 
 
-class ClosureReport(BaseModel):
+class ClosureReport(Model):
     closed_at: datetime
     erased: list[str] = Field(description="what was erased, e.g. name, phone, household membership, sign-in")
     kept: list[str] = Field(description="what is kept, anonymised, and why")
 
 
-class DataExport(BaseModel):
+class DataExport(Model):
     """Everything held about the caller, in one document (their own household only)."""
 
     exported_at: datetime

@@ -5,37 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.model import Model
 from chalicelib.requests.inputs import Month
 from chalicelib.requests.models import Bilingual, StatsRow
 
 
-class DashboardQuery(BaseModel):
+class DashboardQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     month: Month | None = Field(default=None, description="the requests' month of filing, city time; "
                                 "default: the current month")
 
 
-class Count(BaseModel):
+class Count(Model):
     id: str = Field(description="state, department, device type, severity or community id")
     name: Bilingual | None = None
     count: int
 
 
-class MonthCount(BaseModel):
+class MonthCount(Model):
     month: str
     filed: int
     resolved: int = Field(description="filed in that month and resolved since (resolved or closed)")
 
 
-class DayCount(BaseModel):
+class DayCount(Model):
     date: str = Field(description="city date, e.g. 2026-11-26")
     count: int
 
 
-class RequestFigures(BaseModel):
+class RequestFigures(Model):
     total: StatsRow = Field(description="the month's counts and rates (response, resolution, satisfaction)")
     by_state: list[Count] = Field(description="the month's requests by current state; `rejected_or_duplicate` "
                                   "counts both outcomes")
@@ -45,7 +46,7 @@ class RequestFigures(BaseModel):
     trend: list[MonthCount] = Field(description="the six months up to the month asked for, oldest first")
 
 
-class AlertFigures(BaseModel):
+class AlertFigures(Model):
     open: int = Field(description="open and acknowledged alerts (not yet resolved or cleared)")
     unacknowledged: int
     by_severity: list[Count]
@@ -55,19 +56,19 @@ class AlertFigures(BaseModel):
                                            "the last 14 days (closed alerts are not counted)")
 
 
-class DeviceFigures(BaseModel):
+class DeviceFigures(Model):
     total: int
     online: int = Field(description="devices whose newest sample is at most three heartbeats of their type old "
                         "(the window of the type's offline rule)")
     by_type: list[Count] = Field(description="devices by type, with the type's name")
 
 
-class Location(BaseModel):
+class Location(Model):
     lat: float
     lng: float
 
 
-class CommunityFigures(BaseModel):
+class CommunityFigures(Model):
     id: str
     name: Bilingual
     location: Location | None = None
@@ -77,7 +78,7 @@ class CommunityFigures(BaseModel):
     devices_online: int
 
 
-class Dashboard(BaseModel):
+class Dashboard(Model):
     month: str
     generated_at: datetime
     scope: Literal["city", "communities"] = Field(description="city admins see the city; staff their communities")

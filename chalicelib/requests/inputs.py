@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 from chalicelib.requests.states import State
 from chalicelib.tenancy.models import Code, Username
 
@@ -15,7 +16,7 @@ PhotoUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]{3,500}$", des
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="e.g. 2026-11")]
 
 
-class In(BaseModel):
+class In(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

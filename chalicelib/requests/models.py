@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.model import Model
 from chalicelib.requests.states import State
 
 
-class Bilingual(BaseModel):
+class Bilingual(Model):
     zh: str
     en: str
 
 
-class Point(BaseModel):
+class Point(Model):
     lat: float
     lng: float
 
 
-class Location(BaseModel):
+class Location(Model):
     kind: str = Field(description="household | building | community | point")
     community_id: str
     grid_id: str | None = None
@@ -30,7 +31,7 @@ class Location(BaseModel):
     distance_km: float | None = Field(default=None, description="from the point to the community's centre")
 
 
-class Step(BaseModel):
+class Step(Model):
     action: str
     state: State
     by: str = Field(description="staff username, or the resident's masked name")
@@ -41,13 +42,13 @@ class Step(BaseModel):
     assignee: str | None = None
 
 
-class Rating(BaseModel):
+class Rating(Model):
     value: str
     comment: str | None = None
     at: datetime
 
 
-class ServiceRequest(BaseModel):
+class ServiceRequest(Model):
     request_id: str
     category: str
     category_name: Bilingual
@@ -76,12 +77,12 @@ class ServiceRequest(BaseModel):
     timeline: list[Step]
 
 
-class RequestPage(BaseModel):
+class RequestPage(Model):
     items: list[ServiceRequest]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class StatsRow(BaseModel):
+class StatsRow(Model):
     id: str
     name: Bilingual | None = None
     filed: int = 0
@@ -98,7 +99,7 @@ class StatsRow(BaseModel):
     satisfaction_rate: float | None = Field(default=None, description="satisfied / rated")
 
 
-class StatsReport(BaseModel):
+class StatsReport(Model):
     month: str
     by: str
     rows: list[StatsRow]

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.fields import Cursor
+from chalicelib.model import Model
 from chalicelib.tenancy.models import Code
 
 Mobile = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="mainland mobile number, 11 digits")]
@@ -27,7 +28,7 @@ class Status(StrEnum):
     CLOSED = "closed"  # the resident closed the account: personal fields erased
 
 
-class RegistrationIn(BaseModel):
+class RegistrationIn(Model):
     """住户登记: the household a resident says they live in, checked by staff."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -46,7 +47,7 @@ class Decision(StrEnum):
     REJECT = "reject"
 
 
-class VerificationIn(BaseModel):
+class VerificationIn(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={
         "if": {"properties": {"decision": {"const": Decision.REJECT.value}}},
         "then": {"required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}},
@@ -62,7 +63,7 @@ class VerificationIn(BaseModel):
         return self
 
 
-class Registration(BaseModel):
+class Registration(Model):
     """What residents and staff see; personal data masked."""
 
     resident_id: str
@@ -82,12 +83,12 @@ class Registration(BaseModel):
     reason: str | None = None
 
 
-class RegistrationPage(BaseModel):
+class RegistrationPage(Model):
     items: list[Registration]
     next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page")
 
 
-class QueueQuery(BaseModel):
+class QueueQuery(Model):
     """Query string of the verification queue."""
 
     model_config = ConfigDict(extra="forbid")

@@ -20,7 +20,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from chalicelib.model import Model
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}\.[a-z][a-z0-9_]{1,60}$",
                               description="<device_type>.<name>, e.g. smoke.density_high")]
@@ -28,7 +30,7 @@ MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z][a-zA-Z0-9_]{0,40}$")]
 DeviceType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

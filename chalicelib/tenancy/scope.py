@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import ConfigDict, model_validator
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Forbidden, NotFound
+from chalicelib.model import Model
 from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.tenancy.models import Code
@@ -31,7 +32,7 @@ class ScopeLevel(StrEnum):
     BUILDING = "building"  # 楼栋
 
 
-class Scope(BaseModel):
+class Scope(Model):
     """``{"level": "community", "id": "jinghu"}``; the whole city is ``{"level": "city"}``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={

@@ -7,8 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from chalicelib.model import Model
 
-class _Period(BaseModel):
+
+class _Period(Model):
     model_config = ConfigDict(extra="forbid")
 
     to: date | None = Field(default=None, description="last UTC day, YYYY-MM-DD (default: today); at most 366 "
@@ -26,7 +28,7 @@ def first_day(query: BaseModel) -> date | None:
     return value
 
 
-class Counts(BaseModel):
+class Counts(Model):
     api_requests: int = 0
     api_throttled: int = 0
     telemetry_messages: int = 0
@@ -41,12 +43,12 @@ class UsageDay(Counts):
     day: date
 
 
-class Limit(BaseModel):
+class Limit(Model):
     limit: int
     used: int | None = None
 
 
-class UsageReport(BaseModel):
+class UsageReport(Model):
     """A city's usage per UTC day, its totals, an estimate of their AWS cost and its quotas."""
 
     model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
