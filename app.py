@@ -9,7 +9,6 @@ from collections.abc import Callable
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, Request, SQSEvent
 
-from chalicelib.alerts import jobs
 from chalicelib.api import (
     alerts,
     apikeys,
@@ -45,7 +44,9 @@ for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, r
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def escalate_alerts(event: CloudWatchEvent) -> dict[str, object]:
-    return jobs.escalation_job(event.to_dict(), event.context)
+    from chalicelib.alerts.jobs import escalation_job  # imported here, as the other jobs are
+
+    return escalation_job(event.to_dict(), event.context)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

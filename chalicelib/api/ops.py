@@ -4,37 +4,39 @@ drawn from CloudWatch with the same definitions as the console's, and the alarms
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import NotFound
 from chalicelib.http.routing import route
-from chalicelib.ops import cloudwatch, dashboards
-from chalicelib.ops.model import Dashboard
+from chalicelib.model import Model
 from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy.repository import list_tenant_profiles
 from chalicelib.usage.quotas import quota_use
+
+if TYPE_CHECKING:
+    from chalicelib.ops.model import Dashboard
 
 bp = Blueprint(__name__)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
 
 
-class Window(BaseModel):
+class Window(Model):
     model_config = ConfigDict(extra="forbid")
 
     minutes: int = Field(default=60, ge=5, le=1440, description="the window: the last N minutes (5–1440)")
 
 
-class Bilingual(BaseModel):
+class Bilingual(Model):
     zh: str
     en: str
 
 
-class Health(BaseModel):
+class Health(Model):
     requests: int
     errors: int = Field(description="4xx and 5xx answers")
     server_errors: int = Field(description="5xx answers")
@@ -45,7 +47,7 @@ class Health(BaseModel):
     alarms_in_alarm: int
 
 
-class CityHealth(BaseModel):
+class CityHealth(Model):
     tenant_id: str
     name: Bilingual
     status: str
@@ -54,23 +56,23 @@ class CityHealth(BaseModel):
     quotas: dict[str, dict[str, int]] = Field(description="per quota: limit, and used for counted quotas")
 
 
-class Cities(BaseModel):
+class Cities(Model):
     generated_at: datetime
     minutes: int
     cities: list[CityHealth]
 
 
-class DashboardRef(BaseModel):
+class DashboardRef(Model):
     name: str
     title: Bilingual
     tenant_id: str | None
 
 
-class Dashboards(BaseModel):
+class Dashboards(Model):
     dashboards: list[DashboardRef]
 
 
-class Series(BaseModel):
+class Series(Model):
     id: str
     label: Bilingual
     stat: str
@@ -79,7 +81,7 @@ class Series(BaseModel):
     latest: float | None
 
 
-class WidgetData(BaseModel):
+class WidgetData(Model):
     id: str
     title: Bilingual
     unit: str
@@ -87,7 +89,7 @@ class WidgetData(BaseModel):
     series: list[Series]
 
 
-class DashboardData(BaseModel):
+class DashboardData(Model):
     name: str
     title: Bilingual
     tenant_id: str | None
@@ -99,7 +101,7 @@ class DashboardData(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
-class AlarmRow(BaseModel):
+class AlarmRow(Model):
     name: str
     state: str
     reason: str
@@ -108,7 +110,7 @@ class AlarmRow(BaseModel):
     description: str
 
 
-class Alarms(BaseModel):
+class Alarms(Model):
     alarms: list[AlarmRow]
 
 
@@ -122,6 +124,8 @@ def _int(v: float | None) -> int | None:
 
 
 def _city(profile: dict[str, Any], minutes: int, now: datetime, alarms: list[dict[str, Any]]) -> CityHealth:
+    from chalicelib.ops import cloudwatch  # the ops routes only: not on every container's cold start
+
     tenant_id = str(profile["tenant_id"])
     got = cloudwatch.latest(tenant_id, _HEALTH, minutes, now, by={"open_critical": {"severity": "critical"}})
     health = Health(requests=int(got["requests"] or 0), errors=int((got["4xx"] or 0) + (got["5xx"] or 0)),
@@ -137,6 +141,8 @@ def _city(profile: dict[str, Any], minutes: int, now: datetime, alarms: list[dic
 @route(bp, "/v1/platform/ops/cities", roles=PLATFORM, query=Window)
 def cities(principal: Principal, query: Window) -> Cities:
     """每个城市的运行状况与配额 — each city's health in the window (from CloudWatch) and its quota use."""
+    from chalicelib.ops import cloudwatch
+
     now = datetime.now(UTC)
     alarms = cloudwatch.alarm_states()
     return Cities(generated_at=now, minutes=query.minutes,
@@ -144,6 +150,8 @@ def cities(principal: Principal, query: Window) -> Cities:
 
 
 def _dashboards() -> list[Dashboard]:
+    from chalicelib.ops import cloudwatch, dashboards
+
     return [dashboards.platform(), *(cloudwatch.city_dashboard(p) for p in list_tenant_profiles()
                                      if p.get("status") != "retired")]
 
@@ -158,6 +166,8 @@ def list_dashboards(principal: Principal) -> Dashboards:
 @route(bp, "/v1/platform/ops/dashboards/{name}", roles=PLATFORM, query=Window)
 def read_dashboard(principal: Principal, name: str, query: Window) -> DashboardData:
     """One dashboard's widgets with their series (GetMetricData), oldest point first."""
+    from chalicelib.ops import cloudwatch
+
     found = next((d for d in _dashboards() if d.name == name), None)
     if found is None:
         raise NotFound(f"no dashboard {name!r}", field="name")
@@ -167,4 +177,6 @@ def read_dashboard(principal: Principal, name: str, query: Window) -> DashboardD
 @route(bp, "/v1/platform/ops/alarms", roles=PLATFORM)
 def alarms(principal: Principal) -> Alarms:
     """Every alarm of the platform and the cities, those in ALARM first."""
+    from chalicelib.ops import cloudwatch
+
     return Alarms(alarms=[AlarmRow(**a) for a in cloudwatch.alarm_states()])

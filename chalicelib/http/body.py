@@ -11,8 +11,6 @@ import json
 import math
 from typing import Any
 
-import yaml
-
 from chalicelib.errors import InvalidInput
 
 MAX_BODY_BYTES = 256 * 1024  # far above any form of ours; API Gateway itself would take 10 MB
@@ -74,6 +72,8 @@ def check_yaml(text: str) -> None:
     The event parser is iterative, so a deep document is measured without exhausting the stack;
     aliases are refused outright, which also rules out exponential "billion laughs" expansions.
     """
+    import yaml  # here, not at import: ~20 ms of a cold start, and only manifests and profiles are YAML
+
     depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):

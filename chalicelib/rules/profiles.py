@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from chalicelib.rules.models import DeviceProfile, Rule
@@ -37,6 +36,8 @@ def parse_profiles(data: object, source: str = "profiles") -> dict[str, DevicePr
 @lru_cache(maxsize=1)
 def load_profiles() -> dict[str, DeviceProfile]:
     """All default profiles by device type (cached and shared: do not mutate)."""
+    import yaml
+
     text = PROFILES_PATH.read_text(encoding="utf-8")
     return parse_profiles(yaml.safe_load(text), source=PROFILES_PATH.name)
 

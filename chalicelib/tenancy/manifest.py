@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from chalicelib.errors import InvalidInput, field_path
 from chalicelib.rules.overrides import OverrideError, effective_profiles
 from chalicelib.tenancy.models import TenantManifest
+
+if TYPE_CHECKING:
+    import yaml
 
 Loc = tuple[str | int, ...]
 
@@ -44,6 +46,8 @@ class ManifestError(InvalidInput):
 
 def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     """Follow ``loc`` through the composed YAML tree; the line of the deepest node reached."""
+    import yaml
+
     line = None
     for part in loc:
         if node is None:
@@ -61,6 +65,8 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
 
 
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    import yaml  # here, not at import: ~20 ms of a cold start, and only manifests and profiles are YAML
+
     try:
         return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from chalicelib.auth import users
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Conflict, NotFound, field_path
-from chalicelib.ops import cloudwatch as ops
+from chalicelib.model import Model
 from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
@@ -28,7 +28,7 @@ PLATFORM_OWNED = ("status", "status_history")
 _CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
 
 
-class ApplyReport(BaseModel):
+class ApplyReport(Model):
     tenant_id: str
     dry_run: bool
     created: list[str] = Field(default_factory=list)
@@ -136,6 +136,8 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
             report.users_created.append(u.username)
     profile = next(d for d in [*puts, existing.get(f"{PROFILE}#{m.tenant_id}")] if d and d.item_type == PROFILE)
     if profile.data.get("status") != TenantStatus.RETIRED:
+        from chalicelib.ops import cloudwatch as ops  # onboarding only: not on every cold start
+
         ops.put_city(profile.data)
         report.dashboard = f"cc-city-{m.tenant_id}"
     return report
@@ -147,7 +149,7 @@ class TenantStatus(StrEnum):
     RETIRED = "retired"  # 退出: users refused, dashboard and alarms removed, data kept
 
 
-class StatusChange(BaseModel):
+class StatusChange(Model):
     status: TenantStatus
     reason: str = Field(min_length=2, max_length=200, description="recorded with who and when")
 
@@ -204,6 +206,8 @@ def set_status(tenant: TenantContext, change: StatusChange, by: str) -> dict[str
     data = {**profile.data, "status": change.status.value, "status_history": history[-20:]}
     repo.write([replace(profile, data=data)], [])
     _profiles.pop(tenant.tenant_id, None)
+    from chalicelib.ops import cloudwatch as ops
+
     if change.status is TenantStatus.RETIRED:
         ops.remove_city(tenant.tenant_id)
     else:
