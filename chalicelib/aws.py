@@ -1,9 +1,11 @@
-"""boto3 clients built from settings, cached per process (warm Lambda reuse).
+"""AWS clients built from settings, cached per process (warm Lambda reuse).
 
-Every botocore session of the process — boto3's for these clients and PynamoDB's, one per
-connection and thread — reads service models through one loader (:func:`share_loader`), so
-``endpoints.json`` and each service's model are parsed once per container, not once per session
-(~30 ms each for ``endpoints.json`` on a cold start).
+The clients are botocore's, made by one botocore session: boto3 adds nothing the code uses
+(resources, S3 transfers) and importing it costs a cold start ~20 ms more than botocore alone.
+Every botocore session of the process — this one and PynamoDB's, one per connection and
+thread — reads service models through one loader (:func:`share_loader`), so ``endpoints.json``
+and each service's model are parsed once per container, not once per session (~30 ms each for
+``endpoints.json`` on a cold start).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 from functools import cache
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.loaders import Loader, create_loader
 
@@ -35,17 +37,15 @@ def share_loader(session: Any) -> Any:
 
 
 @cache
-def session() -> boto3.Session:
-    """The boto3 session of this module's clients (and the city-scoped ones), on the shared loader."""
-    import botocore.session
-
-    return boto3.Session(botocore_session=share_loader(botocore.session.get_session()))
+def session() -> botocore.session.Session:
+    """The botocore session of this module's clients (and the city-scoped ones), on the shared loader."""
+    return share_loader(botocore.session.get_session())
 
 
 @cache
 def client(service: str) -> Any:
     s = get_settings()
-    return session().client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES)
+    return session().create_client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES)
 
 
 def reset_clients() -> None:

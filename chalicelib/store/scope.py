@@ -49,7 +49,7 @@ class Credentials:
 _lock = Lock()
 _credentials: dict[str, Credentials] = {}
 _connections: dict[tuple[str, str], Any] = {}  # (access key, table) → TableConnection
-_clients: dict[tuple[str, str], Any] = {}  # (access key, service) → boto3 client
+_clients: dict[tuple[str, str], Any] = {}  # (access key, service) → botocore client
 
 
 def enabled() -> bool:
@@ -131,7 +131,7 @@ def table_connection(scoped: Credentials, base: Any, meta: Any) -> Any:
 
 
 def scoped_client(service: str) -> Any:
-    """A boto3 client with the current city's credentials; the function's own client outside a scope."""
+    """A client with the current city's credentials; the function's own client outside a scope."""
     scoped = current()
     if scoped is None:
         return client(service)
@@ -140,9 +140,9 @@ def scoped_client(service: str) -> Any:
         made = _clients.get(key)
     if made is None:
         s = get_settings()
-        made = session().client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES,
-                                aws_access_key_id=scoped.access_key, aws_secret_access_key=scoped.secret_key,
-                                aws_session_token=scoped.token)
+        made = session().create_client(service, region_name=s.region, endpoint_url=s.aws_endpoint_url, config=RETRIES,
+                                       aws_access_key_id=scoped.access_key, aws_secret_access_key=scoped.secret_key,
+                                       aws_session_token=scoped.token)
         with _lock:
             made = _clients.setdefault(key, made)
     return made
