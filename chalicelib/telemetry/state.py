@@ -2,9 +2,14 @@
 
 ``T#<tenant>#DEV#<device>`` / ``STATE`` holds, as one compact document, the device's series
 (last sample and EWMA baseline per metric) and rule states (latch, run, count ring,
-last presence). The item also carries the device's next absence due date in a sparse,
-sharded index (GSI1 ``T#<tenant>#DUE#<shard>``, sort key ``<due ms>#<device>``) so the
-absence sweep finds what is due with a Query — never a scan — and with no extra write.
+last presence): one write unit for a device's batch, no index entry to rewrite with it.
+
+The absence sweep finds what is due through lists, not an index on the state: each batch writes,
+per minute in which some of its devices' next absence due dates fall, one item listing them
+(``T#<tenant>#DUEAT#<day>`` / ``<minute>#<batch>``, gone by TTL a week later) — a few write units a
+batch instead of rewriting an index entry (delete and put, the whole item projected) on every state
+write. A listing may be early (the device sent again since, and its new due date is listed too): the
+sweep reads the device's state and decides on that.
 
 Writes are conditional on the version read (optimistic concurrency). The telemetry queue is
 a standard queue, so two concurrent batches can carry the same device: the second write of
@@ -21,13 +26,13 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import zlib
+import uuid
 from multiprocessing.pool import ThreadPool
 from typing import Any
 
 import numpy as np
 import orjson
-from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
+from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.alertcore import policy as P
 from chalicelib.alertcore.batch import Devices, Result, RuleState, SeriesState
@@ -41,8 +46,10 @@ from chalicelib.store.base import storage_errors
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import Entity
 
-DUE_SHARDS = 16
 SK = "STATE"
+MINUTE_MS = 60_000
+DAY_MS = 86_400_000
+KEEP_LISTS_S = 8 * 86_400  # a week of sweeps to catch up on (readings older than that are refused)
 WRITERS = 8  # concurrent conditional writes per batch (BatchWriteItem takes no conditions)
 _writers: ThreadPool | None = None
 _writers_made = threading.Lock()
@@ -66,12 +73,36 @@ class DeviceStateItem(Entity, discriminator="device_state"):
     doc = BinaryAttribute(legacy_encoding=False)
 
 
-def due_pk(tenant: TenantContext, shard: int) -> str:
-    return tenant.key("DUE", str(shard))
+class DueListItem(Entity, discriminator="due_list"):
+    """Devices of one batch whose next absence due date falls in one minute, space-separated."""
+
+    devices = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
 
 
-def shard_of(device_id: str) -> int:
-    return zlib.crc32(device_id.encode()) % DUE_SHARDS
+def due_list_pk(tenant: TenantContext, day: int) -> str:
+    return tenant.key("DUEAT", str(day))
+
+
+def index_dues(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]], types: dict[str, str],
+               now_ms: int) -> None:
+    """List each device under the minute of its next absence due date (never a minute the sweep may
+    already have done: not before the next one), one item per minute, written together."""
+    by_minute: dict[int, list[str]] = {}
+    soonest = now_ms // MINUTE_MS + 1
+    for device_id, doc in docs.items():
+        due = next_due(doc, plan, types[device_id])
+        if due is not None:
+            by_minute.setdefault(max(due // MINUTE_MS, soonest), []).append(device_id)
+    if not by_minute:
+        return
+    models.bind()
+    batch = uuid.uuid4().hex[:12]
+    with storage_errors(), DueListItem.batch_write() as writer:
+        for minute, ids in by_minute.items():
+            writer.save(DueListItem(due_list_pk(tenant, minute * MINUTE_MS // DAY_MS), f"{minute:010d}#{batch}",
+                                    tenant_id=tenant.tenant_id, devices=" ".join(ids),
+                                    expires_at=minute * 60 + KEEP_LISTS_S))
 
 
 def next_due(doc: dict[str, Any], plan: Plan, device_type: str) -> int | None:
@@ -89,9 +120,10 @@ def next_due(doc: dict[str, Any], plan: Plan, device_type: str) -> int | None:
 class DynamoStateStore:
     """The engine's state store (``alertcore.core.StateStore``) for one tenant and batch."""
 
-    def __init__(self, tenant: TenantContext, plan: Plan, device_ids: list[str], device_types: list[str]) -> None:
+    def __init__(self, tenant: TenantContext, plan: Plan, device_ids: list[str], device_types: list[str],
+                 now_ms: int) -> None:
         models.bind()
-        self.tenant, self.plan, self.ids, self.types = tenant, plan, device_ids, device_types
+        self.tenant, self.plan, self.ids, self.types, self.now_ms = tenant, plan, device_ids, device_types, now_ms
         self.docs: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, Version] = {}
         self.consistent = False  # a re-read after a conflict must see the write that won
@@ -153,17 +185,19 @@ class DynamoStateStore:
                     bool(st.active[i]), int(st.run[i]), int(st.run_start[i]), bool(st.over[i]),
                     int(st.last_present[i]), st.recent[i].tolist()]
         touched = np.unique(prep.series_dev).tolist()
-        lost = write_docs(self.tenant, self.plan, {self.ids[d]: self.docs[self.ids[d]] for d in touched},
-                          {self.ids[d]: self.types[d] for d in touched},
-                          {self.ids[d]: self.versions.get(self.ids[d]) for d in touched})
+        docs = {self.ids[d]: self.docs[self.ids[d]] for d in touched}
+        types = {self.ids[d]: self.types[d] for d in touched}
+        index_dues(self.tenant, self.plan, docs, types, self.now_ms)  # listed before written: never late
+        lost = write_docs(self.tenant, self.plan, docs, types, {self.ids[d]: self.versions.get(self.ids[d])
+                                                                for d in touched})
         self.conflicts = [d for d in touched if self.ids[d] in lost]
         self.prep = prep
 
 
 def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]], types: dict[str, str],
                versions: dict[str, Version]) -> set[str]:
-    """One conditional write per device, with its next absence due date indexed: it succeeds only
-    while the stored version is still ``versions[device]``. Returns the devices whose write lost."""
+    """One conditional write per device: it succeeds only while the stored version is still
+    ``versions[device]``. Returns the devices whose write lost."""
     models.bind()
 
     def put(device_id: str) -> bool:
@@ -171,10 +205,6 @@ def write_docs(tenant: TenantContext, plan: Plan, docs: dict[str, dict[str, Any]
         item = DeviceStateItem(tenant.device_pk(device_id), SK, tenant_id=tenant.tenant_id,
                                device_type=types[device_id], doc=orjson.dumps(docs[device_id]),
                                version=(version or 0) + 1)
-        due = next_due(docs[device_id], plan, types[device_id])
-        if due is not None:
-            item.gsi1pk = due_pk(tenant, shard_of(device_id))
-            item.gsi1sk = f"{due:015d}#{device_id}"
         read = DeviceStateItem.pk.does_not_exist() if version is None else DeviceStateItem.version == version
         try:
             with storage_errors(on_condition=Conflict("device state changed", field="device")):

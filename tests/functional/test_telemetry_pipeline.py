@@ -132,3 +132,37 @@ def test_a_bad_rule_override_is_refused_with_its_line(aws):
     assert any("overrides[0]" in f or "overrides.0" in f for f in found)
     assert any("overrides[1]" in f or "overrides.1" in f for f in found)
     assert all(line is not None for line in found.values())
+
+
+def test_the_sweep_finds_due_devices_through_minute_lists_and_never_alerts_one_listed_early(client, city):
+    """The state item carries no index entry (one write unit a batch); the batch lists the device under
+    the minute of its due date. A device whose listing came up early (due later in that minute, or it
+    sent again) is only listed again; a sweep that missed minutes catches up on all of them."""
+    from chalicelib.telemetry import state
+
+    day, minute = 86_400_000, 60_000
+    now = last_afternoon(NOW) // minute * minute  # on a minute
+    process_batch(ZZ, [_msg("DOOR-0001", now + 30_000, opened=1.0)], now + 31_000)  # due at now + day + 30 s
+    stored = state.DeviceStateItem.get(ZZ.device_pk("DOOR-0001"), state.SK)
+    assert stored.gsi1pk is None and stored.gsi1sk is None
+    due_minute = (now + day) // minute
+    lists = list(state.DueListItem.query(state.due_list_pk(ZZ, (now + day) // day),
+                                         state.DueListItem.sk.startswith(f"{due_minute:010d}#")))
+    assert [i.devices.split() for i in lists] == [["DOOR-0001"]]
+
+    assert sweep_tenant(ZZ, now + day + 10_000).raised == 0  # its minute, but 20 s before the due time
+    assert sweep_tenant(ZZ, now + day + 50_000).raised == 0  # listed again, under the next minute
+    # the sweep misses a few minutes (a failed run), then catches up: the alert is raised once
+    assert sweep_tenant(ZZ, now + day + 5 * minute).raised == 1
+    assert sweep_tenant(ZZ, now + day + 6 * minute).raised == 0
+    assert [a["rule_id"] for a in _alerts(client, city.token_for("city_admin", "zhengzhou"))] == ["door.no_exit_24h"]
+
+
+def test_a_batch_whose_due_date_has_passed_lists_it_for_the_next_sweep(client, city):
+    """A late batch (its door opened more than a day ago) must not list the device under a minute the
+    sweep has done already: it goes under the next one."""
+    day, minute = 86_400_000, 60_000
+    now = last_afternoon(NOW)
+    assert sweep_tenant(ZZ, now).raised == 0  # the sweep has done every minute up to now
+    process_batch(ZZ, [_msg("DOOR-0001", now - day - 5 * minute, opened=1.0)], now)
+    assert sweep_tenant(ZZ, now + minute).raised == 1
