@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -45,11 +46,16 @@ def _in_city(tenant: Any, thing: Any) -> tuple[str, str]:
     """The tenant of a rule's record and the in-city device id of the topic's thing name.
     ValueError when the record is not one the rule can have made."""
     tenant = tenant if isinstance(tenant, str) else ""
+    return tenant, _device_of(tenant, thing if isinstance(thing, str) else "")
+
+
+@lru_cache(maxsize=65_536)  # a warm container sees the same things again and again
+def _device_of(tenant: str, thing: str) -> str:
     TenantContext(tenant)
-    device = device_id_of(tenant, thing if isinstance(thing, str) else "")
+    device = device_id_of(tenant, thing)
     if device is None:
         raise ValueError(f"thing {thing!r} is not a device of {tenant!r}")
-    return tenant, device
+    return device
 
 
 class _Record(NamedTuple):
@@ -59,7 +65,7 @@ class _Record(NamedTuple):
     received_at: int | None
 
 
-def _by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[_Record]]:
+def records_by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[_Record]]:
     groups: dict[str, list[_Record]] = defaultdict(list)
     fields = heads([rec["body"] for rec in records], ("tenant", "device", "received_at"))
     for rec, head in zip(records, fields, strict=True):
@@ -80,7 +86,7 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.clear_state()
     cold_start("handle_telemetry")
     failed: dict[str, str] = {}
-    by_tenant = _by_tenant(event.get("Records", []), failed)
+    by_tenant = records_by_tenant(event.get("Records", []), failed)
     for tenant_id, items in by_tenant.items():
         logger.append_keys(tenant_id=tenant_id)
         try:

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from chalicelib.alertcore.batch import Devices, Readings, Result, Transitions
-from chalicelib.alertcore.core import process
-from chalicelib.alertcore.plan import AnyRule
+from chalicelib.alertcore.core import StateStore, process
+from chalicelib.alertcore.plan import AnyRule, Plan
 from chalicelib.alerts.models import ApplyResult, Transition
 from chalicelib.alerts.service import AlertService
+from chalicelib.devices.models import Device
 from chalicelib.devices.repository import DeviceRepository
 from chalicelib.errors import StorageError
 from chalicelib.store.keys import TenantContext
-from chalicelib.telemetry.decode import collector_paused, decode, decode_objects
+from chalicelib.telemetry.decode import Decoded, collector_paused, decode, decode_objects
 from chalicelib.telemetry.plans import plan_for
 from chalicelib.telemetry.state import DynamoStateStore
 
@@ -62,6 +63,27 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | str | dict[s
             decoded = decode_objects(list(messages), metric_index)
     report = BatchReport(len(messages), len(decoded.readings), bad_messages=decoded.bad)
     registry = DeviceRepository(tenant).get_many(decoded.devices)
+
+    def dynamo(known: list[str], types: list[str]) -> tuple[DynamoStateStore, np.ndarray]:
+        return DynamoStateStore(tenant, plan, known, types, now_ms), np.arange(len(known), dtype=np.int64)
+
+    known, result, report.state_conflicts = evaluate(plan, decoded, registry, dynamo, now_ms)
+    report.evaluated, report.rejected = result.evaluated, result.rejected
+    transitions = transitions_of(plan, known, result)
+    report.transitions = len(transitions)
+    if transitions:
+        report.alerts = AlertService(tenant).apply(transitions, {d: registry[d] for d in known})
+    return report
+
+
+StoreFor = Callable[[list[str], list[str]], tuple[StateStore, np.ndarray]]
+
+
+def evaluate(plan: Plan, decoded: Decoded, registry: Mapping[str, Device], store_for: StoreFor,
+             now_ms: int) -> tuple[list[str], Result, int]:
+    """The batch's readings of known devices through the alert core with the state of ``store_for(device
+    ids, types)`` (a store, and the devices' stable numbers); a state write that lost to a concurrent
+    batch is re-run. Returns the devices evaluated, the result and how many writes were re-run."""
     known = [d for d in decoded.devices if d in registry and registry[d].type.value in plan.types]
     position = {d: i for i, d in enumerate(known)}
     remap = np.array([position.get(d, -1) for d in decoded.devices] + [-1], np.int32)
@@ -70,14 +92,14 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | str | dict[s
     types = [registry[d].type.value for d in known]
     devices = Devices(np.array([plan.types.index(t) for t in types], np.int32),
                       np.array([registry[d].care_subject for d in known], bool))
-    store = DynamoStateStore(tenant, plan, known, types)
-    numbers = np.arange(len(known), dtype=np.int64)
+    store, numbers = store_for(known, types)
     result = process(plan, store, readings, devices, numbers, now_ms)
+    conflicts = 0
     for attempt in range(1, STATE_ATTEMPTS):
-        if not store.conflicts:
+        if not isinstance(store, DynamoStateStore) or not store.conflicts:
             break
         lost = np.asarray(store.conflicts, np.int32)
-        report.state_conflicts += len(lost)
+        conflicts += len(lost)
         time.sleep(random.uniform(0, PAUSE_S * attempt))  # noqa: S311 (jitter, not a secret)
         before = _counts(store, result, lost)
         store.forget(store.conflicts)
@@ -86,18 +108,16 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | str | dict[s
         again = process(plan, store, Readings(readings.dev[mine], readings.met[mine], readings.ts[mine],
                                               readings.val[mine]), devices, numbers, now_ms)
         result = _rerun(result, again, lost, mine, before)
-    if store.conflicts:
+    if isinstance(store, DynamoStateStore) and store.conflicts:
         raise StorageError(f"the state of {len(store.conflicts)} devices kept changing under this batch")
-    report.evaluated, report.rejected = result.evaluated, result.rejected
+    return known, result, conflicts
+
+
+def transitions_of(plan: Plan, known: list[str], result: Result) -> list[Transition]:
     t = result.transitions
-    transitions = [
-        _transition(plan.rules[r].rule, known[d], up, ts / 1000.0, v)
-        for d, r, up, ts, v in zip(t.device.tolist(), t.rule.tolist(), t.raised.tolist(), t.ts.tolist(),
-                                   t.value.tolist(), strict=True)]
-    report.transitions = len(transitions)
-    if transitions:
-        report.alerts = AlertService(tenant).apply(transitions, {d: registry[d] for d in known})
-    return report
+    return [_transition(plan.rules[r].rule, known[d], up, ts / 1000.0, v)
+            for d, r, up, ts, v in zip(t.device.tolist(), t.rule.tolist(), t.raised.tolist(), t.ts.tolist(),
+                                       t.value.tolist(), strict=True)]
 
 
 def _counts(store: DynamoStateStore, result: Result, devices: np.ndarray) -> tuple[int, int]:
