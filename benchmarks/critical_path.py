@@ -7,21 +7,19 @@ written, against the local AWS (moto in-process). Target: < 1 s.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
 from moto import mock_aws
+
+from benchmarks import in_process_aws
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=50)
     args = parser.parse_args()
-    for k in [k for k in os.environ if k.startswith(("AWS_ENDPOINT_URL", "CC_"))]:
-        del os.environ[k]
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
-                       "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"})
+    in_process_aws("ERROR")
     with mock_aws():
         from chalicelib.auth.principal import Principal
         from chalicelib.auth.roles import Role

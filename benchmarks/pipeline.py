@@ -50,6 +50,8 @@ from typing import Any
 import numpy as np
 import orjson
 
+from benchmarks import in_process_aws
+
 PRICES = {  # us-east-1 list prices, USD
     "iot_message": 1.00 / 1e6,  # per message (5 KB increments), regular topics only
     "iot_rule": 0.15 / 1e6,  # per rule triggered (5 KB increments)
@@ -529,11 +531,7 @@ def main() -> None:
     parser.add_argument("--rtt-ms", type=float, default=5.0, help="a DynamoDB round trip in the region")
     parser.add_argument("--headline", type=Path, help="also write the last line here (make bench prints it last)")
     args = parser.parse_args()
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
-                       "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
-                       "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"})
-    for k in [k for k in os.environ if k.startswith(("CC_", "AWS_ENDPOINT_URL"))]:
-        del os.environ[k]
+    in_process_aws("ERROR")
     if hasattr(os, "sched_setaffinity"):  # per core: one core
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from moto import mock_aws

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from moto import mock_aws
 
+from benchmarks import in_process_aws
+
 CITIES = ("zhengzhou", "yinchuan")
 PATH = "/v1/communities"  # a city admin's first screen: the authorizer, the rate gate and one Query
 
@@ -31,11 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
-                       "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
-                       "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"})
-    for k in [k for k in os.environ if k.startswith(("CC_", "AWS_ENDPOINT_URL"))]:
-        del os.environ[k]
+    in_process_aws("WARNING")
     with mock_aws():
         from chalice.test import Client
 
