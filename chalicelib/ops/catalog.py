@@ -50,6 +50,10 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("AlertTransitions", "Count", CITY, "告警状态变化", "alert transitions", "telemetry handler"),
     _m("AlertsRaised", "Count", CITY_BY_SEVERITY, "新告警", "alerts raised", "telemetry handler, absence sweep"),
     _m("AbsenceAlertsRaised", "Count", CITY, "未出门/未用电/离线告警", "absence alerts raised", "absence sweep"),
+    _m("AbsenceDevicesChecked", "Count", CITY, "到期核查设备", "devices whose absence due date came up, checked",
+       "absence sweep"),
+    _m("AbsenceSweepMinutes", "Count", CITY, "巡检覆盖分钟数", "minutes of due lists read a run (1 when keeping up)",
+       "absence sweep"),
     _m("AlertsEscalated", "Count", CITY_BY_SEVERITY, "告警升级", "alerts escalated", "escalation sweep"),
     _m("AlertsOpen", "Count", CITY_BY_SEVERITY, "未关闭告警", "open alerts", "city health job"),
     _m("CriticalUnacknowledged", "Count", CITY, "超时未确认的紧急告警", "critical alerts unacknowledged past "

@@ -56,6 +56,10 @@ def _telemetry(city: bool) -> tuple[Widget, ...]:
             _ours("TelemetryLag", "最大", "max", "Maximum", city=city))),
         Widget("state-conflicts", "设备状态并发冲突", "device state conflicts", "Count", (
             _ours("TelemetryStateConflicts", "冲突后重算", "re-run after a conflict", city=city),), period=300),
+        Widget("absence-sweep", "未出门/离线巡检", "absence sweep", "Count", (
+            _ours("AbsenceDevicesChecked", "核查设备", "devices checked", city=city),
+            _ours("AbsenceSweepMinutes", "覆盖分钟（落后时大于1）", "minutes read (over 1: catching up)", "Maximum",
+                  city=city)), period=300),
     )
 
 

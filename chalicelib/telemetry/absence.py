@@ -12,6 +12,7 @@ since; its later due date is listed too) is only listed again.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -51,8 +52,15 @@ def _mark_key(tenant: TenantContext) -> tuple[str, str]:
     return tenant.key("SWEEP"), "ABSENCE"
 
 
-def _due_items(tenant: TenantContext, now_ms: int) -> list[DeviceStateItem]:
-    """The state of the devices listed due in the minutes after the last sweep's, up to now's."""
+@dataclass
+class SweepResult(ApplyResult):
+    checked: int = 0  # devices whose listing came up: their state read
+    minutes: int = 0  # minutes of lists read (1 a run when the sweep keeps up)
+
+
+def _due_items(tenant: TenantContext, now_ms: int) -> tuple[list[DeviceStateItem], int]:
+    """The state of the devices listed due in the minutes after the last sweep's, up to now's; and
+    how many minutes that was."""
     models.bind()
     now_minute = now_ms // MINUTE_MS
     with storage_errors():
@@ -67,7 +75,7 @@ def _due_items(tenant: TenantContext, now_ms: int) -> list[DeviceStateItem]:
                     f"{first:010d}", f"{now_minute:010d}~")):
                 devices.update(item.devices.split())
         keys = [(tenant.device_pk(d), SK) for d in sorted(devices)]
-        return list(DeviceStateItem.batch_get(keys, consistent_read=True))
+        return list(DeviceStateItem.batch_get(keys, consistent_read=True)), max(0, now_minute - first + 1)
 
 
 def _done(tenant: TenantContext, now_ms: int) -> None:
@@ -75,7 +83,7 @@ def _done(tenant: TenantContext, now_ms: int) -> None:
         SweepMarkItem(*_mark_key(tenant), tenant_id=tenant.tenant_id, done_minute=now_ms // MINUTE_MS).save()
 
 
-def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
+def sweep_tenant(tenant: TenantContext, now_ms: int) -> SweepResult:
     plan = plan_for(tenant)
     care_only = {r.rule.id for r in plan.rules if r.rule.care_subjects_only}
     transitions: list[Transition] = []
@@ -83,7 +91,8 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
     types: dict[str, str] = {}
     versions: dict[str, int | None] = {}
     fired: set[str] = set()
-    for item in _due_items(tenant, now_ms):
+    items, minutes = _due_items(tenant, now_ms)
+    for item in items:
         device_id = item.pk.rsplit("#", 1)[-1]
         doc = orjson.loads(item.doc)
         for r in plan.rules:
@@ -116,14 +125,14 @@ def sweep_tenant(tenant: TenantContext, now_ms: int) -> ApplyResult:
         if transitions:
             result = AlertService(tenant).apply(transitions, registry)
     _done(tenant, now_ms)
-    return result
+    return SweepResult(**vars(result), checked=len(items), minutes=minutes)
 
 
-def sweep_all(now_ms: int) -> dict[str, ApplyResult]:
+def sweep_all(now_ms: int) -> dict[str, SweepResult]:
     """Every active tenant (the schedule calls this every minute), each in its own scope."""
     from chalicelib.tenancy.repository import list_tenant_profiles
 
-    done: dict[str, ApplyResult] = {}
+    done: dict[str, SweepResult] = {}
     for p in list_tenant_profiles():
         if p.get("status", "active") == "active":
             with tenant_scope(p["tenant_id"]):

@@ -17,7 +17,8 @@ def absence_job(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cold_start("sweep_absence")
     done = sweep_all(int(time.time() * 1000))
     for tenant_id, result in done.items():
-        emit(tenant_id, {"AbsenceAlertsRaised": result.raised})
+        emit(tenant_id, {"AbsenceAlertsRaised": result.raised, "AbsenceDevicesChecked": result.checked,
+                         "AbsenceSweepMinutes": result.minutes})
         for severity, count in result.raised_by_severity.items():
             emit(tenant_id, {"AlertsRaised": count}, by={"severity": severity})
     raised = {t: r.raised for t, r in done.items()}

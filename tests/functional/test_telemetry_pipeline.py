@@ -150,11 +150,13 @@ def test_the_sweep_finds_due_devices_through_minute_lists_and_never_alerts_one_l
                                          state.DueListItem.sk.startswith(f"{due_minute:010d}#")))
     assert [i.devices.split() for i in lists] == [["DOOR-0001"]]
 
-    assert sweep_tenant(ZZ, now + day + 10_000).raised == 0  # its minute, but 20 s before the due time
+    early = sweep_tenant(ZZ, now + day + 10_000)  # its minute, but 20 s before the due time
+    assert (early.raised, early.checked) == (0, 1)
     assert sweep_tenant(ZZ, now + day + 50_000).raised == 0  # listed again, under the next minute
     # the sweep misses a few minutes (a failed run), then catches up: the alert is raised once
-    assert sweep_tenant(ZZ, now + day + 5 * minute).raised == 1
-    assert sweep_tenant(ZZ, now + day + 6 * minute).raised == 0
+    caught_up = sweep_tenant(ZZ, now + day + 5 * minute)
+    assert (caught_up.raised, caught_up.checked, caught_up.minutes) == (1, 1, 5)
+    assert (sweep_tenant(ZZ, now + day + 6 * minute).raised, sweep_tenant(ZZ, now + day + 7 * minute).minutes) == (0, 1)
     assert [a["rule_id"] for a in _alerts(client, city.token_for("city_admin", "zhengzhou"))] == ["door.no_exit_24h"]
 
 
