@@ -140,3 +140,16 @@ def test_queue_bodies_as_text_with_the_devices_read_from_the_topic():
     d = decode(bodies, {"pm25": 0}, devices=["STN-9", "STN-8"])
     assert not d.bad and d.devices == ["STN-9", "STN-8"]
     assert d.readings.ts.tolist() == [5, 7] and d.readings.val.tolist() == [1.5, 2.5]
+
+
+def test_a_record_giving_its_city_or_device_twice_is_read_as_the_model_reads_it():
+    """The queue handler's first look (which city, which device) takes the last of a repeated key, as
+    orjson and the model do — never the first, which simdjson alone would."""
+    from chalicelib.telemetry.decode import heads
+
+    keys = ("tenant", "device", "received_at")
+    records = ['{"tenant":"yinchuan","tenant":"zhengzhou","device":"zhengzhou_SMK-1"}',
+               '{"tenant":"zhengzhou","device":"zhengzhou_A","received_at":1,"device":"zhengzhou_B","ts":1}',
+               '{"tenant":"zhengzhou","device":"zhengzhou_C","received_at":2,"ts":[1],"metrics":{"x":[1]}}']
+    assert heads(records, keys) == [("zhengzhou", "zhengzhou_SMK-1", None), ("zhengzhou", "zhengzhou_B", 1),
+                                    ("zhengzhou", "zhengzhou_C", 2)]
