@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the local stack and its tests need that pip cannot bring:
 #   mosquitto          — the local MQTT broker (mutual TLS) that plays AWS IoT Core's device gateway;
-#   gcc, libc6-dev, mosquitto-dev, libssl-dev — to build the broker's gateway plugin
+#   gcc, libc6-dev, mosquitto-dev, libmosquitto-dev, libssl-dev — to build the broker's gateway plugin
 #                        (infra/local/mosquitto/cc_device_gateway.c: certificate status, client id,
 #                        the device policy's topics), once, on the first start;
 #   chromium           — the browser the front-end tests drive with Playwright (never a downloaded build);
@@ -10,7 +10,7 @@
 # never prompts: CI runs it as root on a fresh Debian machine with no stdin.
 set -euo pipefail
 
-PACKAGES=(mosquitto gcc libc6-dev mosquitto-dev libssl-dev chromium fonts-wqy-microhei)
+PACKAGES=(mosquitto gcc libc6-dev mosquitto-dev libmosquitto-dev libssl-dev chromium fonts-wqy-microhei)
 
 have() {  # is what the package brings already here (from this package or another)?
   case "$1" in
@@ -19,6 +19,7 @@ have() {  # is what the package brings already here (from this package or anothe
     gcc) command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 ;;
     libc6-dev) [ -f /usr/include/stdio.h ] ;;
     mosquitto-dev) [ -f /usr/include/mosquitto_broker.h ] && [ -f /usr/include/mosquitto_plugin.h ] ;;
+    libmosquitto-dev) [ -f /usr/include/mosquitto.h ] ;;  # the plugin API's types (mosquitto_broker.h includes it)
     libssl-dev) [ -f /usr/include/openssl/x509.h ] ;;
     fonts-wqy-microhei)  # the package itself, or any Chinese font fontconfig knows
       dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "ok installed" ||
