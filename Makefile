@@ -34,11 +34,12 @@ token: ## print an ID token for a demo user of the running stack: make token USE
 package: $(STAMP) ## build out/sam.json and out/deployment.zip for CloudFormation
 	$(PY) -m infra.package out
 
-bench: $(STAMP) ## benchmarks: API cold start, critical path, rate limiter, tenant scope, telemetry pipeline, alert core; the last two lines are the headlines
+bench: $(STAMP) ## benchmarks: API cold start, critical path, rate limiter, tenant scope, alert SMS sender, telemetry pipeline, alert core; the last two lines are the headlines
 	$(PY) -m benchmarks.cold_start
 	$(PY) -m benchmarks.critical_path
 	$(PY) -m benchmarks.rate_limiter
 	$(PY) -m benchmarks.tenant_scope
+	$(PY) -m benchmarks.notifications
 	@mkdir -p out
 	$(PY) -m benchmarks.pipeline --headline out/bench-pipeline.txt
 	$(PY) -m benchmarks.alert_core

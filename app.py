@@ -18,6 +18,7 @@ from chalicelib.api import (
     directory,
     meta,
     notices,
+    notify,
     open311,
     ops,
     personal,
@@ -38,7 +39,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys, reports, ops, usage, personal):
+                  consultations, directory, care, apikeys, reports, ops, usage, personal, notify):
     app.register_blueprint(blueprint.bp)
 
 
@@ -73,6 +74,13 @@ def city_health(event: CloudWatchEvent) -> dict[str, object]:
 @app.on_sqs_message(queue="cc-telemetry", batch_size=1000, maximum_batching_window_in_seconds=5)
 def handle_telemetry(event: SQSEvent) -> dict[str, object]:
     from chalicelib.telemetry.handler import handle_sqs  # numpy: loaded by this Lambda only
+
+    return handle_sqs(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue="cc-notifications", batch_size=10)
+def send_notifications(event: SQSEvent) -> dict[str, object]:
+    from chalicelib.notify.handler import handle_sqs  # SMS and voice calls of alerts
 
     return handle_sqs(event.to_dict(), event.context)
 

@@ -34,6 +34,9 @@ class Settings(Model):
     ops_topic_arn: str = ""
     function_names: str = ""
     lambda_function_name: str = ""
+    public_url: str = "https://community.example.cn"
+    voice_sender: str = "end-user-messaging"
+    voice_origination: str = ""
     metrics_namespace: str = "SmartCommunityCloud"
     service_name: str = "community-cloud"
 
@@ -69,6 +72,9 @@ class Settings(Model):
             "ops_topic_arn": e.get(env.OPS_TOPIC_ARN),
             "function_names": e.get(env.FUNCTION_NAMES),
             "lambda_function_name": e.get(env.LAMBDA_FUNCTION_NAME),
+            "public_url": e.get(env.PUBLIC_URL),
+            "voice_sender": e.get(env.VOICE_SENDER),
+            "voice_origination": e.get(env.VOICE_ORIGINATION),
             "metrics_namespace": e.get(env.METRICS_NAMESPACE),
             "service_name": e.get(env.SERVICE_NAME),
         }

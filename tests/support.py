@@ -53,6 +53,8 @@ def reset_caches() -> None:
     from chalicelib import privacy
     from chalicelib.auth import tokens
     from chalicelib.config import reset_settings
+    from chalicelib.notify.queue import forget_queue
+    from chalicelib.notify.sender import forget_cities
     from chalicelib.store import scope
 
     reset_settings()
@@ -61,6 +63,8 @@ def reset_caches() -> None:
     scope.forget()
     forget_statuses()
     forget_plans()
+    forget_queue()
+    forget_cities()
 
 
 @dataclass

@@ -28,8 +28,22 @@ def _finite(value: float) -> float | None:
 
 
 def entry(action: str, by: str, at: datetime, note: str | None = None, *, level: int | None = None,
-          to: list[str] | None = None) -> Doc:
-    return {"action": action, "by": by, "at": iso(at), "note": note, "level": level, "to": to or []}
+          to: list[str] | None = None, sample: float | None = None) -> Doc:
+    """``at``: when the platform did it; ``sample``: the device sample it was about (epoch seconds)."""
+    return {"action": action, "by": by, "at": iso(at), "note": note, "level": level, "to": to or [],
+            "sample_at": _sample_at(sample)}
+
+
+def _sample_at(ts: float | None) -> str | None:
+    return iso(datetime.fromtimestamp(ts, UTC)) if ts is not None and math.isfinite(ts) else None
+
+
+def _peak(doc: Doc, value: float | None, ts: float) -> Doc:
+    """The highest value seen and its sample time (absence alerts have none)."""
+    peak = doc.get("peak_value")
+    if value is None or (peak is not None and value <= float(peak)):
+        return {}
+    return {"peak_value": value, "peak_at": _sample_at(ts)}
 
 
 def new_alert(t: Transition, device: Device, now: datetime, escalate_at: datetime) -> Doc:
@@ -41,8 +55,11 @@ def new_alert(t: Transition, device: Device, now: datetime, escalate_at: datetim
         "community_id": device.community_id, "grid_id": device.grid_id, "building_id": device.building_id,
         "household_id": device.household_id, "path": list(device.path), "care_subject": device.care_subject,
         "opened_at": iso(now), "first_ts": t.ts, "last_ts": t.ts, "last_seen": iso(datetime.fromtimestamp(t.ts, UTC)),
-        "last_value": _finite(t.value), "occurrences": 1, "seen": [t.ts], "level": 1,
-        "escalate_at": iso(escalate_at), "closed_at": None, "timeline": [entry("raised", "system", now)],
+        "first_value": _finite(t.value), "peak_value": _finite(t.value),
+        "peak_at": _sample_at(t.ts) if _finite(t.value) is not None else None,
+        "last_value": _finite(t.value), "occurrences": 1, "seen": [t.ts], "level": 1, "recovered_at": None,
+        "ended_ts": None, "outcome": None,
+        "escalate_at": iso(escalate_at), "closed_at": None, "timeline": [entry("raised", "system", now, sample=t.ts)],
     }
 
 
@@ -51,25 +68,40 @@ def occurrence(doc: Doc, t: Transition) -> Doc | None:
     seen = [float(s) for s in doc.get("seen", [])]
     if t.ts in seen or (len(seen) >= WINDOW and t.ts < min(seen)):
         return None
-    out = {**doc, "occurrences": int(doc["occurrences"]) + 1, "seen": sorted([*seen, t.ts])[-WINDOW:]}
+    out = {**doc, "occurrences": int(doc["occurrences"]) + 1, "seen": sorted([*seen, t.ts])[-WINDOW:],
+           **_peak(doc, _finite(t.value), t.ts)}
     if t.ts > float(doc["last_ts"]):
         out.update(last_ts=t.ts, last_seen=iso(datetime.fromtimestamp(t.ts, UTC)), last_value=_finite(t.value))
+        if doc.get("recovered_at") and t.ts > float(doc.get("ended_ts") or 0):  # it went off again
+            out.update(recovered_at=None, ended_ts=None,
+                       timeline=[*doc["timeline"], entry("retriggered", "system", datetime.now(UTC), sample=t.ts)])
     return out
 
 
+def recovered(doc: Doc, ts: float, at: datetime) -> Doc:
+    """The device says normal, but nobody has acknowledged the alert: it stays open (已恢复待确认), still
+    escalating, until a person acknowledges or closes it with an outcome."""
+    return {**doc, "recovered_at": _sample_at(ts), "ended_ts": ts,
+            "timeline": [*doc["timeline"], entry("recovered", "system", at, sample=ts)]}
+
+
 def acknowledged(doc: Doc, by: str, at: datetime, note: str | None) -> Doc:
+    """Open, or open and recovered (the device back to normal, nobody having confirmed yet)."""
     if doc["state"] != AlertState.OPEN:
         raise Conflict(f"the alert is {doc['state']}; only an open alert can be acknowledged", field="alert_id")
     return {**doc, "state": AlertState.ACKNOWLEDGED.value, "escalate_at": None,
             "timeline": [*doc["timeline"], entry("acknowledged", by, at, note)]}
 
 
-def closed(doc: Doc, state: AlertState, by: str, at: datetime, note: str | None) -> Doc:
-    """Resolved by staff, or auto-cleared by the engine: final either way."""
+def closed(doc: Doc, state: AlertState, by: str, at: datetime, note: str | None, *, sample: float | None = None,
+           outcome: str | None = None) -> Doc:
+    """Resolved by staff (with an ``outcome``), or auto-cleared by the engine (``sample``: the clear's
+    sample time): final either way."""
     if doc["state"] not in ACTIVE:
         raise Conflict(f"the alert is already {doc['state']}", field="alert_id")
-    return {**doc, "state": state.value, "escalate_at": None, "closed_at": iso(at),
-            "timeline": [*doc["timeline"], entry(state.value, by, at, note)]}
+    ended = doc.get("ended_ts") or (sample if sample is not None else at.timestamp())
+    return {**doc, "state": state.value, "escalate_at": None, "closed_at": iso(at), "ended_ts": ended,
+            "outcome": outcome, "timeline": [*doc["timeline"], entry(state.value, by, at, note, sample=sample)]}
 
 
 def commented(doc: Doc, by: str, at: datetime, text: str) -> Doc:

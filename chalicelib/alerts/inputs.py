@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.alerts.models import AlertState, Severity
+from chalicelib.alerts.models import AlertState, CloseOutcome, Severity
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
 
@@ -42,6 +42,13 @@ class AckIn(Strict):
 
 class ResolveIn(Strict):
     note: str = Field(min_length=1, max_length=500, description="what was found and done")
+    outcome: CloseOutcome = Field(default=CloseOutcome.HANDLED, description="结案结论: handled 已处置, "
+                                  "verified_on_site 已上门核实, false_alarm 误报, device_test 设备测试, other 其他")
+
+
+class StatsQuery(Strict):
+    month: str | None = Field(default=None, pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
+                              description="YYYY-MM (UTC); default this month")
 
 
 class CommentIn(Strict):

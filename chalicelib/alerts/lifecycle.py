@@ -73,16 +73,20 @@ class Lifecycle:
         raise StorageError("the alert kept changing under this write; the batch will be retried")
 
     def _open(self, t: Transition, device: Device, now: datetime, cleared: float | None) -> bool:
-        """Open an alert; one whose clear already came (``cleared``, a later sample) is written
-        auto-cleared: kept in the history, nobody to send to."""
+        """Open an alert. One whose clear already came (``cleared``, a later sample) is written
+        auto-cleared — kept in the history, nobody to send to — unless it is critical: nobody has
+        confirmed it, so it opens recovered (已恢复待确认) and its people are told."""
         doc = documents.new_alert(t, device, now, now + ESCALATE_AFTER[t.severity])
         staff = self.router.staff(1, doc)
         doc["timeline"][0]["to"] = staff
-        if cleared is not None:
-            doc = documents.closed(doc, AlertState.AUTO_CLEARED, "system", now, None)
-        if not self.repo.open(doc, cleared):
+        recovered = cleared is not None and t.severity == Severity.CRITICAL
+        if recovered:
+            doc = documents.recovered(doc, float(cleared), now)  # type: ignore[arg-type]
+        elif cleared is not None:
+            doc = documents.closed(doc, AlertState.AUTO_CLEARED, "system", now, None, sample=cleared)
+        if not (self.repo.open(doc, recovered=cleared) if recovered else self.repo.open(doc, cleared)):
             return False
-        if cleared is None:
+        if cleared is None or recovered:
             self.router.send(doc, 1, staff, now)
         return True
 
@@ -108,7 +112,14 @@ class Lifecycle:
                 continue
             if stored is None or stored.doc["state"] not in ACTIVE or t.ts < float(stored.doc["last_ts"]):
                 return "ignored"
-            doc = documents.closed(stored.doc, AlertState.AUTO_CLEARED, "system", now, None)
+            if stored.doc["state"] == AlertState.OPEN and stored.doc["severity"] == Severity.CRITICAL:
+                # nobody confirmed it yet: it stays on the board, recovered (已恢复待确认), lock kept
+                if stored.doc.get("recovered_at"):
+                    return "ignored"
+                if self.repo.save(stored, documents.recovered(stored.doc, t.ts, now)):
+                    return "cleared"
+                continue
+            doc = documents.closed(stored.doc, AlertState.AUTO_CLEARED, "system", now, None, sample=t.ts)
             if self.repo.close(stored, doc, max(t.ts, float(stored.doc["last_ts"]))):
                 return "cleared"
         raise StorageError("the alert kept changing under this write; the batch will be retried")

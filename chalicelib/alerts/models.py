@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.model import Model
+from chalicelib.notify.models import Delivery
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ class AlertState(StrEnum):
 ACTIVE = frozenset({AlertState.OPEN, AlertState.ACKNOWLEDGED})
 
 
+class CloseOutcome(StrEnum):
+    """What a person found when closing an alert (结案结论): the false-alarm rate is counted from it."""
+
+    HANDLED = "handled"  # 已处置
+    VERIFIED_ON_SITE = "verified_on_site"  # 已上门核实，无异常
+    FALSE_ALARM = "false_alarm"  # 误报
+    DEVICE_TEST = "device_test"  # 设备测试
+    OTHER = "other"  # 其他
+
+
 class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
@@ -59,9 +70,12 @@ class Severity(StrEnum):
 
 
 class TimelineEntry(Model):
-    action: Literal["raised", "acknowledged", "resolved", "auto_cleared", "escalated", "comment"]
+    action: Literal["raised", "acknowledged", "resolved", "auto_cleared", "escalated", "comment", "recovered",
+                    "retriggered"]
     by: str = Field(description="username, or 'system'")
-    at: datetime
+    at: datetime = Field(description="when the platform did it (processing time)")
+    sample_at: datetime | None = Field(default=None, description="the device sample it is about (raised, "
+                                                                  "recovered, retriggered, auto_cleared)")
     note: str | None = None
     level: int | None = Field(default=None, description="escalation level reached: 1 grid, 2 community, 3 city")
     to: list[str] = Field(default_factory=list, description="staff notified")
@@ -89,12 +103,32 @@ class Alert(Model):
     care_subject: bool = False
     opened_at: datetime
     last_seen: datetime = Field(description="time of the latest sample that raised it")
+    first_value: float | None = Field(default=None, description="the value that raised it")
+    peak_value: float | None = Field(default=None, description="the highest value while it was active")
+    peak_at: datetime | None = Field(default=None, description="the sample time of the peak")
     last_value: float | None = None
+    recovered_at: datetime | None = Field(
+        default=None, description="the device said normal while nobody had confirmed it: still open "
+                                  "(已恢复待确认) until a person acknowledges or closes it")
+    outcome: CloseOutcome | None = Field(default=None, description="what the person who closed it found")
+    duration_s: float | None = Field(default=None, description="from the first sample to the recovery or "
+                                                               "close; none while it is still going on")
     occurrences: int
     level: int
     escalate_at: datetime | None = None
     closed_at: datetime | None = None
     timeline: list[TimelineEntry]
+
+    deliveries: list[Delivery] = Field(default_factory=list,
+                                       description="SMS and calls of this alert, by level (one alert's detail only)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _duration(cls, doc: Any) -> Any:
+        """From the stored document: its first sample and its end (recovery, clear or close), in seconds."""
+        if isinstance(doc, dict) and doc.get("ended_ts") is not None and doc.get("first_ts") is not None:
+            return {**doc, "duration_s": round(max(0.0, float(doc["ended_ts"]) - float(doc["first_ts"])), 3)}
+        return doc
 
 
 class AlertPage(Model):

@@ -85,17 +85,20 @@ class AlertRepository(TenantRepository):
             condition=AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark == lock.watermark)
             & (AlertLockItem.cleared_ts.does_not_exist() | (AlertLockItem.cleared_ts < ts))))
 
-    def open(self, doc: Doc, cleared: float | None = None) -> bool:
+    def open(self, doc: Doc, cleared: float | None = None, recovered: float | None = None) -> bool:
         """Take the (device, rule) lock and write the alert, together; False if the lock is held, or
         was released after a sample this new one does not postdate (a redelivery). An alert written
-        already ``cleared`` (its clear came first) leaves the lock free, past that clear."""
+        already ``cleared`` (its clear came first) leaves the lock free, past that clear; one written
+        ``recovered`` by that clear (critical, nobody confirmed it) holds the lock, the clear noted on
+        it taken in (none later may have been noted meanwhile)."""
         lock = self._lock_key(doc["device_id"], doc["rule_id"])
         lock.tenant_id, lock.alert_id, lock.watermark = self.tenant.tenant_id, doc["alert_id"], doc["last_ts"]
         if cleared is not None:
             lock.alert_id, lock.watermark = None, max(doc["last_ts"], cleared)
         released = AlertLockItem.alert_id.does_not_exist() & (AlertLockItem.watermark < doc["last_ts"])
         if cleared is None:  # and no clear of a later sample noted meanwhile (else: written auto-cleared)
-            released &= AlertLockItem.cleared_ts.does_not_exist() | (AlertLockItem.cleared_ts <= doc["last_ts"])
+            seen = doc["last_ts"] if recovered is None else recovered
+            released &= AlertLockItem.cleared_ts.does_not_exist() | (AlertLockItem.cleared_ts <= seen)
         free = AlertLockItem.pk.does_not_exist() | released
 
         def write() -> None:

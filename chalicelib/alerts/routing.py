@@ -17,6 +17,8 @@ from chalicelib.alerts import messages
 from chalicelib.alerts.documents import iso
 from chalicelib.alerts.inbox import InboxRepository
 from chalicelib.care.watchers import family_usernames
+from chalicelib.notify.models import Job
+from chalicelib.notify.queue import enqueue
 from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.tenancy.models import StaffRole
@@ -71,3 +73,6 @@ class Router:
                 "device_id": doc["device_id"], "rule_id": doc["rule_id"], "community_id": doc["community_id"],
                 "text": messages.text(doc, level, waited), "sent_at": iso(at)}
         self.inbox.send(to, note, at)
+        enqueue(Job(tenant_id=self.tenancy.tenant.tenant_id, alert_id=doc["alert_id"], level=level, staff=staff,
+                    family=level == 1 and bool(doc.get("care_subject")),
+                    call=level > 1 and doc["severity"] == "critical", at=at))

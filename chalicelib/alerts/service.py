@@ -17,6 +17,7 @@ from chalicelib.alerts.models import (
     AlertPage,
     AlertState,
     ApplyResult,
+    CloseOutcome,
     Notification,
     NotificationPage,
     Severity,
@@ -24,9 +25,11 @@ from chalicelib.alerts.models import (
 )
 from chalicelib.alerts.repository import AlertRepository, Stored
 from chalicelib.alerts.routing import Router
+from chalicelib.alerts.stats import AlertStats
 from chalicelib.auth.principal import Principal
 from chalicelib.devices.models import Device
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.notify.repository import NotifyRepository
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import decode_cursor, encode_cursor
 from chalicelib.store.keys import TenantContext
@@ -65,7 +68,8 @@ class AlertService:
         stored = self._load(alert_id)
         access = self._access(principal)
         access.require_view(stored.doc)
-        return _shown(Alert.model_validate(stored.doc), access)
+        deliveries = NotifyRepository(self.tenant).deliveries(alert_id)
+        return _shown(Alert.model_validate({**stored.doc, "deliveries": deliveries}), access)
 
     def notifications(self, principal: Principal, q: InboxQuery) -> NotificationPage:
         docs, last = self.inbox.newest(principal.username, q.limit, decode_cursor(q.cursor))
@@ -75,9 +79,12 @@ class AlertService:
     def acknowledge(self, principal: Principal, alert_id: str, note: str | None) -> Alert:
         return self._change(principal, alert_id, lambda d, at: documents.acknowledged(d, principal.username, at, note))
 
-    def resolve(self, principal: Principal, alert_id: str, note: str) -> Alert:
-        return self._change(principal, alert_id, lambda d, at: documents.closed(
-            d, AlertState.RESOLVED, principal.username, at, note), release=True)
+    def resolve(self, principal: Principal, alert_id: str, note: str,
+                outcome: CloseOutcome = CloseOutcome.HANDLED) -> Alert:
+        alert = self._change(principal, alert_id, lambda d, at: documents.closed(
+            d, AlertState.RESOLVED, principal.username, at, note, outcome=outcome.value), release=True)
+        AlertStats(self.tenant).closed(alert.community_id, alert.device_type, outcome, alert.closed_at)
+        return alert
 
     def comment(self, principal: Principal, alert_id: str, text: str) -> Alert:
         """Anyone who may see the alert may comment, at any time (family members included)."""
@@ -102,8 +109,7 @@ class AlertService:
             stored = self._load(alert_id)
             (access.require_view if view_only else access.require_staff)(stored.doc)
             doc = change(stored.doc, datetime.now(UTC))
-            saved = (self.repo.close(stored, doc, float(doc["last_ts"])) if release
-                     else self.repo.save(stored, doc))
+            saved = self.repo.close(stored, doc, _watermark(doc)) if release else self.repo.save(stored, doc)
             if saved:
                 return _shown(Alert.model_validate(doc), access)
         raise Conflict("the alert changed while this was being saved; try again", field="alert_id")
@@ -115,10 +121,19 @@ class AlertService:
         return AlertPage(items=[Alert.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
 
 
+def _watermark(doc: dict[str, Any]) -> float:
+    """The newest sample a closed alert accounts for: its last raise, or the clear it recovered on."""
+    recovered = float(doc["ended_ts"]) if doc.get("recovered_at") and doc.get("ended_ts") is not None else 0.0
+    return max(float(doc["last_ts"]), recovered)
+
+
 def _shown(alert: Alert, access: Access) -> Alert:
     return alert if access.is_admin or access.is_staff else _for_residents(alert)
 
 
 def _for_residents(alert: Alert) -> Alert:
-    """Residents see who acted and when, not the staff an alert was routed to."""
-    return alert.model_copy(update={"timeline": [e.model_copy(update={"to": []}) for e in alert.timeline]})
+    """Residents see who acted and when, not the staff an alert was routed to: staff phoned or texted
+    show as 工作人员, family as the masked names they are."""
+    return alert.model_copy(update={
+        "timeline": [e.model_copy(update={"to": []}) for e in alert.timeline],
+        "deliveries": [d.model_copy(update={"to": "工作人员"}) if d.kind == "staff" else d for d in alert.deliveries]})

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chalice import Blueprint
 
-from chalicelib.alerts.inputs import AckIn, AlertQuery, CommentIn, InboxQuery, MyAlertQuery, ResolveIn
+from chalicelib.alerts.inputs import AckIn, AlertQuery, CommentIn, InboxQuery, MyAlertQuery, ResolveIn, StatsQuery
 from chalicelib.alerts.models import Alert, AlertPage, NotificationPage
 from chalicelib.alerts.service import AlertService
+from chalicelib.alerts.stats import AlertStats, AlertStatsView
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.http.openapi import documented
@@ -46,7 +49,14 @@ def acknowledge(principal: Principal, alert_id: str) -> Alert:
 def resolve(principal: Principal, alert_id: str) -> Alert:
     """处置完毕: resolve an alert, saying what was found and done (``note``)."""
     body = parse_body(bp.current_request, ResolveIn, optional=True)  # no body: 400 naming ``note``
-    return AlertService(principal.tenant).resolve(principal, alert_id, body.note)
+    return AlertService(principal.tenant).resolve(principal, alert_id, body.note, body.outcome)
+
+
+@route(bp, "/v1/alert-stats", roles=STAFF_ROLES, query=StatsQuery)
+def alert_stats(principal: Principal, query: StatsQuery) -> AlertStatsView:
+    """误报率: alerts closed by a person in a month (``?month=YYYY-MM``, default this month) and the share
+    that were false alarms, per device type and per community."""
+    return AlertStats(principal.tenant).month(query.month or datetime.now(UTC).strftime("%Y-%m"))
 
 
 @route(bp, "/v1/alerts/{alert_id}/comments", method="POST", roles=VIEWERS, status=201, body=CommentIn)

@@ -14,7 +14,10 @@ from chalicelib.http.body import MAX_MANIFEST_BYTES, as_bytes, check_size, check
 from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
 from chalicelib.model import Model
+from chalicelib.notify.models import OutboxPage, OutboxQuery
+from chalicelib.notify.service import outbox
 from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
 from chalicelib.tenancy import manifest
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import list_tenant_profiles
@@ -81,6 +84,16 @@ def tenant_usage(principal: Principal, tenant_id: str, query: BaseModel) -> Usag
     tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
     TenantService(tenant).profile()  # 404 for a city never onboarded
     return usage_report(tenant, query)
+
+
+@route(bp, "/v1/platform/tenants/{tenant_id}/outbox", roles=PLATFORM, query=OutboxQuery)
+def tenant_outbox(principal: Principal, tenant_id: str, query: OutboxQuery) -> OutboxPage:
+    """One city's alert SMS and calls of a day (UTC, default today), newest first: sent, failed or skipped
+    and why — on the local stack, what the demo's phones would have received."""
+    tenant = TenantContext(tenant_id) if _valid(tenant_id) else _bad(tenant_id)
+    TenantService(tenant).profile()  # 404 for a city never onboarded
+    with tenant_scope(tenant_id):
+        return outbox(tenant, query.day, query.limit, query.cursor)
 
 
 def _valid(tenant_id: str) -> bool:

@@ -14,14 +14,22 @@ ACTIVE = "active"
 def watchers(tenant: TenantContext, device_id: str) -> list[dict[str, Any]]:
     """Active family links (residents: ``user_id``, ``username``) of the subjects ``device_id`` watches
     under an active consent: one Query for the device, one per subject (usually one)."""
+    return [link for link in contacts(tenant, device_id)[1] if link.get("user_id")]
+
+
+def contacts(tenant: TenantContext, device_id: str) -> tuple[set[str], list[dict[str, Any]]]:
+    """The subjects ``device_id`` watches under an active consent, and all their active family links
+    (residents, and phone contacts with no login: ``phone_sealed``)."""
     repo = CareRepository(tenant)
+    subjects: set[str] = set()
     out: list[dict[str, Any]] = []
     for subject_id in repo.subjects_of(device_id):
         subject, links = repo.load(subject_id)
         if subject is None or subject.doc["consent_state"] != ACTIVE or device_id not in subject.doc["device_ids"]:
             continue
-        out += [link for link in links if link["status"] == ACTIVE and link.get("user_id")]
-    return out
+        subjects.add(subject_id)
+        out += [link for link in links if link["status"] == ACTIVE]
+    return subjects, out
 
 
 def family_usernames(tenant: TenantContext, device_id: str) -> list[str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.ops.dashboards import DLQ, FUNCTIONS, QUEUE, TABLE
+from chalicelib.ops.dashboards import DLQ, FUNCTIONS, NOTIFY_DLQ, QUEUE, TABLE
 from chalicelib.ops.model import CITY_TENANT, Alarm, Series
 from iot.rules import RULES
 
 # Functions on the path of a device's alarm to a person: one error is worth a page.
-CRITICAL_PATH = ("HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence")
+CRITICAL_PATH = ("HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence", "SendNotifications")
 
 
 def _kebab(logical: str) -> str:
@@ -69,6 +69,33 @@ def platform() -> tuple[Alarm, ...]:
                   "Open that city's dashboard: which alerts, and whether escalation ran (AlertsEscalated).",
                   "Call the city's duty officer: are the grid workers' inboxes reaching anyone?",
                   "EscalateAlerts errors and its schedule (every minute).")),
+        Alarm("NotificationDlqNotEmpty", "cc-notifications-dlq-not-empty", "通知死信队列有消息",
+              "notification dead-letter queue is not empty",
+              Series("ApproximateNumberOfMessagesVisible", "死信", "DLQ", "Maximum", (("QueueName", NOTIFY_DLQ),),
+                     "AWS/SQS"),
+              0, period=300, evaluation_periods=1, datapoints_to_alarm=1, degrades_platform=True, runbook=(
+                  "Alert SMS or call jobs failed five times and were set aside: people were told in the inbox "
+                  "only.",
+                  "Read a message in cc-notifications-dlq: the city, the alert id and the level.",
+                  "SendNotifications logs for that alert id: the provider's error code (SNS, End User Messaging), "
+                  "a throttle, a missing origination number.",
+                  "Once fixed, redrive the DLQ to cc-notifications: deliveries already made are not repeated.")),
+        Alarm("NotificationsNotQueued", "cc-notifications-not-queued", "告警通知未能入队",
+              "alert notification jobs could not be queued",
+              Series("NotificationsNotQueued", "未入队", "not queued", "Sum"), 0, period=300, evaluation_periods=1,
+              datapoints_to_alarm=1, degrades_platform=True, runbook=(
+                  "An alert was written and put in inboxes, but its SMS and calls were never queued.",
+                  "The logs of the function that raised or escalated it: `alert notification not queued`.",
+                  "SQS availability and the functions' sqs:SendMessage permission on cc-notifications.",
+                  "The escalation sweep still moves the alert up; tell the city's duty officer meanwhile.")),
+        Alarm("NotificationLatencyHigh", "cc-notification-latency", "告警短信发出过慢",
+              "alert SMS and calls go out more than a minute after the alert",
+              Series("NotificationLatency", "最大", "max", "Maximum"), 60000, period=60, evaluation_periods=3,
+              datapoints_to_alarm=2, runbook=(
+                  "People are texted or called more than a minute after their alert was raised or escalated.",
+                  "cc-notifications queue depth and age; SendNotifications throttles and duration.",
+                  "The providers' own throttling (SNS SMS spend limit and rate, End User Messaging quotas).",
+                  "The per-delivery latency in the alert's timeline (deliveries[].latency_ms) for one slow alert.")),
     ]
     for rule in RULES:
         logical = "IotRule" + "".join(p.title() for p in rule.name.split("_")) + "Failures"
@@ -113,6 +140,16 @@ def city(tenant_id: str) -> tuple[Alarm, ...]:
               Series("CriticalUnacknowledged", "超时未确认", "unacknowledged", "Maximum",
                      (("tenant", CITY_TENANT),)), 0, period=300, evaluation_periods=2, datapoints_to_alarm=2,
               runbook=platform_alarm("CriticalUnacknowledged").runbook),
+        Alarm("CityNotificationQuotaReached", f"cc-{tenant_id}-notification-quota", "本月告警短信/电话额度已用完",
+              "the city's monthly SMS or call quota is used up",
+              Series("NotificationQuotaReached", "超额", "over quota", "Sum", (("tenant", CITY_TENANT),)), 0,
+              period=300, evaluation_periods=1, datapoints_to_alarm=1, runbook=(
+                  "The city's alerts are no longer texted or called this month: inbox (and push) only.",
+                  "Its usage (GET /v1/usage: quota_use.sms_per_month, voice_calls_per_month): a real peak, or "
+                  "one device raising again and again (an alert storm)?",
+                  "Raise tier.quotas.sms_per_month / voice_calls_per_month in the city's manifest and apply it, "
+                  "as its contract allows.",
+                  "The city's outbox (GET /v1/notifications/outbox) shows each SMS not sent, with its reason.")),
     )
 
 

@@ -16,6 +16,8 @@ Dims = tuple[str, ...]
 CITY: tuple[Dims, ...] = (("service", "tenant"), ("service",))
 CITY_BY_SEVERITY: tuple[Dims, ...] = (("service", "severity", "tenant"), ("service", "tenant"),
                                       ("service", "severity"), ("service",))
+CITY_BY_CHANNEL: tuple[Dims, ...] = (("channel", "service", "tenant"), ("service", "tenant"),
+                                     ("channel", "service"), ("service",))
 CITY_AND_ROUTE: tuple[Dims, ...] = (*CITY, ("route", "service"))
 FUNCTION: tuple[Dims, ...] = (("function_name", "service"),)
 
@@ -58,6 +60,20 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("AlertsOpen", "Count", CITY_BY_SEVERITY, "未关闭告警", "open alerts", "city health job"),
     _m("CriticalUnacknowledged", "Count", CITY, "超时未确认的紧急告警", "critical alerts unacknowledged past "
        "their window", "city health job"),
+    _m("AlertsResolved", "Count", CITY, "人工结案告警", "alerts closed by a person", "alert resolve"),
+    _m("AlertsFalseAlarm", "Count", CITY, "误报", "alerts closed as false alarms", "alert resolve"),
+    _m("NotificationsSent", "Count", CITY_BY_CHANNEL, "告警短信/电话已发出", "alert SMS and calls sent",
+       "notification sender"),
+    _m("NotificationsFailed", "Count", CITY_BY_CHANNEL, "告警短信/电话失败", "alert SMS and calls the provider refused",
+       "notification sender"),
+    _m("NotificationsSkipped", "Count", CITY, "未发送（关闭、免打扰、无号码、超额）",
+       "alert SMS and calls not sent: channel off, quiet hours, no number, quota", "notification sender"),
+    _m("NotificationQuotaReached", "Count", CITY_BY_CHANNEL, "本月短信/电话额度用完",
+       "SMS or calls not sent: the city's monthly quota is used up", "notification sender"),
+    _m("NotificationLatency", "Milliseconds", CITY, "告警到发出的时间", "from an alert's raise or escalation to its "
+       "SMS or call", "notification sender"),
+    _m("NotificationsNotQueued", "Count", CITY, "通知任务未能入队", "alert notification jobs that could not be "
+       "queued", "alert routing"),
     _m("DevicesOnline", "Count", CITY, "在线设备", "devices online", "city health job"),
     _m("DevicesTotal", "Count", CITY, "设备总数", "devices", "city health job"),
     _m("ServiceRequestsOverdue", "Count", CITY, "超期诉求", "overdue service requests", "city health job"),

@@ -9,8 +9,10 @@ from iot.rules import RULES
 
 # The template's logical ids of the Lambda functions (Chalice's names for app.py's handlers).
 FUNCTIONS = ("APIHandler", "JwtAuth", "HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence",
-             "CloseResolvedRequests", "CityHealth", "PreprovisionHook")
+             "CloseResolvedRequests", "CityHealth", "PreprovisionHook", "SendNotifications")
 QUEUE, DLQ, TABLE = "cc-telemetry", "cc-telemetry-dlq", "${AppTable}"
+NOTIFY_QUEUE, NOTIFY_DLQ = "cc-notifications", "cc-notifications-dlq"
+CHANNELS = (("sms", "短信", "SMS"), ("voice", "电话", "calls"))
 SEVERITIES = (("critical", "紧急", "critical"), ("warning", "警告", "warning"), ("info", "提示", "info"))
 
 
@@ -72,6 +74,20 @@ def _alerts(city: bool) -> tuple[Widget, ...]:
     )
 
 
+def _notifications(city: bool) -> tuple[Widget, ...]:
+    return (
+        Widget("notifications", "告警短信与电话", "alert SMS and calls", "Count", (
+            *(_ours("NotificationsSent", f"{zh}已发", f"{en} sent", city=city, channel=c) for c, zh, en in CHANNELS),
+            *(_ours("NotificationsFailed", f"{zh}失败", f"{en} failed", city=city, channel=c)
+              for c, zh, en in CHANNELS),
+            _ours("NotificationsSkipped", "未发送", "not sent", city=city),
+            _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city)), period=300),
+        Widget("notification-latency", "告警到短信/电话", "alert to SMS or call", "Milliseconds", (
+            _ours("NotificationLatency", "p95", "p95", "p95", city=city),
+            _ours("NotificationLatency", "最大", "max", "Maximum", city=city)), period=300),
+    )
+
+
 def platform() -> Dashboard:
     return Dashboard("cc-platform", "平台运行总览", "Platform operations", (
         *_api(city=False),
@@ -88,11 +104,12 @@ def platform() -> Dashboard:
                _lambda("ConcurrentExecutions", "Maximum"), period=300),
         Widget("cold-starts", "冷启动", "cold starts", "Count", (
             Series("ColdStart", "冷启动", "cold starts", search_by="function_name"),), period=300),
-        Widget("queues", "遥测队列", "telemetry queue", "Count", (
-            Series("ApproximateNumberOfMessagesVisible", "队列深度", "queue depth", "Maximum",
-                   (("QueueName", QUEUE),), "AWS/SQS"),
-            Series("ApproximateNumberOfMessagesVisible", "死信队列", "dead-letter queue", "Maximum",
-                   (("QueueName", DLQ),), "AWS/SQS"))),
+        Widget("queues", "遥测与通知队列", "telemetry and notification queues", "Count", tuple(
+            Series("ApproximateNumberOfMessagesVisible", zh, en, "Maximum", (("QueueName", q),), "AWS/SQS")
+            for q, zh, en in ((QUEUE, "遥测队列深度", "telemetry queue depth"),
+                              (DLQ, "遥测死信", "telemetry dead letters"),
+                              (NOTIFY_QUEUE, "通知队列深度", "notification queue depth"),
+                              (NOTIFY_DLQ, "通知死信", "notification dead letters")))),
         Widget("queue-age", "最旧消息等待", "age of oldest message", "Seconds", (
             Series("ApproximateAgeOfOldestMessage", "遥测队列", "telemetry queue", "Maximum",
                    (("QueueName", QUEUE),), "AWS/SQS"),)),
@@ -106,6 +123,7 @@ def platform() -> Dashboard:
         _gateway(city=False),
         *_telemetry(city=False),
         *_alerts(city=False),
+        *_notifications(city=False),
         Widget("dynamodb-capacity", "DynamoDB 消耗容量", "DynamoDB consumed capacity", "Count", (
             Series("ConsumedReadCapacityUnits", "读", "read", "Sum", (("TableName", TABLE),), "AWS/DynamoDB"),
             Series("ConsumedWriteCapacityUnits", "写", "write", "Sum", (("TableName", TABLE),), "AWS/DynamoDB"))),
@@ -143,6 +161,7 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
         Widget("critical-unacknowledged", "超时未确认的紧急告警", "critical alerts unacknowledged in time", "Count", (
             _ours("CriticalUnacknowledged", "超时未确认", "unacknowledged", "Maximum", city=True),), period=300),
         *_alerts(city=True),
+        *_notifications(city=True),
         Widget("service-requests", "诉求：新增与超期", "service requests: filed and overdue", "Count", (
             _ours("ServiceRequestsFiled", "新增", "filed", city=True),
             _ours("ServiceRequestsOverdue", "超期", "overdue", "Maximum", city=True)), period=300),
@@ -155,6 +174,10 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),
             _ours("PersonalDataExports", "居民导出", "residents' exports", city=True),
             _ours("AccountsClosed", "注销账号", "accounts closed", city=True)), period=3600),
+        Widget("false-alarm-rate", "误报率（人工结案中）", "false alarm rate (of alerts closed by a person)",
+               "Percent", (
+            Series("AlertsFalseAlarm", "误报率", "false alarm rate", "Sum", (("tenant", CITY_TENANT),),
+                   ratio_of=("AlertsFalseAlarm", "AlertsResolved")),), period=86400, view="singleValue"),
         Widget("broadcast-read-rate", "应急广播已读率", "emergency broadcast read rate", "Percent", (
             Series("BroadcastReads", "已读率", "read rate", "Sum", (("tenant", CITY_TENANT),),
                    ratio_of=("BroadcastReads", "BroadcastDeliveries")),), period=86400, view="singleValue"),

@@ -76,6 +76,26 @@ class TenantContext:
         """GSI2 partition: unacknowledged alerts by the time they escalate."""
         return self.key("ESC")
 
+    def alert_stats_pk(self, month: str) -> str:
+        """Alerts closed by a person in a month (``YYYY-MM``), sort key ``community#<id>`` or ``type#<type>``."""
+        return self.key("ALERTSTATS", month)
+
+    def sends_pk(self) -> str:
+        """SMS and voice calls sent per month, sort key ``YYYY-MM`` (chalicelib/notify)."""
+        return self.key("SENDS")
+
+    def alert_link_pk(self, code: str) -> str:
+        """An SMS's one-time acknowledge link, by its random code (sort key ``LINK``)."""
+        return self.key("ALERTLINK", code)
+
+    def outbox_pk(self, day: str) -> str:
+        """The city's SMS and calls of one UTC day (``YYYY-MM-DD``), on gsi1 (sort key ``<at>#<alert>#…``)."""
+        return self.key("OUTBOX", day)
+
+    def notify_prefs_pk(self) -> str:
+        """People's notification channels and quiet hours, sort key the username."""
+        return self.key("NOTIFYPREFS")
+
     def inbox_pk(self, username: str) -> str:
         """A user's notifications, newest first."""
         return self.key("INBOX", username)

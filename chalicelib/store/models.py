@@ -129,6 +129,46 @@ class AlertLockItem(Entity, discriminator="alert_lock"):
     cleared_ts = NumberAttribute(null=True)
 
 
+class DeliveryItem(Entity, discriminator="delivery"):
+    """One notification of an alert to one person on one channel at one level, in the alert's partition
+    (``T#<t>#ALERT#<id>`` / ``DELIVERY#<level>#<channel>#<person>``): written before it is sent, so a
+    redelivered job sends nothing twice; ``status`` top-level for conditional writes."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+    claimed_at = NumberAttribute(default=0)  # epoch seconds; a claim left ``sending`` this long ago is stale
+
+
+class SendCountItem(Entity, discriminator="send_count"):
+    """SMS and voice calls a city sent in one month (``T#<t>#SENDS`` / ``YYYY-MM``), moved by a
+    conditional ``ADD`` that keeps each under the city's quota."""
+
+    sms = NumberAttribute(null=True)
+    voice = NumberAttribute(null=True)
+
+
+class AlertLinkItem(Entity, discriminator="alert_link"):
+    """An SMS's one-time acknowledge link (``T#<t>#ALERTLINK#<code>`` / ``LINK``): whose it is, used once."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    used_at = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
+class NotifyPrefsItem(Entity, discriminator="notify_prefs"):
+    """A person's channels and quiet hours (``T#<t>#NOTIFYPREFS`` / ``<username>``)."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class AlertStatsItem(Entity, discriminator="alert_stats"):
+    """Alerts closed by a person in a month, per community or device type
+    (``T#<t>#ALERTSTATS#<YYYY-MM>`` / ``community#<id>`` | ``type#<device type>``), by atomic ``ADD``s."""
+
+    resolved = NumberAttribute(default=0)
+    false_alarm = NumberAttribute(default=0)
+
+
 class InboxItem(Entity, discriminator="inbox"):
     data: MapAttribute[str, Any] = MapAttribute(default=dict)
     expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
@@ -304,6 +344,8 @@ class UsageItem(Entity, discriminator="usage"):
     alerts_raised = NumberAttribute(default=0)
     notifications = NumberAttribute(default=0)
     broadcasts = NumberAttribute(default=0)
+    sms_sent = NumberAttribute(default=0)
+    voice_calls = NumberAttribute(default=0)
 
 
 class AuditItem(Entity, discriminator="audit"):

@@ -58,6 +58,10 @@ class Quotas(Strict):
     telemetry_messages_per_minute: int | None = Field(
         default=None, gt=0, le=100_000_000,
         description=f"messages a minute from the city's devices; default devices × {MESSAGES_PER_DEVICE_MINUTE}")
+    sms_per_month: int = Field(default=2000, ge=0, le=10_000_000,
+                               description="alert SMS a calendar month (Asia/Shanghai); beyond it push and inbox only")
+    voice_calls_per_month: int = Field(default=200, ge=0, le=1_000_000,
+                                       description="alert voice calls a calendar month; beyond it SMS, push and inbox")
 
     @property
     def telemetry_per_minute(self) -> int:
@@ -147,11 +151,41 @@ class User(Strict):
     # Device alerts of those communities reach grid workers (网格员); department staff who only
     # handle the service requests of their department (物业, 市政 …) set this to false.
     receives_alerts: bool = True
+    # The work phone (工作电话) alerts are texted and called to: a grid worker's number is posted
+    # on the community's board (网格员公示), so it is kept as the manifest gives it.
+    phone: Phone | None = None
 
     @model_validator(mode="after")
     def _staff_has_scope(self) -> User:
         if self.role is StaffRole.STAFF and not self.communities:
             raise ValueError("staff users need at least one community in 'communities'")
+        return self
+
+
+SMS_FIELDS = ("sender", "severity", "place", "device", "rule", "time", "waited", "link")
+
+
+class Notifications(Strict):
+    """How the city's alerts are texted and called (chalicelib/notify)."""
+
+    sms_sender: str = Field(default="智慧社区", min_length=2, max_length=12,
+                            description="短信签名, shown as 【…】 at the start of every SMS")
+    sms_template: str = Field(
+        default="【{sender}】{severity}：{place}{device}{rule}，{time}。请尽快处理：{link}",
+        min_length=10, max_length=140,
+        description="zh-CN SMS text; fields: " + ", ".join("{" + f + "}" for f in SMS_FIELDS))
+    voice_template: str = Field(
+        default="您好，这里是{sender}。{place}的{device}{rule}，已{waited}无人确认，请立即处理。",
+        min_length=10, max_length=200, description="what the voice call says (text to speech), same fields")
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Notifications:
+        import string
+
+        for name in ("sms_template", "voice_template"):
+            for _, field, _, _ in string.Formatter().parse(getattr(self, name)):
+                if field is not None and field not in SMS_FIELDS:
+                    raise ValueError(f"{name}: unknown field {{{field}}}; known: {', '.join(SMS_FIELDS)}")
         return self
 
 
@@ -173,3 +207,4 @@ class TenantManifest(Strict):
     users: list[User] = Field(default_factory=list)
     # The city's changes to the default device rules (chalicelib/rules/profiles.yaml).
     alert_rules: AlertRules = Field(default_factory=AlertRules)
+    notifications: Notifications = Field(default_factory=Notifications)

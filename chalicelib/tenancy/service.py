@@ -18,11 +18,12 @@ from chalicelib.model import Model
 from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
-from chalicelib.tenancy.models import Quotas, TenantManifest
+from chalicelib.tenancy.models import Notifications, Quotas, TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
+NOTIFICATIONS = "notifications"
 # Profile fields set by platform operators, which re-applying a manifest leaves alone.
 PLATFORM_OWNED = ("status", "status_history")
 _CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
@@ -71,6 +72,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs += [ConfigDoc("category", c.code, c.model_dump(mode="json")) for c in m.service_catalog]
     docs += [ConfigDoc("user", u.username, u.model_dump(mode="json")) for u in m.users]
     docs.append(ConfigDoc(ALERT_RULES, "current", m.alert_rules.model_dump(mode="json")))
+    docs.append(ConfigDoc(NOTIFICATIONS, "current", m.notifications.model_dump(mode="json")))
     return docs
 
 
@@ -252,6 +254,13 @@ class TenantService:
             return AlertRules.model_validate(self.repo.get(ALERT_RULES, "current"))
         except NotFound:
             return AlertRules()
+
+    def notifications(self) -> Notifications:
+        """How the city's alerts are texted and called (the defaults when never set)."""
+        try:
+            return Notifications.model_validate(self.repo.get(NOTIFICATIONS, "current"))
+        except NotFound:
+            return Notifications()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

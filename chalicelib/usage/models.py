@@ -37,6 +37,8 @@ class Counts(Model):
     alerts_raised: int = 0
     notifications: int = Field(default=0, description="inbox items written")
     broadcasts: int = 0
+    sms_sent: int = Field(default=0, description="alert SMS handed to the SMS service")
+    voice_calls: int = Field(default=0, description="alert voice calls placed")
 
 
 class UsageDay(Counts):

@@ -24,6 +24,8 @@ IOT_RULE_PER_TRIGGER = 0.15 / 1_000_000  # rules engine: rule triggered
 IOT_RULE_PER_ACTION = 0.15 / 1_000_000  # rules engine: action executed
 CLOUDWATCH_PER_METRIC_MONTH = 0.30  # custom metric (EMF), first 10,000
 CLOUDWATCH_LOGS_PER_GB = 0.50  # ingestion
+SNS_SMS_CHINA = 0.0287  # one SMS segment to a mainland China number (transactional)
+VOICE_PER_MINUTE = 0.013  # End User Messaging voice, outbound, per started minute
 
 # -- assumptions about the platform's own operations ---------------------------------------------
 API_LAMBDA_GB = 0.5  # memory of the API function
@@ -60,6 +62,9 @@ PER_UNIT: dict[str, float] = {
     "alerts_raised": ALERT_WRITES * DYNAMODB_PER_WRITE_UNIT,
     "notifications": NOTIFICATION_WRITES * DYNAMODB_PER_WRITE_UNIT,
     "broadcasts": BROADCAST_WRITES * DYNAMODB_PER_WRITE_UNIT,
+    # the SMS or call itself, its queue message and delivery record
+    "sms_sent": SNS_SMS_CHINA + 2 * SQS_PER_REQUEST + 2 * DYNAMODB_PER_WRITE_UNIT,
+    "voice_calls": VOICE_PER_MINUTE + 2 * SQS_PER_REQUEST + 2 * DYNAMODB_PER_WRITE_UNIT,
 }
 FIXED_PER_MONTH = METRICS_PER_CITY * CLOUDWATCH_PER_METRIC_MONTH  # the city's custom metrics
 PRICES_AS_OF = "2025-06, us-east-1"

@@ -18,14 +18,16 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import AppError, QuotaExceeded, StorageError
+from chalicelib.notify.repository import NotifyRepository, this_month
 from chalicelib.store.base import TenantRepository, condition_failed, now, transaction
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import DeviceItem, QuotaItem, ResidentItem
 from chalicelib.tenancy.repository import TenantConfigRepository
-from chalicelib.tenancy.service import tenant_quotas
+from chalicelib.tenancy.service import TenantService, tenant_quotas
 from chalicelib.usage.signals import quota_refused
 
 DEVICES, RESIDENTS, STAFF_USERS = "devices", "residents", "staff_users"
+TZ = "Asia/Shanghai"
 MESSAGES = {DEVICES: "设备数已达上限 / device quota reached",
             RESIDENTS: "居民登记数已达上限 / resident quota reached"}
 # Registrations that hold a place in the residents quota (a rejected one gives its place back).
@@ -139,4 +141,7 @@ def quota_use(tenant: TenantContext) -> dict[str, dict[str, int]]:
     out[STAFF_USERS] = {"limit": quotas.staff_users, "used": len(staff)}
     out["api_requests_per_second"] = {"limit": quotas.api_requests_per_second}
     out["telemetry_messages_per_minute"] = {"limit": quotas.telemetry_per_minute}
+    sent = NotifyRepository(tenant).sent(this_month(str(TenantService(tenant).profile().get("timezone", TZ))))
+    out["sms_per_month"] = {"limit": quotas.sms_per_month, "used": sent["sms"]}
+    out["voice_calls_per_month"] = {"limit": quotas.voice_calls_per_month, "used": sent["voice"]}
     return out

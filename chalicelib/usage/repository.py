@@ -10,7 +10,7 @@ from chalicelib.store.models import UsageItem
 
 # What is counted per day (attributes of UsageItem); readers get 0 for a counter never moved.
 COUNTED = ("api_requests", "api_throttled", "telemetry_messages", "telemetry_readings", "telemetry_dropped",
-           "alerts_raised", "notifications", "broadcasts")
+           "alerts_raised", "notifications", "broadcasts", "sms_sent", "voice_calls")
 
 
 class UsageRepository(TenantRepository):

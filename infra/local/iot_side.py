@@ -33,6 +33,7 @@ log = logging.getLogger("cc.stack")
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE, EVENTS_FUNCTION = "cc-telemetry", "handle_events"
 ERROR_QUEUE = "cc-telemetry-dlq"  # the topic rules' error action (infra/iot_rules.py)
+NOTIFY_QUEUE = "cc-notifications"  # alert SMS and calls (chalicelib/notify)
 POLL_WINDOW_SECONDS = 0.5  # Lambda would wait up to the handler's window; locally a short one keeps latency low
 
 
@@ -50,6 +51,7 @@ class IotSide:
     certificates: CertificateMirror
     bridge: MqttBridge
     poller: SqsPoller | None
+    sender: SqsPoller | None = None  # the notifications queue → the SMS and voice sender
     simulator: subprocess.Popen[bytes] | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -61,6 +63,8 @@ class IotSide:
         if self.poller is not None:
             t = self.poller.totals
             line += f"; queue handler got {t.received} messages, {t.failed} left for retry"
+        if self.sender is not None:
+            line += f"; notification sender got {self.sender.totals.received} jobs"
         return line
 
     def stop(self) -> None:
@@ -70,8 +74,9 @@ class IotSide:
                 self.simulator.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.simulator.kill()
-        if self.poller is not None:
-            self.poller.stop()
+        for poller in (self.poller, self.sender):
+            if poller is not None:
+                poller.stop()
         self.bridge.stop()
         self.certificates.stop()
         self.broker.stop()
@@ -117,11 +122,17 @@ def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> I
         poller = SqsPoller(sqs, queue_url, lambda event: functions.invoke(source.function, event),
                            batch_size=source.batch_size, window_seconds=window)
         poller.start()
+    sender = None
+    if (notify := functions.sqs_source(NOTIFY_QUEUE)) is not None:
+        sender = SqsPoller(sqs, sqs.get_queue_url(QueueName=NOTIFY_QUEUE)["QueueUrl"],
+                           lambda event: functions.invoke(notify.function, event), batch_size=notify.batch_size,
+                           window_seconds=0.2)
+        sender.start()
     info = {"broker_url": broker.url, "ca_file": str(tls.cafile), "broker_log": str(broker.log_file),
             "queue": QUEUE, "telemetry_function": source.function if source else None,
             "batch_size": source.batch_size if source else None, "poll_window_s": poller.window if poller else None,
             "region": region}
-    return IotSide(broker, certificates, bridge, poller, info=info)
+    return IotSide(broker, certificates, bridge, poller, sender, info=info)
 
 
 def start_simulator(side: IotSide, plan: SimulatorPlan, api_url: str, token: str, state_dir: Path) -> None:

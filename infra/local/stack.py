@@ -29,6 +29,7 @@ import boto3
 from chalice.local import LocalDevServer
 from moto.server import ThreadedMotoServer
 
+from chalicelib.constants import PUBLIC_URL, VOICE_SENDER
 from infra.local import iot_side
 from infra.local.bootstrap import bootstrap
 from infra.local.certificates import configure_moto
@@ -88,6 +89,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     endpoint = f"http://{moto_host}:{moto_real_port}"
     res = bootstrap(endpoint, ops=True)
     os.environ.update(res.env(endpoint))
+    os.environ[VOICE_SENDER] = "recorder"  # calls are kept (and shown in the outbox), not placed
     from chalicelib import observability
 
     # What CloudWatch does with the EMF lines in Lambda: from here on (manifests, seed, API, IoT side).
@@ -126,6 +128,8 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     web = ThreadingHTTPServer((host, web_port), functools.partial(
         _StaticSite, directory=str(ROOT / "frontend"), site_config=site_config))
     threading.Thread(target=web.serve_forever, name="web", daemon=True).start()
+    os.environ[PUBLIC_URL] = f"http://{host}:{web.server_address[1]}"  # the alert SMS's links open here
+    reset_settings()
 
     info: dict[str, Any] = {
         "aws_endpoint": endpoint, "api_url": f"http://{host}:{api.server.server_address[1]}",

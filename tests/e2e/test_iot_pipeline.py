@@ -107,7 +107,8 @@ def staff(stack) -> dict[str, str]:
 def devices(stack, vendor, tmp_path_factory) -> dict[str, Device]:
     base = tmp_path_factory.mktemp("devices")
     made = {name: Device(stack, vendor, base / name, name, kind, place) for name, kind, place in (
-        ("e2e-smoke-1", "smoke", HOME), ("e2e-smoke-2", "smoke", HOME), ("e2e-bin-1", "smart_bin", SPOT))}
+        ("e2e-smoke-1", "smoke", HOME), ("e2e-smoke-2", "smoke", HOME), ("e2e-smoke-3", "smoke", HOME),
+        ("e2e-bin-1", "smart_bin", SPOT))}
     yield made
     for d in made.values():
         d.link.stop()
@@ -145,6 +146,35 @@ def test_a_smoke_alarm_becomes_an_alert_that_only_the_devices_community_staff_se
     for outsider in ("zhengda", "yinchuan", "yinchuan_admin"):
         assert alert["alert_id"] not in {a["alert_id"] for a in _alerts(stack, staff[outsider])}
         assert _get(stack, f"/v1/alerts/{alert['alert_id']}", staff[outsider]).status_code in (403, 404)
+
+
+def _texts_about(stack: dict, phone: str, alert_id: str) -> list[str]:
+    """SMS moto's SNS took for ``phone`` whose one-time link opens ``alert_id`` (moto's whole state is read:
+    slow under load, so once)."""
+    sent = requests.get(stack["aws_endpoint"] + "/moto-api/data.json", timeout=90).json()["sns"]["SMS"]
+    out = []
+    for sms in sent:
+        if sms["phone_number"] == phone and "?c=" in sms["message"]:
+            link = requests.get(stack["api_url"] + "/v1/alert-links/" + sms["message"].rsplit("?c=", 1)[1], timeout=10)
+            if link.status_code == 200 and link.json()["alert_id"] == alert_id:
+                out.append(sms["message"])
+    return out
+
+
+def test_the_grid_worker_is_texted_about_a_smoke_alarm_within_10_s(stack, devices, staff):
+    started = time.monotonic()
+    assert devices["e2e-smoke-3"].send("event", {"alarm": 1}) == 0
+    alert = _wait_alert(stack, staff["jinghu"], "e2e-smoke-3", "smoke.alarm")
+    texted: list[dict[str, Any]] = []
+    while not texted and time.monotonic() - started < 30:
+        detail = _get(stack, f"/v1/alerts/{alert['alert_id']}", staff["jinghu"]).json()
+        texted = [d for d in detail["deliveries"] if (d["channel"], d["to"], d["status"]) == ("sms", "王芳", "sent")]
+        time.sleep(0.2)
+    print(f"\nevent topic → SMS to the grid worker: {time.monotonic() - started:.2f} s "
+          f"(raise → sent {texted[0]['latency_ms'] if texted else '—'} ms)")
+    assert texted and texted[0]["latency_ms"] < 10_000, stack["output"].text()[-3000:]
+    texts = _texts_about(stack, "+8613903711101", alert["alert_id"])  # 王芳, read back from SNS
+    assert len(texts) == 1 and texts[0].startswith("【郑州智慧社区】紧急：荆胡社区")
 
 
 def test_telemetry_goes_through_the_queue_and_becomes_an_alert(stack, devices, staff):

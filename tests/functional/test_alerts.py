@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -72,17 +73,19 @@ def test_concurrent_batches_open_exactly_one_alert(client, city, atomic_dynamodb
 
 
 def test_a_clear_auto_clears_and_releases_the_lock_for_the_next_raise(client, city):
-    apply(transition(SMOKE, "smoke.alarm", TS))
+    """Below critical, the device saying normal closes the alert (critical ones wait for a person: below)."""
+    apply(transition(SMOKE, "smoke.alarm", TS, severity="warning"))
     first = _only_alert(client, city)["alert_id"]
-    assert apply(transition(SMOKE, "smoke.alarm", TS + 30, kind="clear")) == ApplyResult(cleared=1)
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 30, kind="clear", severity="warning")) == ApplyResult(cleared=1)
     cleared = _only_alert(client, city, "auto_cleared")
     assert cleared["alert_id"] == first and cleared["closed_at"] and cleared["timeline"][-1]["by"] == "system"
+    assert cleared["timeline"][-1]["sample_at"] == "2026-03-02T08:00:30Z" and cleared["duration_s"] == 30
     # Redelivered transitions of the closed episode change nothing …
-    assert apply(transition(SMOKE, "smoke.alarm", TS + 30, kind="clear"), transition(SMOKE, "smoke.alarm", TS)) == \
-        ApplyResult(ignored=2)
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 30, kind="clear", severity="warning"),
+                 transition(SMOKE, "smoke.alarm", TS, severity="warning")) == ApplyResult(ignored=2)
     assert list_alerts(client, city.token_for("city_admin", "zhengzhou"), "state=open") == []
     # … and a new sample opens a new alert.
-    assert apply(transition(SMOKE, "smoke.alarm", TS + 600)) == ApplyResult(raised=1)
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 600, severity="warning")) == ApplyResult(raised=1)
     assert _only_alert(client, city)["alert_id"] != first
 
 
@@ -145,12 +148,13 @@ def test_resolving_without_a_note_is_a_400_naming_the_note(client, city, body):
 
 def test_acting_on_a_resolved_or_auto_cleared_alert_is_a_conflict(client, city):
     staff = city.token_for("staff", "zhengzhou")
-    apply(transition(SMOKE, "smoke.alarm", TS), transition("zz-gas-b4", "gas.leak", TS))
+    apply(transition(SMOKE, "smoke.alarm", TS))
     resolved = _only_alert(client, city)["alert_id"]
     assert post(client, f"/v1/alerts/{resolved}/resolve", staff, {"note": "误报"}).status_code == 200
     assert post(client, f"/v1/alerts/{resolved}/acknowledge", staff).status_code == 409
     assert post(client, f"/v1/alerts/{resolved}/resolve", staff, {"note": "again"}).status_code == 409
-    apply(transition("zz-gas-b4", "gas.leak", TS + 60, kind="clear"))
+    apply(transition("zz-gas-b4", "gas.leak", TS, severity="warning"),
+          transition("zz-gas-b4", "gas.leak", TS + 60, kind="clear", severity="warning"))
     cleared = list_alerts(client, staff, "state=auto_cleared")[0]["alert_id"]
     assert post(client, f"/v1/alerts/{cleared}/acknowledge", staff).status_code == 409
     # Comments are still welcome on a closed alert.
@@ -189,3 +193,57 @@ def test_a_bad_comment_is_a_400_naming_the_field(client, city, body, field):
     alert_id = _only_alert(client, city)["alert_id"]
     r = post(client, f"/v1/alerts/{alert_id}/comments", city.token_for("staff", "zhengzhou"), body)
     assert r.status_code == 400 and r.json_body["field"] == field
+
+
+def test_a_critical_alarm_that_clears_by_itself_waits_for_a_persons_outcome(client, city):
+    """The detector resets before anyone looked: the alert stays open, recovered (已恢复待确认), still
+    escalating, until a person closes it with what they found — counted in the false-alarm rate."""
+    staff = city.token_for("staff", "zhengzhou")
+    apply(transition(SMOKE, "smoke.alarm", TS, value=1.0))
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 90, kind="clear")) == ApplyResult(cleared=1)
+    alert = _only_alert(client, city)
+    assert alert["state"] == "open" and alert["recovered_at"] == "2026-03-02T08:01:30Z"
+    assert alert["escalate_at"] is not None and alert["duration_s"] == 90
+    assert [e["action"] for e in alert["timeline"]] == ["raised", "recovered"]
+    # a repeated clear changes nothing; it can be acknowledged (no 409), then closed with an outcome
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 120, kind="clear")) == ApplyResult(ignored=1)
+    ack = post(client, f"/v1/alerts/{alert['alert_id']}/acknowledge", staff, {"note": "电话联系住户"})
+    assert ack.status_code == 200
+    bad = post(client, f"/v1/alerts/{alert['alert_id']}/resolve", staff, {"note": "x", "outcome": "maybe"})
+    assert bad.status_code == 400 and bad.json_body["field"] == "outcome"
+    r = post(client, f"/v1/alerts/{alert['alert_id']}/resolve", staff,
+             {"note": "上门核实：做饭油烟触发", "outcome": "false_alarm"})
+    assert r.status_code == 200 and r.json_body["state"] == "resolved" and r.json_body["outcome"] == "false_alarm"
+    stats = client.http.get("/v1/alert-stats", headers=auth(staff))
+    assert stats.status_code == 200, stats.body
+    body = stats.json_body
+    assert (body["resolved"], body["false_alarms"], body["false_alarm_rate"]) == (1, 1, 1.0)
+    assert body["by_device_type"] == [{"key": "smoke", "resolved": 1, "false_alarms": 1, "false_alarm_rate": 1.0}]
+    assert [c["key"] for c in body["by_community"]] == ["jinghu"]
+    # another city's numbers are its own
+    city.onboard("yinchuan")
+    other = client.http.get("/v1/alert-stats", headers=auth(city.token_for("city_admin", "yinchuan"))).json_body
+    assert other["resolved"] == 0 and other["by_community"] == []
+    assert client.http.get("/v1/alert-stats?month=2026-13", headers=auth(staff)).json_body["field"] == "month"
+
+
+def test_the_alarm_going_off_again_after_recovering_re_triggers_the_same_alert(client, city):
+    apply(transition(SMOKE, "smoke.alarm", TS))
+    apply(transition(SMOKE, "smoke.alarm", TS + 60, kind="clear"))
+    assert apply(transition(SMOKE, "smoke.alarm", TS + 300)) == ApplyResult(attached=1)
+    alert = _only_alert(client, city)
+    assert alert["recovered_at"] is None and alert["occurrences"] == 2
+    assert [e["action"] for e in alert["timeline"]] == ["raised", "recovered", "retriggered"]
+
+
+def test_an_alert_keeps_first_peak_and_last_values_and_each_step_its_sample_time(client, city):
+    """A gas incident delivered 70 minutes late: the timeline says when the samples were taken, not only
+    when they were processed."""
+    late = T0 + timedelta(minutes=70)
+    for offset, value in ((0, 21.0), (60, 24.0), (120, 22.0)):
+        apply(transition("zz-gas-b4", "gas.lel_high", TS + offset, value=value), now=late)
+    (alert,) = list_alerts(client, city.token_for("city_admin", "zhengzhou"), "state=open")
+    assert (alert["first_value"], alert["peak_value"], alert["last_value"]) == (21.0, 24.0, 22.0)
+    assert alert["peak_at"] == "2026-03-02T08:01:00Z"
+    raised = alert["timeline"][0]
+    assert raised["sample_at"] == "2026-03-02T08:00:00Z" and raised["at"].startswith("2026-03-02T09:10:00")

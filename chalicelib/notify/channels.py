@@ -1,0 +1,123 @@
+"""The channels an alert goes out on, behind one small interface: ``send(phone, text) → message id``.
+
+- SMS: Amazon SNS, transactional, to a mainland mobile number (E.164). China needs the sender's
+  signature (短信签名) inside the text — the city's ``notifications.sms_sender`` — not a sender id.
+- Voice: AWS End User Messaging SMS and Voice (``SendVoiceMessage``, text to speech in Mandarin,
+  voice Zhiyu) from the deployment's origination number; locally (``CC_VOICE_SENDER=recorder``) the
+  call is kept in :data:`RECORDED` and logged, not placed.
+
+A refusal the provider will repeat (a bad number, an opted-out phone) is :class:`Undeliverable`
+(no retry: the next channel is tried); anything else (throttling, a network error) is
+:class:`SendFailed` and the queue retries the job.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.aws import client
+from chalicelib.config import get_settings
+from chalicelib.notify.models import Channel
+from chalicelib.observability import logger
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0(\d{2,3})-?(\d{7,8})$")
+# Errors the provider will answer again whatever we do: not retried, the next channel is tried.
+_FINAL = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationException", "OptedOut",
+                    "OptedOutException", "ResourceNotFoundException", "AccessDeniedException"})
+
+
+class SendFailed(Exception):
+    """The provider could not take it now: the job is retried."""
+
+
+class Undeliverable(Exception):
+    """The provider refuses this message for good: recorded failed, the next channel tried."""
+
+
+def e164(phone: str, channel: Channel) -> str | None:
+    """A Chinese number in E.164, or None when the channel cannot reach it (SMS: mobiles only)."""
+    digits = phone.replace(" ", "")
+    if _MOBILE.match(digits):
+        return "+86" + digits
+    landline = _LANDLINE.match(digits)
+    if landline and channel is Channel.VOICE:
+        return "+86" + landline.group(1) + landline.group(2)
+    return None
+
+
+class Sender(Protocol):
+    channel: Channel
+
+    def send(self, phone: str, text: str) -> str: ...
+
+
+def _provider_call(fn: object, what: str) -> str:
+    try:
+        return str(fn())  # type: ignore[operator]
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in _FINAL:
+            raise Undeliverable(f"{what}: {code}") from exc
+        raise SendFailed(f"{what}: {code or 'error'}") from exc
+    except BotoCoreError as exc:
+        raise SendFailed(f"{what}: {type(exc).__name__}") from exc
+
+
+class SnsSms:
+    channel = Channel.SMS
+
+    def send(self, phone: str, text: str) -> str:
+        return _provider_call(lambda: client("sns").publish(
+            PhoneNumber=phone, Message=text,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )["MessageId"], "SMS")
+
+
+class EndUserMessagingVoice:
+    channel = Channel.VOICE
+
+    def send(self, phone: str, text: str) -> str:
+        origination = get_settings().voice_origination
+        if not origination:
+            raise Undeliverable("voice: no origination number configured (CC_VOICE_ORIGINATION)")
+        return _provider_call(lambda: client("pinpoint-sms-voice-v2").send_voice_message(
+            DestinationPhoneNumber=phone, OriginationIdentity=origination, MessageBody=text,
+            MessageBodyTextType="TEXT", VoiceId="ZHIYU",
+        )["MessageId"], "voice")
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    message_id: str
+    phone: str
+    text: str
+
+
+RECORDED: list[RecordedCall] = []  # the recorder's calls, newest last (local stack and tests)
+_recorded_lock = threading.Lock()
+
+
+class RecorderVoice:
+    """Keeps the call instead of placing it: the local stack's and the tests' voice provider."""
+
+    channel = Channel.VOICE
+
+    def send(self, phone: str, text: str) -> str:
+        call = RecordedCall(uuid.uuid4().hex, phone, text)
+        with _recorded_lock:
+            RECORDED.append(call)
+            del RECORDED[:-1000]
+        logger.info("voice call recorded (not placed)", extra={"message_id": call.message_id})
+        return call.message_id
+
+
+def senders() -> dict[Channel, Sender]:
+    voice: Sender = RecorderVoice() if get_settings().voice_sender == "recorder" else EndUserMessagingVoice()
+    return {Channel.SMS: SnsSms(), Channel.VOICE: voice}

@@ -1,0 +1,94 @@
+"""Use cases behind the routes: a person's channels, the city's outbox, and the SMS's one-time link.
+
+The link (``/ack.html?c=<city>.<code>``) lets whoever the SMS reached say 我去看看 or 已联系上 without
+signing in: the code is 12 random letters and digits (62^12), kept 24 h, used once. Using it
+acknowledges the alert in that person's name (or, when someone already did, adds their word to the
+timeline). What it shows before use names no person.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+
+from chalicelib.alerts import documents
+from chalicelib.alerts.models import AlertState
+from chalicelib.alerts.repository import AlertRepository
+from chalicelib.auth.principal import Principal
+from chalicelib.errors import Conflict, NotFound, StorageError
+from chalicelib.notify import texts
+from chalicelib.notify.models import LinkAction, LinkView, NotifySettings, OutboxItem, OutboxPage
+from chalicelib.notify.repository import NotifyRepository
+from chalicelib.store.base import decode_cursor, encode_cursor
+from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
+from chalicelib.tenancy.service import TenantService, tenant_status
+
+ATTEMPTS = 3
+SAID = {LinkAction.ON_MY_WAY: "我去看看", LinkAction.REACHED: "已联系上"}
+
+
+def my_settings(principal: Principal) -> NotifySettings:
+    found = NotifyRepository(principal.tenant).settings([principal.username])
+    return found.get(principal.username, NotifySettings())
+
+
+def set_my_settings(principal: Principal, body: NotifySettings) -> NotifySettings:
+    NotifyRepository(principal.tenant).put_settings(principal.username, body)
+    return body
+
+
+def outbox(tenant: TenantContext, day: date | None, limit: int, cursor: str | None) -> OutboxPage:
+    """A UTC day's SMS and calls in the city (default today), newest first."""
+    docs, last = NotifyRepository(tenant).outbox((day or datetime.now(UTC).date()).isoformat(), limit,
+                                                 decode_cursor(cursor))
+    return OutboxPage(items=[OutboxItem.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
+
+
+class Links:
+    def __init__(self, code: str) -> None:
+        tenant_id, self.code = code.split(".", 1)
+        if tenant_status(tenant_id) != "active":
+            raise NotFound("this link is unknown or has expired", field="code")
+        self.tenant = TenantContext(tenant_id)
+
+    def view(self) -> LinkView:
+        with tenant_scope(self.tenant.tenant_id):
+            link, used_at, _ = self._link()
+            stored = AlertRepository(self.tenant).get(link["alert_id"])
+            if stored is None:
+                raise NotFound("this link is unknown or has expired", field="code")
+            return self._shown(stored.doc, link, used_at is not None)
+
+    def use(self, action: LinkAction) -> LinkView:
+        with tenant_scope(self.tenant.tenant_id):
+            link, used_at, _ = self._link()
+            repo = NotifyRepository(self.tenant)
+            if used_at is not None or not repo.use_link(self.code, action.value):
+                raise Conflict("this link was used already", field="code")
+            alerts = AlertRepository(self.tenant)
+            by, note = link.get("username") or link.get("name") or "family", f"{SAID[action]}（短信链接）"
+            for _ in range(ATTEMPTS):
+                stored = alerts.get(link["alert_id"])
+                if stored is None:
+                    raise NotFound("this link is unknown or has expired", field="code")
+                at = datetime.now(UTC)
+                doc = (documents.acknowledged(stored.doc, by, at, note) if stored.doc["state"] == AlertState.OPEN
+                       else documents.commented(stored.doc, by, at, note))
+                if alerts.save(stored, doc):
+                    return self._shown(doc, {**link, "action": action.value}, True)
+            raise StorageError("the alert kept changing; the link was recorded as used")
+
+    def _link(self) -> tuple[dict[str, Any], str | None, int]:
+        found = NotifyRepository(self.tenant).link(self.code)
+        if found is None or found[2] < time.time():
+            raise NotFound("this link is unknown or has expired", field="code")
+        return found
+
+    def _shown(self, doc: dict[str, Any], link: dict[str, Any], used: bool) -> LinkView:
+        return LinkView.model_validate({
+            "alert_id": doc["alert_id"], "severity": doc["severity"], "state": doc["state"],
+            "rule": (doc.get("rule_name") or {}).get("zh") or doc["rule_id"],
+            "place": texts.Places(TenantService(self.tenant)).of(doc), "raised_at": doc["opened_at"],
+            "used": used, "action": link.get("action")})
