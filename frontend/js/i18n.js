@@ -4,7 +4,7 @@
 // "<key>@elder", when present, replaces "<key>" with plainer wording.
 // To add a feature's strings: create i18n/zh-CN.<feature>.json and i18n/en.<feature>.json with the
 // same keys, and name the feature here.
-export const BUNDLES = ["", "requests", "notices", "consultations", "services", "safety", "console", "dashboard", "ops", "privacy"];
+export const BUNDLES = ["", "requests", "notices", "consultations", "services", "safety", "console", "dashboard", "ops", "privacy", "notify"];
 let dicts = { "zh-CN": {} };
 let lang = "zh-CN";
 let elder = false;
@@ -66,11 +66,13 @@ export function loc(value) {
   return (lang === "en" ? value.en : value.zh) || value.zh || value.en || "";
 }
 
-export function formatDateTime(iso) {
+/** A date and time in the user's language; {seconds: true} where the order of events matters
+ *  (an alert's timeline: acknowledged at 03:07:12, texted at 03:02:11). */
+export function formatDateTime(iso, { seconds = false } = {}) {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" }).format(d);
 }
 
 /** The user-facing text of an ApiError or AuthError. */

@@ -105,7 +105,7 @@ export function healthTable(ctx, cities, minutes) {
   </table>`);
 }
 
-const COUNTED = ["devices", "residents", "staff_users"];
+const COUNTED = ["devices", "residents", "staff_users", "sms_per_month", "voice_calls_per_month"];
 
 /** One quota's use: the numbers as text, a meter beside them, and a word when it is near or at the limit. */
 function quotaRow(ctx, key, q) {

@@ -14,6 +14,8 @@ import consultationsDetail from "./screens/consultations-detail.js";
 import servicesNearby from "./screens/services-nearby.js";
 import safetyHome from "./screens/safety-home.js";
 import meData from "./screens/me-data.js";
+import meNotifications from "./screens/me-notifications.js";
+import ack from "./screens/ack.js";
 import consoleHome from "./screens/console-home.js";
 import consoleRequests from "./screens/console-requests.js";
 import consoleRequest from "./screens/console-request.js";
@@ -25,13 +27,16 @@ import consoleConsultations from "./screens/console-consultations.js";
 import consoleConsultationNew from "./screens/console-consultation-new.js";
 import consoleConsultation from "./screens/console-consultation.js";
 import consoleAccessLog from "./screens/console-access-log.js";
+import consoleOutbox from "./screens/console-outbox.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
+import opsOutbox from "./screens/ops-outbox.js";
 import otherHome from "./screens/other-home.js";
 import notFound from "./screens/not-found.js";
 
 export const screens = [
   signin,
+  ack, // the alert SMS's link (ack.html forwards here): public, no session needed or made
   // resident portal
   residentHome,
   register,
@@ -45,6 +50,7 @@ export const screens = [
   servicesNearby,
   safetyHome,
   meData,
+  meNotifications,
   // staff and city-admin console
   consoleHome,
   consoleRequests,
@@ -57,9 +63,13 @@ export const screens = [
   consoleConsultationNew, // before consoleConsultation, likewise
   consoleConsultation,
   consoleAccessLog,
+  consoleOutbox,
+  // the same settings screen in the console, where it has a nav entry
+  { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,
   // platform operators: #/home leads to the ops screen
   ops,
+  opsOutbox,
   { id: "ops-home", path: "/home", roles: ["platform_admin"], redirect: "/ops" },
   // everyone else, and the fallback
   otherHome,

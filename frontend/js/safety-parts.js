@@ -1,8 +1,9 @@
 // 居家安全与亲情关爱: pieces of the safety screen — an alert in words (severity and state are text,
 // not only colour), a care subject's status with who to call, and the call buttons.
-import { html, badge, facts, safeUrl } from "./templates.js";
+import { html, badge, facts, safeUrl, loading } from "./templates.js";
 import { formatDateTime, has } from "./i18n.js";
 import { PHONE } from "./services-parts.js";
+import { mergedTimeline } from "./notify-parts.js";
 
 const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
 const STATE_KINDS = { open: "danger", acknowledged: "info", resolved: "ok", auto_cleared: "ok" };
@@ -60,11 +61,35 @@ export function summaryBlock(ctx, status, { sentence = "" } = {}) {
   </div>`;
 }
 
-export function alertItem(ctx, a) {
+/** What happened to an alert, for residents: each step in words (who acted is not named) and the
+ *  SMS and calls (staff as 工作人员, family by masked name), once the alert was read alone. */
+function residentTimeline(ctx, a, read) {
+  const label = ctx.t("safety.alert.historyLabel");
+  const steps = (alert) => (alert.timeline || []).map((e) => ({
+    title: known(ctx, `safety.alert.step.${e.action}`, e.action), when: e.at, note: e.note || "",
+    kind: e.action === "raised" ? SEVERITY_KINDS[a.severity] : e.action === "comment" ? "neutral" : "ok",
+  }));
+  if (read?.alert) return mergedTimeline(ctx, steps(read.alert), read.alert.deliveries, label);
+  return html`${a.timeline?.length ? mergedTimeline(ctx, steps(a), [], label) : ""}
+    ${read?.error ? html`<p class="field__error">${ctx.t("safety.alert.historyFailed", { error: read.error })}</p>`
+      : loading(ctx.t("safety.alert.historyLoading"))}`;
+}
+
+/**
+ * An alert in words. `history` ({where, open, records}: which list, the records open, the alerts read
+ * alone) adds 处理与通知记录 under it, read only when opened (never one request per alert on load).
+ */
+export function alertItem(ctx, a, history = null) {
   const { t } = ctx;
+  const key = history ? `${history.where}:${a.alert_id}` : "";
+  const open = history?.open.has(key);
   return html`<li class="sf-alert">
     <p class="sf-alert__head"><strong>${ruleName(ctx, a)}</strong> ${severityBadge(ctx, a.severity)} ${stateBadge(ctx, a.state)}</p>
     <p class="sf-meta">${a.device_type ? html`${deviceName(ctx, a.device_type)} · ` : ""}${t("safety.alert.since", { time: formatDateTime(a.opened_at) })}${a.occurrences > 1 ? html` · ${t("safety.alert.times", { n: a.occurrences })}` : ""}</p>
+    ${history && !ctx.elder ? html`<details class="sf-history"${open ? html` open` : ""}>
+      <summary id="hist-${history.where}-${a.alert_id}" data-action="alertHistory" data-key="${key}" data-id="${a.alert_id}">${t("safety.alert.history")}</summary>
+      ${open ? residentTimeline(ctx, a, history.records.get(a.alert_id)) : ""}
+    </details>` : ""}
   </li>`;
 }
 

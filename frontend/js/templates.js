@@ -58,6 +58,7 @@ const ICONS = {
   alert: '<path d="M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z"/>',
   retry: '<path d="M17.7 6.3A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z"/>',
   eye: '<path d="M12 5C6.5 5 2.7 9 1.5 12c1.2 3 5 7 10.5 7s9.3-4 10.5-7C21.3 9 17.5 5 12 5zm0 11.5a4.5 4.5 0 1 1 0-9 4.5 4.5 0 0 1 0 9zm0-2.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4z"/>',
+  bell: '<path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1z"/>',
   shield: '<path d="M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5zm-1 14-4-4 1.4-1.4 2.6 2.6 5.6-5.6L18 9z"/>',
 };
 
@@ -149,6 +150,23 @@ export function field({ name, label, type = "text", value = "", error = "", hint
   </div>`;
 }
 
+/**
+ * An on/off switch: a checkbox with role="switch" (read as 开/关 by screen readers), drawn as a track
+ * and knob with the word 开 or 关 beside it, so the state is never told by colour or position alone.
+ * Checked, it sends `name=true` with the form; `change` names the action view.js reports on a flip.
+ */
+export function toggle({ name, label, hint = "", checked = false, change = "" }) {
+  const id = `f-${name}`;
+  const describedBy = [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
+  return html`<div class="field field--switch" data-field="${name}">
+    <input class="switch-input" type="checkbox" role="switch" id="${id}" name="${name}" value="true" aria-describedby="${describedBy}"${checked ? html` checked` : ""}${change ? html` data-change="${change}"` : ""}>
+    <label for="${id}"><span class="switch-track" aria-hidden="true"></span><span class="switch-text"><span class="switch-label">${label}</span>
+      <span class="switch-word switch-word--on" aria-hidden="true">${t("switch.on")}</span><span class="switch-word switch-word--off" aria-hidden="true">${t("switch.off")}</span></span></label>
+    ${hint ? html`<p class="field__hint" id="${id}-hint">${hint}</p>` : ""}
+    <p class="field__error" id="${id}-error" data-error-for="${name}"></p>
+  </div>`;
+}
+
 /** Where a form shows an error that names no field (or a field the form does not have). */
 export function formError() {
   return html`<div class="form__error" data-error-for="_form" role="alert"></div>`;
@@ -159,12 +177,12 @@ export function facts(rows) {
   return html`<dl class="facts">${rows.filter(([, v]) => v !== "" && v != null).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
-/** A vertical timeline: items [{when (ISO), title, note?, kind?}] oldest first. */
+/** A vertical timeline: items [{when (ISO), title, note?, kind?, seconds?}] oldest first. */
 export function timeline(items, label = t("timeline.label")) {
   return html`<ol class="timeline" aria-label="${label}">
     ${items.map((i) => html`<li class="timeline__item timeline__item--${i.kind || "neutral"}">
       <p class="timeline__title">${i.title}</p>
-      ${i.when ? html`<p class="timeline__when"><time datetime="${i.when}">${formatDateTime(i.when)}</time></p>` : ""}
+      ${i.when ? html`<p class="timeline__when"><time datetime="${i.when}">${formatDateTime(i.when, { seconds: Boolean(i.seconds) })}</time></p>` : ""}
       ${i.note ? html`<p class="timeline__note">${i.note}</p>` : ""}
     </li>`)}
   </ol>`;

@@ -1,9 +1,11 @@
 // 告警看板: open or acknowledged device alerts of the user's area, critical first, with place and
-// time; acknowledge, resolve with a note, comment.
-import { html, pageTitle, field, formError, button, empty, badge, timeline, card } from "../templates.js";
+// time; acknowledge, resolve with a note, comment. An alert's record opens on request: then (and only
+// then) the alert is read alone, which brings its SMS and calls, merged into its steps by time.
+import { html, pageTitle, field, formError, button, empty, badge, card, loading } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
-import { formatDateTime } from "../i18n.js";
+import { formatDateTime, errorText } from "../i18n.js";
 import { qs, tabs, placeText, term, myCommunities } from "../console-parts.js";
+import { mergedTimeline } from "../notify-parts.js";
 
 const SEVERITIES = ["critical", "warning", "info"];
 const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
@@ -26,11 +28,29 @@ function rank(a, b) {
   return s || b.opened_at.localeCompare(a.opened_at);
 }
 
-function alertTimeline(ctx, a) {
-  return timeline(a.timeline.map((e) => ({
-    title: ctx.t("console.alert.step", { action: ctx.t(`console.alert.action.${e.action}`), who: e.by === "system" ? ctx.t("console.alert.system") : e.by }),
+function steps(ctx, a) {
+  return a.timeline.map((e) => ({
+    title: ctx.t("console.alert.step", { action: term(ctx, "console.alert.action", e.action), who: e.by === "system" ? ctx.t("console.alert.system") : e.by }),
     when: e.at, note: e.note || "", kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
-  })));
+  }));
+}
+
+/** The alert's steps with its SMS and calls once the alert was read alone; until then its steps and a word. */
+function alertTimeline(ctx, data, a) {
+  const read = data.records.get(a.alert_id);
+  const label = ctx.t("console.alert.historyLabel");
+  if (read?.alert) return mergedTimeline(ctx, steps(ctx, read.alert), read.alert.deliveries, label);
+  return html`${mergedTimeline(ctx, steps(ctx, a), [], label)}
+    ${read?.error ? html`<p class="field__error">${ctx.t("console.alert.deliveriesFailed", { error: read.error })}</p>`
+      : loading(ctx.t("console.alert.deliveriesLoading"))}`;
+}
+
+function history(ctx, data, a) {
+  const open = data.open.has(a.alert_id);
+  return html`<details class="console-details"${open ? html` open` : ""}>
+    <summary id="hist-${a.alert_id}" data-action="toggleHistory" data-id="${a.alert_id}">${ctx.t("console.alert.history")}</summary>
+    ${open ? alertTimeline(ctx, data, a) : ""}
+  </details>`;
 }
 
 function alertForm(ctx, a, kind) {
@@ -71,7 +91,7 @@ function alertView(ctx, data, a) {
         ${button(t("console.alert.do.resolve"), { action: "openForm", kind: a.state === "open" ? "secondary" : "primary", data: { id: a.alert_id, kind: "resolve" } })}
         ${button(t("console.alert.do.comment"), { action: "openForm", data: { id: a.alert_id, kind: "comment" } })}
       </div>`}
-      ${ctx.elder ? "" : html`<details class="console-details"><summary>${t("console.alert.history", { n: a.timeline.length })}</summary>${alertTimeline(ctx, a)}</details>`}
+      ${ctx.elder ? "" : history(ctx, data, a)}
     </article>
   </li>`;
 }
@@ -93,7 +113,8 @@ export default {
       ctx.api.get("/v1/alerts", { state, severity: s, scope, limit: LIMIT })));
     const items = pages.flatMap((p) => p.items).sort(rank);
     return { state, severity, scope, communities: mine, items, more: pages.some((p) => p.next_cursor),
-             names: await placeNames(ctx, items), acting: null };
+             names: await placeNames(ctx, items), acting: null,
+             open: new Set(), records: new Map() }; // records: alert id → {alert} read alone, or {error}
   },
 
   render(data, ctx) {
@@ -126,6 +147,19 @@ export default {
     refresh(ctx) {
       ctx.reload();
     },
+    async toggleHistory(ctx, { data }) {
+      const { open, records } = ctx.data;
+      if (open.has(data.id)) open.delete(data.id);
+      else open.add(data.id);
+      ctx.update({}); // painted now: the <details> keeps the state the click gave it
+      if (!open.has(data.id) || records.get(data.id)?.alert) return;
+      try {
+        records.set(data.id, { alert: await ctx.api.get(`/v1/alerts/${encodeURIComponent(data.id)}`) });
+      } catch (err) {
+        records.set(data.id, { error: errorText(err) });
+      }
+      ctx.update({});
+    },
     openForm(ctx, { data }) {
       ctx.update({ acting: { id: data.id, kind: data.kind } });
       ctx.focus(data.kind === "resolve" ? "#f-note" : "#f-text");
@@ -156,8 +190,14 @@ export default {
   },
 };
 
-/** Put the alert as the API returned it in the list (a resolved one leaves the board). */
+/** Put the alert as the API returned it in the list (a resolved one leaves the board); an open record
+ *  keeps the SMS and calls it read (an action's answer carries the steps, not the deliveries). */
 function replace(ctx, a) {
+  const read = ctx.data.records.get(a.alert_id);
+  if (read?.alert) {
+    const deliveries = a.deliveries?.length ? a.deliveries : read.alert.deliveries;
+    ctx.data.records.set(a.alert_id, { alert: { ...a, deliveries } });
+  }
   const items = ctx.data.items.map((i) => (i.alert_id === a.alert_id ? a : i))
     .filter((i) => i.state === "open" || i.state === "acknowledged");
   ctx.update({ items, acting: null });

@@ -57,6 +57,7 @@ function cityCard(ctx, data, c) {
       <p class="ops-city__tier">${t("ops.tierOf", { tier: tierLabel(ctx, c.tier) })}</p>
       ${ctx.elder ? html`<p class="ops-city__health" data-speak>${healthSentence(ctx, c, data.minutes)}</p>` : ""}
       ${quotaTable(ctx, c)}
+      <p class="ops-city__outbox"><a href="#/ops/outbox/${encodeURIComponent(c.tenant_id)}">${t("notify.ops.link", { name })}</a></p>
       ${data.changing === c.tenant_id ? changeForm(ctx, c, next)
         : html`<div class="form__actions"><button type="button" class="btn btn--${next === "suspended" ? "secondary" : "primary"}"
             data-action="startChange" data-id="${c.tenant_id}"><span>${label}</span><span class="sr-only">${name}</span></button></div>`}

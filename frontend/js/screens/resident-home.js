@@ -65,7 +65,9 @@ export default {
     </div>`;
 
     const privacy = html`<p class="privacy-link"><a href="#/me/data">${icon("shield")} ${t("privacy.me.link")}</a>
-      ${ctx.elder ? "" : html`<span class="muted">${t("privacy.me.linkLead")}</span>`}</p>`;
+      ${ctx.elder ? "" : html`<span class="muted">${t("privacy.me.linkLead")}</span>`}</p>
+      <p class="privacy-link nt-settings-link"><a href="#/me/notifications">${icon("bell")} ${t("notify.settings.link")}</a>
+      ${ctx.elder ? "" : html`<span class="muted">${t("notify.settings.linkLead")}</span>`}</p>`;
     if (ctx.elder) {
       return html`${head}${statusBox}${todo.length ? tiles(todo) : ""}${privacy}`;
     }

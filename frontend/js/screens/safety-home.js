@@ -2,9 +2,10 @@
 // of each care subject they watch (居家养老): a plain summary (正常 / 需要留意 / 紧急), last activity,
 // open alerts and who to call. A pending family invitation is accepted here. In elder mode the
 // care subject sees only their status in plain words and the numbers to call.
-import { html, pageTitle, empty, button, card } from "../templates.js";
+import { html, pageTitle, empty, button, card, icon } from "../templates.js";
 import { optional } from "../consultations-parts.js";
 import { summaryBlock, callActions, callButton, alertItem, statusFacts } from "../safety-parts.js";
+import { errorText } from "../i18n.js";
 
 async function householdAlerts(ctx) {
   // Open and acknowledged (someone is on it) are both still active; newest first.
@@ -27,7 +28,7 @@ function invitation(ctx, w) {
   </section>`;
 }
 
-function watched(ctx, w, s) {
+function watched(ctx, w, s, history) {
   const { t } = ctx;
   const id = `care-${w.subject_id}`;
   let body;
@@ -37,7 +38,7 @@ function watched(ctx, w, s) {
   } else {
     body = html`${summaryBlock(ctx, s)}
       ${s.open_alerts.length ? html`<h3>${t("safety.watch.openAlerts", { n: s.open_alerts.length })}</h3>
-        <ul class="sf-alerts">${s.open_alerts.map((a) => alertItem(ctx, a))}</ul>` : ""}
+        <ul class="sf-alerts">${s.open_alerts.map((a) => alertItem(ctx, a, { ...history, where: `care-${w.subject_id}` }))}</ul>` : ""}
       ${ctx.elder ? "" : statusFacts(ctx, s)}
       <h3>${t(s.summary === "ok" ? "safety.call.titleCalm" : "safety.call.titleNow")}</h3>
       ${callActions(ctx, s.actions)}`;
@@ -64,12 +65,12 @@ function mine(ctx, s) {
   </section>`;
 }
 
-function alertsSection(ctx, alerts) {
+function alertsSection(ctx, alerts, history) {
   const { t } = ctx;
   let body;
   if (alerts === null) body = html`<p>${t("safety.alerts.noHousehold")}</p>`;
   else if (!alerts.length) body = empty(t("safety.alerts.none"));
-  else body = html`<ul class="sf-alerts">${alerts.map((a) => alertItem(ctx, a))}</ul>`;
+  else body = html`<ul class="sf-alerts">${alerts.map((a) => alertItem(ctx, a, { ...history, where: "home" }))}</ul>`;
   return card(html`${alerts?.length ? html`<p data-speak>${t("safety.alerts.count", { n: alerts.length })}</p>` : ""}${body}`,
     { title: t("safety.alerts.title") });
 }
@@ -94,6 +95,7 @@ export default {
       subject: care.subject, self, alerts,
       pending: watching.filter((w) => w.status === "pending"),
       watched: active.map((w, i) => ({ link: w, status: statuses[i] })),
+      open: new Set(), records: new Map(), // the alert records opened; alert id → {alert} read alone, or {error}
     };
   },
 
@@ -101,16 +103,31 @@ export default {
     const { t } = ctx;
     const head = pageTitle(t("safety.title"), { speak: true, lead: ctx.elder ? "" : t("safety.lead") });
     const invites = data.pending.map((w) => invitation(ctx, w));
-    const family = data.watched.map((w) => watched(ctx, w.link, w.status));
+    const history = { open: data.open, records: data.records };
+    const family = data.watched.map((w) => watched(ctx, w.link, w.status, history));
     if (ctx.elder && data.self) {
       // The care subject themself: how things stand and whom to call; nothing else.
       return html`${head}${mine(ctx, data.self)}`;
     }
-    if (ctx.elder && (family.length || invites.length)) return html`${head}${invites}${family}`;
-    return html`${head}${invites}${data.self ? mine(ctx, data.self) : ""}${family}${alertsSection(ctx, data.alerts)}`;
+    const settings = html`<p class="nt-settings-link"><a href="#/me/notifications">${icon("bell")}<span>${t("notify.settings.link")}</span></a></p>`;
+    if (ctx.elder && (family.length || invites.length)) return html`${head}${invites}${family}${settings}`;
+    return html`${head}${invites}${data.self ? mine(ctx, data.self) : ""}${family}${alertsSection(ctx, data.alerts, history)}${settings}`;
   },
 
   actions: {
+    async alertHistory(ctx, { data }) {
+      const { open, records } = ctx.data;
+      if (open.has(data.key)) open.delete(data.key);
+      else open.add(data.key);
+      ctx.update({}); // painted now: the <details> keeps the state the click gave it
+      if (!open.has(data.key) || records.get(data.id)?.alert) return;
+      try {
+        records.set(data.id, { alert: await ctx.api.get(`/v1/alerts/${encodeURIComponent(data.id)}`) });
+      } catch (err) {
+        records.set(data.id, { error: errorText(err) });
+      }
+      ctx.update({});
+    },
     async accept(ctx, { data }) {
       await ctx.api.post(`/v1/me/care-invitations/${encodeURIComponent(data.id)}/accept`);
       ctx.toast(ctx.t("safety.invite.accepted"), "ok");
