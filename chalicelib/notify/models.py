@@ -58,7 +58,7 @@ class Delivery(Model):
 class OutboxQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
-    day: date | None = Field(default=None, description="a UTC day (YYYY-MM-DD); default today")
+    day: date | None = Field(default=None, description="a day in the city's time zone (YYYY-MM-DD); default today")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: Cursor | None = None
 

@@ -31,6 +31,11 @@ def this_month(tz: str, at: datetime | None = None) -> str:
     return (at or now()).astimezone(ZoneInfo(tz)).strftime("%Y-%m")
 
 
+def local_day(tz: str, at: datetime | None = None) -> str:
+    """The day (``YYYY-MM-DD``) in the city's time zone: what the outbox lists by."""
+    return (at or now()).astimezone(ZoneInfo(tz)).date().isoformat()
+
+
 def delivery_sk(level: int, channel: Channel, person: str) -> str:
     return f"{PREFIX}{level}#{channel.value}#{person}"
 
@@ -47,13 +52,13 @@ class NotifyRepository(TenantRepository):
                  & (DeliveryItem.claimed_at < epoch - STALE_SECONDS))
         return self._written(lambda: item.save(condition=DeliveryItem.pk.does_not_exist() | stale))
 
-    def finish(self, alert_id: str, sk: str, doc: Doc) -> None:
+    def finish(self, alert_id: str, sk: str, doc: Doc, tz: str) -> None:
         """The delivery's outcome (``doc['status']``): sent, failed or skipped; listed in the city's
-        outbox (gsi1: the day's partition, newest last)."""
+        outbox (gsi1: the partition of the day in the city's time zone ``tz``, newest last)."""
         stamp = now()
         item = DeliveryItem(self.tenant.alert_pk(alert_id), sk, tenant_id=self.tenant.tenant_id,
                             status=doc["status"], claimed_at=int(time.time()), data={**doc, "alert_id": alert_id},
-                            updated_at=stamp, gsi1pk=self.tenant.outbox_pk(stamp.date().isoformat()),
+                            updated_at=stamp, gsi1pk=self.tenant.outbox_pk(local_day(tz, stamp)),
                             gsi1sk=f"{stamp.isoformat()}#{alert_id}#{sk.removeprefix(PREFIX)}")
         self._guard(lambda: item.save())
 

@@ -170,7 +170,7 @@ class NotificationSender:
                 if self._send(person, channel, sk, base, report):
                     return
                 continue
-            self.repo.finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.SKIPPED.value,
+            self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.SKIPPED.value,
                                                         "reason": SKIP_REASONS[reason]})
             report.skipped[reason] += 1
             if reason == "quota":
@@ -205,7 +205,7 @@ class NotificationSender:
             message_id = self.providers[channel].send(phone, text)
         except Undeliverable as exc:
             self.repo.uncount(channel, self._month())
-            self.repo.finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.FAILED.value,
+            self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.FAILED.value,
                                                         "reason": str(exc)[:200]})
             report.failed[channel.value] += 1
             return False
@@ -215,7 +215,7 @@ class NotificationSender:
             raise
         sent_at = self.clock.now(UTC)
         latency = (sent_at - self.job.at).total_seconds() * 1000
-        self.repo.finish(self.doc["alert_id"], sk, {
+        self._finish(self.doc["alert_id"], sk, {
             **base, "status": DeliveryStatus.SENT.value, "at": sent_at.isoformat(), "message_id": message_id,
             "latency_ms": int(max(0, latency))})
         report.sent[channel.value] += 1
@@ -227,13 +227,16 @@ class NotificationSender:
         sk = delivery_sk(self.job.level, channel, person.key)
         base = self._doc(person, channel, DeliveryStatus.SENDING)
         if self.repo.claim(self.doc["alert_id"], sk, base):
-            self.repo.finish(self.doc["alert_id"], sk, {**base, "status": status.value, "reason": SKIP_REASONS[reason]})
+            self._finish(self.doc["alert_id"], sk, {**base, "status": status.value, "reason": SKIP_REASONS[reason]})
             report.skipped[reason] += 1
 
     # -- helpers ----------------------------------------------------------------------------
     def _doc(self, person: Person, channel: Channel, status: DeliveryStatus) -> dict[str, object]:
         return {"level": self.job.level, "channel": channel.value, "to": person.name, "kind": person.kind,
                 "status": status.value, "at": self.clock.now(UTC).isoformat(), "reason": None}
+
+    def _finish(self, alert_id: str, sk: str, doc: dict[str, object]) -> None:
+        self.repo.finish(alert_id, sk, doc, self.tz)
 
     def _number(self, person: Person, channel: Channel) -> str | None:
         raw = person.phone or (privacy.unseal(self.tenant, "phone", person.phone_sealed)

@@ -19,7 +19,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.errors import Conflict, NotFound, StorageError
 from chalicelib.notify import texts
 from chalicelib.notify.models import LinkAction, LinkView, NotifySettings, OutboxItem, OutboxPage
-from chalicelib.notify.repository import NotifyRepository
+from chalicelib.notify.repository import NotifyRepository, local_day
 from chalicelib.store.base import decode_cursor, encode_cursor
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.scope import tenant_scope
@@ -40,8 +40,9 @@ def set_my_settings(principal: Principal, body: NotifySettings) -> NotifySetting
 
 
 def outbox(tenant: TenantContext, day: date | None, limit: int, cursor: str | None) -> OutboxPage:
-    """A UTC day's SMS and calls in the city (default today), newest first."""
-    docs, last = NotifyRepository(tenant).outbox((day or datetime.now(UTC).date()).isoformat(), limit,
+    """A day's SMS and calls in the city (its time zone; default today), newest first."""
+    tz = str(TenantService(tenant).profile().get("timezone", "Asia/Shanghai"))
+    docs, last = NotifyRepository(tenant).outbox(day.isoformat() if day else local_day(tz), limit,
                                                  decode_cursor(cursor))
     return OutboxPage(items=[OutboxItem.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
 

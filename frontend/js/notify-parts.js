@@ -84,9 +84,10 @@ export function latencyText(ctx, ms) {
   return ctx.t("notify.latency.minutes", { n: Math.round(ms / 60000) });
 }
 
-/** Today as the outbox counts days (UTC), "YYYY-MM-DD". */
+/** Today as the outbox counts days (the city's date; the browser's local date here), "YYYY-MM-DD". */
 export function outboxToday(now = new Date()) {
-  return now.toISOString().slice(0, 10);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export function dayOf(value) {
@@ -99,7 +100,7 @@ function who(ctx, item) {
   return html`${item.to}<span class="muted"> · ${ctx.t(`notify.kind.${item.kind}`)}</span>`;
 }
 
-/** "12/6 15:07:04": the day is chosen above, but a UTC day spans two dates in the city. */
+/** "12/6 15:07:04": the date is kept, so a row read on its own still says which day. */
 function when(ctx, iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso || "");
