@@ -249,3 +249,45 @@ export function notice(message, { kind = "warn", action = "" } = {}) {
 export function percent(x) {
   return `${Math.round((Number(x) || 0) * 1000) / 10}%`;
 }
+
+// -- alerts: times, values and outcomes in words ------------------------------------------------------
+
+export const OUTCOMES = ["handled", "verified_on_site", "false_alarm", "device_test", "other"];
+
+function sameDay(a, b) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** "03:12" today, "3月1日 03:12" on another day (the browser's zone). */
+export function clockTime(ctx, iso, now = new Date()) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso || "");
+  const opts = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  return new Intl.DateTimeFormat(ctx.lang, sameDay(d, now) ? opts : { ...opts, month: "long", day: "numeric" }).format(d);
+}
+
+/** 90 → "1分30秒", 3725 → "1小时2分5秒", 0.4 → "0秒". */
+export function durationText(ctx, seconds) {
+  const s = Math.max(0, Math.round(Number(seconds) || 0));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [];
+  if (h) parts.push(ctx.t("console.alert.dur.h", { n: h }));
+  if (m) parts.push(ctx.t("console.alert.dur.m", { n: m }));
+  if (s % 60 || !parts.length) parts.push(ctx.t("console.alert.dur.s", { n: s % 60 }));
+  return parts.join(ctx.t("console.alert.dur.sep"));
+}
+
+/** A reading as the API gives it (no unit): up to two decimals. */
+export function valueText(ctx, v) {
+  return v == null ? ctx.t("console.alert.noValue") : new Intl.NumberFormat(ctx.lang, { maximumFractionDigits: 2 }).format(v);
+}
+
+/** "设备时间 08:00，处理于 09:10" when the device's sample and the platform's step are more than a minute
+ *  apart (a batch delivered late); "" otherwise. */
+export function sampleNote(ctx, entry) {
+  if (!entry.sample_at) return "";
+  const gap = Math.abs(new Date(entry.at).getTime() - new Date(entry.sample_at).getTime());
+  if (!(gap > 60_000)) return "";
+  return ctx.t("console.alert.sampleTime", { sample: clockTime(ctx, entry.sample_at), at: clockTime(ctx, entry.at) });
+}

@@ -2,6 +2,7 @@
 // screen readers, the ECharts widgets and the Leaflet map of the communities.
 import { html } from "./templates.js";
 import { leaflet, tileLayer } from "./maps.js";
+import { has } from "./i18n.js";
 
 // The order of the request states and the colour group of each (open, done, refused).
 export const STATES = ["submitted", "accepted", "assigned", "in_progress", "reopened", "resolved", "closed",
@@ -149,6 +150,49 @@ export function chartWidget(name) {
       resize.disconnect();
       chart.dispose();
     };
+  };
+}
+
+// -- 误报率 ----------------------------------------------------------------------------------------
+
+/** A device type's name: the console's short word (烟感), the safety screen's, the profile's from the
+ *  dashboard, else the code. */
+export function deviceTypeName(ctx, key, dash) {
+  for (const prefix of ["console.device", "safety.device"]) {
+    if (has(`${prefix}.${key}`)) return ctx.t(`${prefix}.${key}`);
+  }
+  const named = [...(dash?.alerts?.by_type || []), ...(dash?.devices?.by_type || [])].find((d) => d.id === key && d.name);
+  return named ? ctx.loc(named.name) : key;
+}
+
+/** The month's false alarms by device type: [name, closed, false alarms, rate as words]. */
+export function falseAlarmRows(ctx, data) {
+  return (data.stats?.by_device_type || []).filter((r) => r.resolved > 0)
+    .map((r) => [deviceTypeName(ctx, r.key, data.dash), r.resolved, r.false_alarms, percent(ctx, r.false_alarm_rate)]);
+}
+
+/** Bars of the false-alarm rate (0–100 %) by device type. */
+export async function falseAlarmWidget(el, data, ctx) {
+  const echarts = await ctx.loadScript("vendor/echarts.min.js", "echarts");
+  if (!el.isConnected) return null;
+  const list = (data.stats?.by_device_type || []).filter((r) => r.resolved > 0);
+  const chart = echarts.init(el, null, { renderer: "canvas" });
+  chart.setOption({
+    ...BASE,
+    tooltip: { ...BASE.tooltip, valueFormatter: (v) => `${v}%` },
+    grid: { ...BASE.grid, right: 56 }, // room for "100%" beside the longest bar
+    xAxis: { type: "value", min: 0, max: 100, axisLabel: { ...axisText(), formatter: "{value}%" } },
+    yAxis: { type: "category", data: list.map((r) => deviceTypeName(ctx, r.key, data.dash)).reverse(),
+             axisLabel: { ...axisText(), width: 120, overflow: "truncate" } },
+    series: [{ type: "bar", name: ctx.t("dashboard.fa.rate"), barMaxWidth: 18, itemStyle: { color: ALERT },
+               label: { show: true, position: "right", color: TEXT, formatter: "{c}%" },
+               data: list.map((r) => Math.round((r.false_alarm_rate || 0) * 1000) / 10).reverse() }],
+  });
+  const resize = new ResizeObserver(() => chart.resize());
+  resize.observe(el);
+  return () => {
+    resize.disconnect();
+    chart.dispose();
   };
 }
 

@@ -23,6 +23,11 @@ export function stateBadge(ctx, state) {
   return badge(known(ctx, `safety.state.${state}`, state), STATE_KINDS[state]);
 }
 
+/** The device went back to normal on its own and no staff member has confirmed it yet (still open). */
+export function recovered(a) {
+  return a.state === "open" && Boolean(a.recovered_at);
+}
+
 export function ruleName(ctx, a) {
   return a.rule_name ? ctx.loc(a.rule_name) : a.rule_id;
 }
@@ -84,7 +89,9 @@ export function alertItem(ctx, a, history = null) {
   const key = history ? `${history.where}:${a.alert_id}` : "";
   const open = history?.open.has(key);
   return html`<li class="sf-alert">
-    <p class="sf-alert__head"><strong>${ruleName(ctx, a)}</strong> ${severityBadge(ctx, a.severity)} ${stateBadge(ctx, a.state)}</p>
+    <p class="sf-alert__head"><strong>${ruleName(ctx, a)}</strong> ${severityBadge(ctx, a.severity)} ${recovered(a)
+      ? badge(t("safety.state.recovered"), "ok") : stateBadge(ctx, a.state)}</p>
+    ${recovered(a) ? html`<p class="sf-recovered" data-speak>${t("safety.alert.recovered")}</p>` : ""}
     <p class="sf-meta">${a.device_type ? html`${deviceName(ctx, a.device_type)} · ` : ""}${t("safety.alert.since", { time: formatDateTime(a.opened_at) })}${a.occurrences > 1 ? html` · ${t("safety.alert.times", { n: a.occurrences })}` : ""}</p>
     ${history && !ctx.elder ? html`<details class="sf-history"${open ? html` open` : ""}>
       <summary id="hist-${history.where}-${a.alert_id}" data-action="alertHistory" data-key="${key}" data-id="${a.alert_id}">${t("safety.alert.history")}</summary>

@@ -1,10 +1,12 @@
 // 告警看板: open or acknowledged device alerts of the user's area, critical first, with place and
-// time; acknowledge, resolve with a note, comment. An alert's record opens on request: then (and only
+// time; a critical alert whose device said normal before anyone confirmed it is marked 已恢复待确认;
+// acknowledge, resolve with an outcome (误报, 设备测试, …) and a note, comment. An alert's record opens on request: then (and only
 // then) the alert is read alone, which brings its SMS and calls, merged into its steps by time.
 import { html, pageTitle, field, formError, button, empty, badge, card, loading } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
 import { formatDateTime, errorText } from "../i18n.js";
-import { qs, tabs, placeText, term, myCommunities } from "../console-parts.js";
+import { qs, tabs, placeText, term, myCommunities, OUTCOMES, clockTime, durationText, valueText, sampleNote }
+  from "../console-parts.js";
 import { mergedTimeline } from "../notify-parts.js";
 
 const SEVERITIES = ["critical", "warning", "info"];
@@ -31,7 +33,7 @@ function rank(a, b) {
 function steps(ctx, a) {
   return a.timeline.map((e) => ({
     title: ctx.t("console.alert.step", { action: term(ctx, "console.alert.action", e.action), who: e.by === "system" ? ctx.t("console.alert.system") : e.by }),
-    when: e.at, note: e.note || "", kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
+    when: e.at, note: [sampleNote(ctx, e), e.note || ""].filter(Boolean).join(ctx.t("console.alert.noteSep")), kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
   }));
 }
 
@@ -53,11 +55,24 @@ function history(ctx, data, a) {
   </details>`;
 }
 
+/** 处置结果: a required choice of the five outcomes, as large labelled radios (one per row on a phone). */
+function outcomeChoice(ctx, a) {
+  const { t } = ctx;
+  return html`<fieldset class="rq-rate console-outcome" aria-describedby="outcome-error">
+    <legend>${t("console.alert.outcome.legend")}<span class="field__req" aria-hidden="true">*</span></legend>
+    <div class="rq-rate__choices">${OUTCOMES.map((o) => html`<div class="rq-choice">
+      <input type="radio" id="outcome-${a.alert_id}-${o}" name="outcome" value="${o}" required aria-describedby="outcome-error">
+      <label for="outcome-${a.alert_id}-${o}">${t(`console.alert.outcome.${o}`)}</label>
+    </div>`)}</div>
+    <p class="field__error" id="outcome-error" data-error-for="outcome"></p>
+  </fieldset>`;
+}
+
 function alertForm(ctx, a, kind) {
   const { t } = ctx;
   const input = kind === "resolve"
-    ? field({ name: "note", label: t("console.alert.resolveNote"), hint: t("console.alert.resolveHint"), type: "textarea",
-              required: true, maxlength: 500 })
+    ? html`${outcomeChoice(ctx, a)}${field({ name: "note", label: t("console.alert.resolveNote"), hint: t("console.alert.resolveHint"), type: "textarea",
+              required: true, maxlength: 500 })}`
     : field({ name: "text", label: t("console.alert.commentText"), type: "textarea", required: true, maxlength: 500 });
   return html`<form class="form form--inline" data-submit="${kind}" data-id="${a.alert_id}" novalidate>
     ${formError()}
@@ -69,6 +84,22 @@ function alertForm(ctx, a, kind) {
   </form>`;
 }
 
+/** 已恢复待确认: the device said normal, nobody has confirmed yet (a critical alert stays open). */
+function recovered(a) {
+  return a.state === "open" && Boolean(a.recovered_at);
+}
+
+/** 首次 / 最高 / 最近 readings and how long it lasted (or that it is still going on). */
+function readings(ctx, a) {
+  const { t } = ctx;
+  const values = [a.first_value, a.peak_value, a.last_value].some((v) => v != null)
+    ? html`<div><dt>${t("console.alert.values")}</dt><dd>${t("console.alert.valuesText", {
+        first: valueText(ctx, a.first_value), peak: valueText(ctx, a.peak_value), last: valueText(ctx, a.last_value) })}${
+        a.peak_at && a.peak_value !== a.first_value ? html`<span class="console-muted">${t("console.alert.peakAt", { time: clockTime(ctx, a.peak_at) })}</span>` : ""}</dd></div>` : "";
+  const lasted = a.duration_s != null ? durationText(ctx, a.duration_s) : t("console.alert.ongoing");
+  return html`${values}<div><dt>${t("console.alert.duration")}</dt><dd>${lasted}</dd></div>`;
+}
+
 function alertView(ctx, data, a) {
   const { t, loc } = ctx;
   const acting = data.acting?.id === a.alert_id ? data.acting.kind : null;
@@ -77,14 +108,17 @@ function alertView(ctx, data, a) {
   return html`<li class="queue__item console-alert console-alert--${a.severity}" id="alert-${a.alert_id}">
     <article aria-labelledby="alert-${a.alert_id}-name">
       <h3 id="alert-${a.alert_id}-name">${badge(t(`console.alert.severity.${a.severity}`), SEVERITY_KINDS[a.severity])} ${name}</h3>
-      <p class="console-badges">${badge(t(`console.alert.state.${a.state}`), a.state === "open" ? "warn" : "info")}
+      <p class="console-badges">${recovered(a) ? badge(t("console.alert.state.recovered"), "info")
+        : badge(t(`console.alert.state.${a.state}`), a.state === "open" ? "warn" : "info")}
         ${a.care_subject ? badge(t("console.alert.careSubject"), "danger") : ""}
         ${a.level > 1 ? badge(t("console.alert.level", { n: a.level }), "warn") : ""}</p>
+      ${recovered(a) ? html`<p class="console-recovered" data-speak>${t("console.alert.recoveredText", { time: clockTime(ctx, a.recovered_at) })}</p>` : ""}
       <dl class="facts">
         <div><dt>${t("console.alert.place")}</dt><dd>${place}</dd></div>
         <div><dt>${t("console.alert.opened")}</dt><dd><time datetime="${a.opened_at}">${formatDateTime(a.opened_at)}</time></dd></div>
         ${ctx.elder ? "" : html`<div><dt>${t("console.alert.device")}</dt><dd>${term(ctx, "console.device", a.device_type)} · ${a.device_id}</dd></div>
-        <div><dt>${t("console.alert.lastSeen")}</dt><dd>${formatDateTime(a.last_seen)}${a.occurrences > 1 ? ` · ${t("console.alert.occurrences", { n: a.occurrences })}` : ""}</dd></div>`}
+        <div><dt>${t("console.alert.lastSeen")}</dt><dd>${formatDateTime(a.last_seen)}${a.occurrences > 1 ? ` · ${t("console.alert.occurrences", { n: a.occurrences })}` : ""}</dd></div>
+        ${readings(ctx, a)}`}
       </dl>
       ${acting ? alertForm(ctx, a, acting) : html`<div class="form__actions">
         ${a.state === "open" ? button(t("console.alert.do.acknowledge"), { action: "acknowledge", kind: "primary", data: { id: a.alert_id } }) : ""}
@@ -162,7 +196,7 @@ export default {
     },
     openForm(ctx, { data }) {
       ctx.update({ acting: { id: data.id, kind: data.kind } });
-      ctx.focus(data.kind === "resolve" ? "#f-note" : "#f-text");
+      ctx.focus(data.kind === "resolve" ? `#outcome-${CSS.escape(data.id)}-${OUTCOMES[0]}` : "#f-text");
     },
     closeForm(ctx) {
       const id = ctx.data.acting?.id;
@@ -176,9 +210,9 @@ export default {
       ctx.focus(`#alert-${CSS.escape(data.id)} .form__actions button`);
     },
     async resolve(ctx, { data, values }) {
-      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/resolve`, { note: values.note });
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/resolve`, { note: values.note, outcome: values.outcome });
       replace(ctx, a);
-      ctx.toast(ctx.t("console.alert.done.resolve"), "ok");
+      ctx.toast(ctx.t("console.alert.done.resolved", { outcome: ctx.t(`console.alert.outcome.${a.outcome || values.outcome}`) }), "ok");
       ctx.focus("#page-title");
     },
     async comment(ctx, { data, values }) {

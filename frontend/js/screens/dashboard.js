@@ -1,13 +1,13 @@
 // 一屏统览 (city dashboard): the month's requests with their rates, open alerts, devices online, trends
-// and a map of the communities. City admins see the city; staff the communities they serve. Elder
+// and a map of the communities, and the month's 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
 // mode keeps the key numbers in a sentence that can be read aloud.
 import { html, pageTitle, field, card, empty } from "../templates.js";
 import { percent, monthLabel, recentMonths, rows, sentence, dataTable, chartWidget, communityMap,
-  nameOf } from "../dashboard-parts.js";
+  nameOf, falseAlarmRows, falseAlarmWidget } from "../dashboard-parts.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-function kpis(ctx, dash) {
+function kpis(ctx, dash, stats = null) {
   const r = dash.requests.total;
   const items = [
     [ctx.t("dashboard.kpi.filed"), r.filed, ""],
@@ -23,6 +23,7 @@ function kpis(ctx, dash) {
       ctx.t("dashboard.kpi.unacknowledged", { n: dash.alerts.unacknowledged })],
     [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, ctx.t("dashboard.kpi.onlineNote")],
   ];
+  if (stats) items.push([ctx.t("dashboard.kpi.falseAlarms"), percent(ctx, stats.false_alarm_rate), falseAlarmNote(ctx, stats)]);
   return html`<dl class="db-kpis">${items.map(([label, value, note]) => html`<div class="db-kpi">
     <dt>${label}</dt><dd><span class="db-kpi__value">${value}</span>${note ? html`<span class="db-kpi__note">${note}</span>` : ""}</dd>
   </div>`)}</dl>`;
@@ -59,6 +60,31 @@ function chartCard(ctx, name, titleKey, heads, data) {
   return card(body, { title, kind: "chart" });
 }
 
+function falseAlarmNote(ctx, stats) {
+  return ctx.t("dashboard.fa.of", { part: stats.false_alarms, whole: stats.resolved });
+}
+
+/** 误报率: the month's rate as a figure, by device type as bars, and the same numbers as a table. */
+function falseAlarmCard(ctx, data) {
+  const { t } = ctx;
+  const title = t("dashboard.fa.title");
+  const stats = data.stats;
+  if (!stats) return card(html`<p>${t("dashboard.fa.failed")}</p>`, { title, kind: "chart" });
+  const figure = html`<p class="db-fa"><span class="db-kpi__value" data-fa-rate>${percent(ctx, stats.false_alarm_rate)}</span>
+    <span class="db-kpi__note">${stats.resolved ? falseAlarmNote(ctx, stats) : t("dashboard.fa.none")}</span></p>`;
+  const list = falseAlarmRows(ctx, data);
+  if (!list.length) return card(figure, { title, kind: "chart" });
+  const chartRows = list.map(([name, , , rate]) => [name, rate]);
+  return card(html`${figure}
+    <div class="db-chart db-chart--small" data-widget="falseAlarms" role="img" aria-label="${sentence(ctx, t("dashboard.fa.byType"), chartRows)}"></div>
+    <table class="db-table db-table--open" data-fa-table>
+      <caption>${t("dashboard.fa.byType")}</caption>
+      <thead><tr><th scope="col">${t("dashboard.col.type")}</th><th scope="col">${t("dashboard.fa.closed")}</th>
+        <th scope="col">${t("dashboard.fa.false")}</th><th scope="col">${t("dashboard.fa.rate")}</th></tr></thead>
+      <tbody>${list.map(([name, closed, falses, rate]) => html`<tr><th scope="row">${name}</th><td>${closed}</td><td>${falses}</td><td>${rate}</td></tr>`)}</tbody>
+    </table>`, { title, kind: "chart" });
+}
+
 function communitiesTable(ctx, dash) {
   return html`<table class="db-table db-table--open">
     <caption>${ctx.t("dashboard.map.table")}</caption>
@@ -84,7 +110,9 @@ export default {
   async load(ctx) {
     const month = MONTH.test(ctx.query.month || "") ? ctx.query.month : undefined;
     const dash = await ctx.api.get("/v1/dashboard", month ? { month } : {});
-    return { dash, month: dash.month };
+    // the false-alarm rate of the same month; the rest of the dashboard stands without it
+    const stats = await ctx.api.get("/v1/alert-stats", { month: dash.month }).catch(() => null);
+    return { dash, stats, month: dash.month };
   },
 
   render(data, ctx) {
@@ -97,14 +125,15 @@ export default {
       <p class="db-summary" data-speak>${summary(ctx, dash)}</p>`;
     if (ctx.elder) {
       // One task: the key numbers, large, and read aloud. The charts and the map stay in the normal view.
-      return html`${head}${card(kpis(ctx, dash), { title: t("dashboard.kpis") })}
+      return html`${head}${card(kpis(ctx, dash, data.stats), { title: t("dashboard.kpis") })}
         <p class="db-note">${t("dashboard.elderNote")}</p>`;
     }
     const data2 = rows(ctx, dash);
     const byDepartment = dash.requests.by_department;
     return html`${head}
       ${card(kpis(ctx, dash), { title: t("dashboard.kpis") })}
-      <div class="db-grid">${CHARTS.map(([name, key, heads]) => chartCard(ctx, name, key, heads, data2[name]))}</div>
+      <div class="db-grid">${CHARTS.map(([name, key, heads]) => chartCard(ctx, name, key, heads, data2[name]))}
+        ${falseAlarmCard(ctx, data)}</div>
       ${card(html`<p>${t("dashboard.map.lead")}</p>
         <div class="db-map" data-widget="map"></div>
         ${communitiesTable(ctx, dash)}`, { title: t("dashboard.map.title"), kind: "map" })}
@@ -125,6 +154,7 @@ export default {
     trend: chartWidget("trend"),
     alertsByType: chartWidget("alertsByType"),
     alertsPerDay: chartWidget("alertsPerDay"),
+    falseAlarms: falseAlarmWidget,
     map: communityMap,
   },
 
