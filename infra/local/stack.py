@@ -196,6 +196,8 @@ def banner(state: dict[str, Any]) -> str:
         f"  Ops        dashboard cc-platform and one per city, alarms → {state['resources']['ops_topic_arn']}; "
         "metrics flushed to moto's CloudWatch every 5 s (GET /v1/platform/ops/… as platform.admin)",
         *_iot_lines(state["iot"]),
+        f"  Alert SMS  through moto's SNS ({state['aws_endpoint']}/moto-api/data.json → sns.SMS), voice calls "
+        f"recorded, not placed; what went out: {state['web_url']}/#/console/outbox (zz.admin), #/ops (platform.admin)",
         "",
         f"  Demo logins (password for all: {state['demo_password']})",
     ]

@@ -135,6 +135,7 @@ def test_the_banner_shows_the_broker_and_what_the_simulator_does(stack):
     banner = stack["banner"]
     assert stack["iot"]["broker_url"] in banner and "mutual TLS" in banner
     assert "Simulator" in banner and "devices in zhengzhou/jinghu" in banner and "smoke alarm" in banner
+    assert "Alert SMS" in banner and "/#/console/outbox" in banner
 
 
 def test_a_smoke_alarm_becomes_an_alert_that_only_the_devices_community_staff_see(stack, devices, staff):

@@ -176,6 +176,7 @@ def test_staff_close_it_as_a_false_alarm_in_elder_mode_and_the_dashboard_counts_
     assert row.locator("td").all_inner_texts()[:2] == [str(smoke["resolved"]), str(smoke["false_alarms"])]
     admin.page.wait_for_function("""() => { const el = document.querySelector('[data-widget="falseAlarms"]');
         return window.echarts && el && echarts.getInstanceByDom(el) && el.querySelector("canvas"); }""")
-    assert admin.page.locator('[data-widget="falseAlarms"]').get_attribute("aria-label").startswith("各类设备的误报率：")
+    label = admin.page.locator('[data-widget="falseAlarms"]').get_attribute("aria-label")
+    assert label.startswith("各类设备的误报率："), label
     admin.axe("dashboard with the false-alarm rate")
     watch.check()
