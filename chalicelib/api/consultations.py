@@ -16,6 +16,7 @@ from chalicelib.consultations.models import (
     Consultation,
     ConsultationList,
     Discussion,
+    MyBallot,
     Proposal,
     Results,
     Voters,
@@ -80,8 +81,8 @@ def vote(principal: Principal, consultation_id: str, body: VoteIn) -> Ballot:
 
 
 @route(bp, ONE + "/ballot", roles=RESIDENT)
-def ballot(principal: Principal, consultation_id: str) -> Ballot:
-    """The caller's own ballot and its receipt code."""
+def ballot(principal: Principal, consultation_id: str) -> MyBallot:
+    """The caller's own ballot and its receipt code; ``{"ballot": null}`` before they have voted."""
     return VotingService(principal).mine(consultation_id)
 
 

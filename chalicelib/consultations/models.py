@@ -99,6 +99,13 @@ class Ballot(Model):
     changed_at: datetime | None = None
 
 
+class MyBallot(Model):
+    """The caller's ballot, or ``null`` before they (or their household) have voted: not voting is
+    an answer, not an error."""
+
+    ballot: Ballot | None = None
+
+
 class OptionResult(Model):
     option_id: str
     label: Name

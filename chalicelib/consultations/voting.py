@@ -7,9 +7,9 @@ from datetime import datetime
 from chalicelib.consultations import documents
 from chalicelib.consultations.ballots import Stored
 from chalicelib.consultations.inputs import Per, Publication, VoteIn
-from chalicelib.consultations.models import Audit, Ballot, OptionResult, Phase, Results, Voter, Voters
+from chalicelib.consultations.models import Audit, Ballot, MyBallot, OptionResult, Phase, Results, Voter, Voters
 from chalicelib.consultations.service import Base, Doc
-from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.errors import Conflict, Forbidden, InvalidInput
 
 ATTEMPTS = 3  # a lost race re-reads the ballot; only concurrent changes of one voter can lose twice
 
@@ -58,12 +58,10 @@ class VotingService(Base):
                 raise Conflict("a ballot has already been cast for you; this vote cannot be changed", field="ballot")
         raise Conflict("your ballot changed while this vote was recorded; try again", field="ballot")
 
-    def mine(self, consultation_id: str) -> Ballot:
+    def mine(self, consultation_id: str) -> MyBallot:
         doc = self._load(consultation_id)
         found = self.ballots.get(consultation_id, self._voter_key(doc))
-        if found is None:
-            raise NotFound("you have not voted in this consultation", field="ballot")
-        return self._view(consultation_id, found)
+        return MyBallot(ballot=None if found is None else self._view(consultation_id, found))
 
     def results(self, consultation_id: str) -> Results:
         doc = self._load(consultation_id)

@@ -15,7 +15,12 @@ export function base(id) {
   return `/v1/consultations/${encodeURIComponent(id)}`;
 }
 
-/** A read that may rightly have no answer yet (no ballot: 404; results before the vote: 409). */
+/** The resident's own ballot, or null before they have voted (the API answers {"ballot": null}). */
+export async function myBallot(ctx, id) {
+  return (await ctx.api.get(`${base(id)}/ballot`)).ballot || null;
+}
+
+/** A read that may rightly have no answer yet (results before the vote: 409). */
 export async function optional(promise, statuses = [403, 404, 409]) {
   try {
     return await promise;

@@ -53,7 +53,7 @@ def test_aolinpike_households_see_live_counts_of_the_charging_station_vote(clien
     counts = client.http.get(f"/v1/consultations/{vote['consultation_id']}/results", headers=auth(resident)).json_body
     assert {o["option_id"]: o["votes"] for o in counts["options"]} == {"north-gate": 2, "b3-east": 1, "garage": 0}
     assert client.http.get(f"/v1/consultations/{vote['consultation_id']}/ballot",
-                           headers=auth(resident)).status_code == 404  # he has not voted yet
+                           headers=auth(resident)).json_body == {"ballot": None}  # he has not voted yet
     r = client.http.post(f"/v1/consultations/{vote['consultation_id']}/votes",
                          headers={**auth(resident), **JSON_HEADERS}, body=jbody({"option_id": "garage"}))
     assert r.status_code == 201, r.body

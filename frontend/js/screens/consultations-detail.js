@@ -4,7 +4,7 @@
 // turnout and whether the minimum was met (a chart and the same numbers as a table).
 import { html, pageTitle, button, linkButton, field, formError, facts, empty, card } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
-import { phaseBadge, windowText, optional, base, percent, optionLabel, resultsView, drawResults, ballotView,
+import { phaseBadge, windowText, optional, base, myBallot, percent, optionLabel, resultsView, drawResults, ballotView,
          ourWords } from "../consultations-parts.js";
 
 function notOwner(ctx, c) {
@@ -174,7 +174,7 @@ export default {
     const resultsVisible = c.phase === "closed" || (c.phase === "voting" && c.results === "live");
     const [discussion, ballot, results, audit] = await Promise.all([
       c.proposals_open ? ctx.api.get(`${url}/proposals`) : null,
-      afterOpen ? optional(ctx.api.get(`${url}/ballot`)) : null,
+      afterOpen ? myBallot(ctx, ctx.params.id) : null,
       resultsVisible ? optional(ctx.api.get(`${url}/results`)) : null,
       afterOpen ? optional(ctx.api.get(`${url}/audit`)) : null,
     ]);
@@ -244,7 +244,7 @@ export default {
         const e = ourWords(ctx, err);
         if (!e.field) throw e;
         // Refused (already voted, not on the roll, voting over): say so, and show the ballot there is.
-        const ballot = e.field === "ballot" ? await optional(ctx.api.get(`${url}/ballot`)) : ctx.data.ballot;
+        const ballot = e.field === "ballot" ? await myBallot(ctx, ctx.data.c.consultation_id) : ctx.data.ballot;
         ctx.update({ ballot, confirming: null, changing: false, voteError: e.message });
         ctx.focus("#cs-vote-error");
         return;

@@ -1,7 +1,7 @@
 // 议事协商: the consultations for the resident's home, open ones first (the API's order), each
 // with its phase in words and, while voting is open, whether the resident has voted yet.
 import { html, pageTitle, empty, badge } from "../templates.js";
-import { phaseBadge, windowText, optional, base } from "../consultations-parts.js";
+import { phaseBadge, windowText, myBallot } from "../consultations-parts.js";
 
 function when(ctx, c) {
   if (c.phase === "proposals") return windowText(ctx, c.proposals_open, c.proposals_close);
@@ -33,7 +33,7 @@ export default {
     const items = page.items || [];
     // One small read per open vote (there are few at a time) to say "voted / not yet".
     const open = items.filter((c) => c.phase === "voting");
-    const found = await Promise.all(open.map((c) => optional(ctx.api.get(`${base(c.consultation_id)}/ballot`))));
+    const found = await Promise.all(open.map((c) => myBallot(ctx, c.consultation_id)));
     const ballots = Object.fromEntries(open.map((c, i) => [c.consultation_id, found[i]]));
     return { items, ballots };
   },
