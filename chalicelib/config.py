@@ -34,6 +34,7 @@ class Settings(Model):
     ops_topic_arn: str = ""
     function_names: str = ""
     lambda_function_name: str = ""
+    uploads_bucket: str = ""
     public_url: str = "https://community.example.cn"
     voice_sender: str = "end-user-messaging"
     voice_origination: str = ""
@@ -72,6 +73,7 @@ class Settings(Model):
             "ops_topic_arn": e.get(env.OPS_TOPIC_ARN),
             "function_names": e.get(env.FUNCTION_NAMES),
             "lambda_function_name": e.get(env.LAMBDA_FUNCTION_NAME),
+            "uploads_bucket": e.get(env.UPLOADS_BUCKET),
             "public_url": e.get(env.PUBLIC_URL),
             "voice_sender": e.get(env.VOICE_SENDER),
             "voice_origination": e.get(env.VOICE_ORIGINATION),

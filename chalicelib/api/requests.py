@@ -14,12 +14,13 @@ from chalicelib.requests.inputs import (
     DuplicateIn,
     NoteIn,
     PageQuery,
+    PhotoUploadIn,
     RatingIn,
     ReasonIn,
     RequestIn,
     StatsQuery,
 )
-from chalicelib.requests.models import RequestPage, ServiceRequest, StatsReport
+from chalicelib.requests.models import PhotoUpload, RequestPage, ServiceRequest, StatsReport
 from chalicelib.requests.queues import RequestQueues
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.states import Action
@@ -34,6 +35,13 @@ ONE = "/v1/requests/{request_id}"
 def file_request(principal: Principal, body: RequestIn) -> ServiceRequest:
     """File a request (residents for their household, staff for a caller: channel ``staff``)."""
     return RequestService(principal).file(body)
+
+
+@route(bp, "/v1/requests/photo-uploads", method="POST", roles=FILERS, status=201, body=PhotoUploadIn)
+def photo_upload(principal: Principal, body: PhotoUploadIn) -> PhotoUpload:
+    """A presigned POST for one photo (JPEG, PNG, WebP or HEIC, ≤ 5 MB) under the city's prefix, valid
+    5 minutes; name its ``key`` in ``photo_keys`` when filing."""
+    return RequestService(principal).photo_upload(body)
 
 
 @route(bp, "/v1/me/requests", roles=RESIDENT, query=PageQuery)

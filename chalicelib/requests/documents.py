@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from chalicelib.requests import photos
 from chalicelib.requests.models import ServiceRequest
 from chalicelib.requests.states import OPEN, REOPEN_WINDOW, RESPONSES, Action, State
 
@@ -72,4 +73,5 @@ def view(doc: Doc, now: datetime) -> ServiceRequest:
         **{k: v for k, v in doc.items() if k in ServiceRequest.model_fields and v is not None},
         "overdue": overdue(doc, now), "reopen_until": reopen_until(doc), "timeline": timeline,
         "filed_by": doc["filed_by_display"], "on_behalf_of": doc.get("on_behalf_of_display"),
+        "photo_files": photos.views(doc.get("photo_files")),
     })

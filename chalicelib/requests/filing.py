@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.care.watchers import cared_for_by
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.observability import emit
-from chalicelib.requests import documents, stats
+from chalicelib.requests import documents, photos, stats
 from chalicelib.requests.inputs import RequestIn
 from chalicelib.requests.locate import locate
 from chalicelib.requests.repository import RequestRepository
@@ -63,6 +63,7 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
     place = locate(tenancy, body.location, target)
     if filer.served is not None and place["community_id"] not in filer.served:
         raise Forbidden("this place is outside the communities you serve", field="location")
+    files = photos.verify(tenancy.tenant.tenant_id, body.photo_keys)
     zone = documents.city_zone(tenancy.profile().get("timezone"))
     local = at.astimezone(zone)
     number = repo.next_number(local.strftime("%Y%m%d"))
@@ -75,7 +76,8 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
         "location": place, "community_id": place["community_id"], "grid_id": place.get("grid_id"),
         "household_id": target["household_id"] if target else None,
         "filer_household_id": filer.home["household_id"] if filer.home else None,
-        "photos": list(body.photos), "channel": "proxy" if proxy and filer.channel == "resident" else filer.channel,
+        "photos": list(body.photos), "photo_files": files,
+        "channel": "proxy" if proxy and filer.channel == "resident" else filer.channel,
         "filed_by": filer.user_id, "filed_by_display": filer.display,
         "filer_resident": filer.user_id if filer.home else None,
         "on_behalf_of": target["resident_id"] if proxy and target else None,
@@ -92,4 +94,6 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
     refs = {t.household_requests_pk(h) for h in (doc["household_id"], doc["filer_household_id"]) if h}
     repo.create(doc, [*sorted(refs), t.month_requests_pk(doc["month"])], stats.deltas(None, doc))
     emit(tenancy.tenant.tenant_id, {"ServiceRequestsFiled": 1})
+    if files:
+        photos.attached(tenancy.tenant.tenant_id, files)
     return doc

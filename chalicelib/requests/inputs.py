@@ -13,6 +13,9 @@ from chalicelib.tenancy.models import Code, Username
 
 RequestId = Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{8}-\d{4,6}$", description="e.g. ZH-20261126-0001")]
 PhotoUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]{3,500}$", description="an https URL")]
+PhotoKey = Annotated[str, Field(
+    pattern=r"^t/[a-z][a-z0-9-]{1,30}[a-z0-9]/requests/\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|webp|heic)$",
+    description="the key of a photo uploaded with POST /v1/requests/photo-uploads")]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="e.g. 2026-11")]
 
 
@@ -69,9 +72,19 @@ class RequestIn(In):
     category: Code = Field(description="a service_catalog code of the city")
     description: str = Field(min_length=5, max_length=2000)
     location: LocationIn
-    photos: list[PhotoUrl] = Field(default_factory=list, max_length=6)
+    photos: list[PhotoUrl] = Field(default_factory=list, max_length=6,
+                                   description="links to photos kept elsewhere (Open311 media_url, older data)")
+    photo_keys: list[PhotoKey] = Field(default_factory=list, max_length=4,
+                                       description="photos uploaded to the city's storage, at most 4")
     on_behalf_of: str | None = Field(default=None, min_length=1, max_length=64,
                                      description="resident id of the person the request is for")
+
+
+class PhotoUploadIn(In):
+    """Ask to upload one photo: its type, and its size when known (refused here if over 5 MB)."""
+
+    content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"]
+    size: int | None = Field(default=None, ge=1, le=5 * 1024 * 1024, description="bytes, at most 5 MB")
 
 
 class NoteIn(In):

@@ -48,6 +48,23 @@ class Rating(Model):
     at: datetime
 
 
+class Photo(Model):
+    key: str
+    url: str = Field(description="a presigned GET URL, valid for 15 minutes")
+    content_type: str
+    size: int = Field(description="bytes")
+
+
+class PhotoUpload(Model):
+    """A presigned POST: send ``fields`` then the file as ``file`` (multipart/form-data) to ``url``."""
+
+    key: str = Field(description="name it in photo_keys when filing the request")
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: datetime
+
+
 class ServiceRequest(Model):
     request_id: str
     category: str
@@ -55,7 +72,8 @@ class ServiceRequest(Model):
     department: str
     description: str
     location: Location
-    photos: list[str]
+    photos: list[str] = Field(description="links to photos kept elsewhere (Open311 media_url, older data)")
+    photo_files: list[Photo] = Field(default_factory=list, description="photos uploaded with the request")
     channel: str = Field(description="resident | proxy (family) | staff (phone call, walk-in) | open311")
     filed_by: str = Field(description="staff username, the resident's masked name, or the Open311 client")
     filer_resident: str | None = Field(default=None, description="the resident who filed it (their id), if one did: "

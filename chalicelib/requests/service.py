@@ -11,10 +11,10 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.privacy import mask_name
-from chalicelib.requests import access, documents, news, stats
+from chalicelib.requests import access, documents, news, photos, stats
 from chalicelib.requests.filing import Filer, file_request
-from chalicelib.requests.inputs import AssignIn, RatingIn, RequestIn
-from chalicelib.requests.models import ServiceRequest
+from chalicelib.requests.inputs import AssignIn, PhotoUploadIn, RatingIn, RequestIn
+from chalicelib.requests.models import PhotoUpload, ServiceRequest
 from chalicelib.requests.repository import RequestRepository, Stored
 from chalicelib.requests.states import MOVES, Action, State
 from chalicelib.residents.repository import ResidentRepository
@@ -53,6 +53,9 @@ class RequestService:
             filer = Filer(self.principal.user_id, who.username, channel or "staff", served=who.communities)
         at = self.clock()
         return documents.view(file_request(self.tenancy, self.repo, self.residents, filer, body, at, extra), at)
+
+    def photo_upload(self, body: PhotoUploadIn) -> PhotoUpload:
+        return photos.presign(self.tenant.tenant_id, body.content_type, self.clock())
 
     def get(self, request_id: str) -> ServiceRequest:
         return documents.view(self._visible(request_id).doc, self.clock())

@@ -33,6 +33,7 @@ class LocalResources:
     kms_key_id: str
     ops_topic_arn: str = ""  # the operators' SNS topic, when the bootstrap created the ops resources
     tenant_role_arn: str = ""  # the role a city's requests assume (infra/tenant_scope.py)
+    uploads_bucket: str = ""  # residents' photos (template.d/70-uploads.json)
 
     def env(self, endpoint: str | None) -> dict[str, str]:
         """Environment for the API (and tools) to use these resources."""
@@ -43,6 +44,8 @@ class LocalResources:
             out["CC_OPS_TOPIC_ARN"] = self.ops_topic_arn
         if self.tenant_role_arn:
             out["CC_TENANT_ROLE_ARN"] = self.tenant_role_arn
+        if self.uploads_bucket:
+            out["CC_UPLOADS_BUCKET"] = self.uploads_bucket
         if endpoint:
             out["CC_AWS_ENDPOINT_URL"] = endpoint
             # moto serves each pool's JWKS; its tokens name the real AWS issuer.
@@ -108,6 +111,35 @@ def create_queues(sqs: Any) -> dict[str, str]:
     return urls
 
 
+UPLOADS_BUCKET = "community-cloud-uploads"
+
+
+def create_uploads(s3: Any, name: str = UPLOADS_BUCKET) -> str:
+    """``UploadsBucket`` with the template's encryption, public access block and lifecycle (moto keeps
+    them; the CORS rule names the site's origin, known once it serves: :func:`allow_site_origin`)."""
+    (props,) = resources("AWS::S3::Bucket").values()
+    s3.create_bucket(Bucket=name)
+    # CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault
+    sse = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+            "BucketKeyEnabled": r["BucketKeyEnabled"]} for r in props["BucketEncryption"][
+                "ServerSideEncryptionConfiguration"]]
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": sse})
+    s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+    rules = [{"ID": r["Id"], "Status": r["Status"], "Filter": {"Prefix": r["Prefix"]},
+              "AbortIncompleteMultipartUpload": r["AbortIncompleteMultipartUpload"]}
+             for r in props["LifecycleConfiguration"]["Rules"]]
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+    return name
+
+
+def allow_site_origin(s3: Any, name: str, origin: str) -> None:
+    """The template's CORS rule with ``SiteOrigin`` resolved: the browser may POST photos from the site."""
+    (props,) = resources("AWS::S3::Bucket").values()
+    rules = [{"AllowedMethods": r["AllowedMethods"], "AllowedOrigins": [origin], "AllowedHeaders": r["AllowedHeaders"],
+              "MaxAgeSeconds": r["MaxAge"]} for r in props["CorsConfiguration"]["CorsRules"]]
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
+
+
 def create_tenant_role(iam: Any, account: str, region: str, table_name: str, key_id: str) -> str:
     """``TenantDataRole`` with the documents the template declares, ARNs resolved. moto keeps the
     documents but does not evaluate them; tests/unit/test_tenant_scope_policy.py does."""
@@ -141,12 +173,13 @@ def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
     key = resources("AWS::KMS::Key")["DataKey"]
     key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]
     role_arn = create_tenant_role(c("iam"), account, region, table_name, key_id)
+    uploads = create_uploads(c("s3"))
     topic = ""
     if ops:
         made = create_ops(c("cloudwatch"), c("sns"), c("kms"), local_names(table_name, region, account))
         topic = made.topic_arn
         _report_ops(made)
-    return LocalResources(region, table_name, pool_id, client_id, key_id, topic, role_arn)
+    return LocalResources(region, table_name, pool_id, client_id, key_id, topic, role_arn, uploads)
 
 
 def _report_ops(made: LocalOps) -> None:
