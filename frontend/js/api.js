@@ -83,3 +83,25 @@ export const api = {
   del: (path, opts) => request("DELETE", path, opts),
   text: (path, query, opts) => request("GET", path, { ...opts, query, raw: true }),
 };
+
+/**
+ * Send a file to storage with a presigned POST the API gave ({url, fields}): the fields first, the
+ * file last, as S3 wants. XMLHttpRequest, not fetch: it reports upload progress (0–100 to onProgress).
+ * Storage refusing it (policy: type, size, expiry) is an ApiError with code "upload_refused".
+ */
+export function postForm(target, fields, file, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append("file", file);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", target);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.round((100 * e.loaded) / e.total));
+    };
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve()
+      : reject(new ApiError({ status: xhr.status, code: "upload_refused", message: xhr.statusText })));
+    xhr.onerror = () => reject(new ApiError({ code: "network", retryable: true }));
+    xhr.send(form);
+  });
+}

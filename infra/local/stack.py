@@ -31,7 +31,7 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib.constants import PUBLIC_URL, VOICE_SENDER
 from infra.local import iot_side
-from infra.local.bootstrap import bootstrap
+from infra.local.bootstrap import allow_site_origin, bootstrap
 from infra.local.certificates import configure_moto
 from infra.local.iot_side import IotSide, SimulatorPlan
 from infra.local.metrics_sink import CloudWatchSink
@@ -129,6 +129,9 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
         _StaticSite, directory=str(ROOT / "frontend"), site_config=site_config))
     threading.Thread(target=web.serve_forever, name="web", daemon=True).start()
     os.environ[PUBLIC_URL] = f"http://{host}:{web.server_address[1]}"  # the alert SMS's links open here
+    # photos go from the browser straight to moto's S3 (presigned POST): the site's origin may POST there
+    allow_site_origin(boto3.client("s3", region_name=res.region, endpoint_url=endpoint), res.uploads_bucket,
+                      os.environ[PUBLIC_URL])
     reset_settings()
 
     info: dict[str, Any] = {

@@ -6,6 +6,7 @@ import { buildings, byId, communities } from "../places.js";
 import { formatDateTime } from "../i18n.js";
 import { revealControls, revealActions } from "../privacy-parts.js";
 import { ApiError } from "../api.js";
+import { photoThumbs } from "../photos-parts.js";
 import { allowedActions, requestStateBadge, slaBadge, placeText, notice } from "../console-parts.js";
 
 // Actions done with one click; the others open a short form.
@@ -90,7 +91,8 @@ export default {
       <div class="status console-status" data-speak>
         <p class="status__label">${loc(r.category_name)} ${requestStateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
         <p class="status__sentence">${r.description}</p>
-      </div>`;
+      </div>
+      ${photoThumbs(ctx, r)}`;
     const buttons = actions.length
       ? html`<div class="form__actions" role="group" aria-label="${t("console.request.actions")}">
           ${actions.map((a) => button(t(`console.req.do.${a}`), { action: DIRECT.has(a) ? "direct" : "openForm",

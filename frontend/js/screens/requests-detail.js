@@ -5,6 +5,7 @@ import { html, pageTitle, field, formError, button, linkButton, facts, card, bad
 import { formatDateTime } from "../i18n.js";
 import { communities, buildings, byId } from "../places.js";
 import { stateBadge, slaBadge, departmentName, placeText, stepsTimeline, renameFields } from "../requests-parts.js";
+import { photoThumbs } from "../photos-parts.js";
 
 const RATE_FIELDS = { value: "rq-rating", comment: "rq-comment", reopen: "rq-reopen" };
 
@@ -92,6 +93,7 @@ export default {
         [t("requests.detail.forWhom"), r.on_behalf_of || ""],
         [t("requests.detail.duplicateOf"), r.duplicate_of || ""],
       ])}
+      ${photoThumbs(ctx, r)}
       ${!ctx.elder && r.photos.length ? html`<ul class="rq-photos">${r.photos.map((p, i) => html`<li><a href="${safeUrl(p)}" rel="noopener noreferrer" target="_blank">${t("requests.detail.photo", { n: i + 1 })}</a></li>`)}</ul>` : ""}`;
     return html`${pageTitle(ctx.loc(r.category_name), { speak: true })}
       ${status}

@@ -1,23 +1,26 @@
 // 我要报事: pick a category of the city's catalog, say what is wrong and where (my home, a building
-// of my community, or a point on the map), optionally with photo links, and file it — for myself
+// of my community, or a point on the map), optionally with up to 4 photos (uploaded straight to
+// storage as they are chosen), and file it — for myself
 // or, 亲友代办, for a relative I watch. Elder mode asks one thing at a time: first the kind of
 // problem (large buttons, common ones first), then a few words and where.
 import { html, pageTitle, field, formError, button, linkButton } from "../templates.js";
-import { ApiError } from "../api.js";
+import { ApiError, postForm } from "../api.js";
 import { leaflet, tileLayer } from "../maps.js";
 import { communities, buildings, byId, householdLabel } from "../places.js";
 import { renameFields } from "../requests-parts.js";
+import { MAX_PHOTOS, checkFiles, photoPicker } from "../photos-parts.js";
 
 // Shown first (as large buttons in elder mode) when the city's catalog has them.
 const COMMON = ["water-electric-repair", "house-leak", "elevator-fault", "heating-fault", "noise", "garbage-collection"];
 const API_FIELDS = {
   category: "rq-category", description: "rq-description", location: "rq-where", "location.household": "rq-where",
   "location.point": "rq-where", "location.address": "rq-address", "location.building_id": "rq-building",
-  photos: "rq-photos", on_behalf_of: "rq-for",
+  photos: "rq-photos", photo_keys: "rq-photos", on_behalf_of: "rq-for",
 };
 const ME = "me";
 
 let picker = null; // the map being shown, for "use the centre of the map"
+let photoSeq = 0;
 
 function commonFirst(catalog) {
   const common = COMMON.map((code) => catalog.find((c) => c.code === code)).filter(Boolean);
@@ -96,7 +99,7 @@ function fullForm(ctx, data) {
     ${field({ name: "rq-description", label: t("requests.new.description"), hint: t("requests.new.descriptionHint"),
               type: "textarea", rows: 4, required: true, maxlength: 2000 })}
     ${whereFieldset(ctx, data, { map: true })}
-    ${field({ name: "rq-photos", label: t("requests.new.photos"), hint: t("requests.new.photosHint"), type: "textarea", rows: 2 })}
+    ${photoPicker(ctx, data.photos, data.photoError)}
     <p class="form__note">${t("requests.new.privacy")}</p>
     <div class="form__actions">
       ${button(t("requests.new.submit"), { type: "submit", kind: "primary", icon: "check" })}
@@ -128,10 +131,30 @@ function elderForm(ctx, data) {
       ${field({ name: "rq-description", label: t("requests.new.description"), hint: t("requests.new.descriptionHint"),
                 type: "textarea", rows: 4, required: true, maxlength: 2000 })}
       ${whereFieldset(ctx, data, { map: false })}
+      ${photoPicker(ctx, data.photos, data.photoError)}
       <div class="form__actions">
         ${button(t("requests.new.submit"), { type: "submit", kind: "primary", icon: "check" })}
       </div>
     </form>`;
+}
+
+/** Upload one chosen photo: a presigned POST from the API, then the file straight to storage. */
+async function upload(ctx, p) {
+  // the screen may have been left meanwhile: repaint only while it is shown
+  const repaint = () => (window.location.hash.startsWith("#/requests/new") ? ctx.update({}) : null);
+  try {
+    const up = await ctx.api.post("/v1/requests/photo-uploads", { content_type: p.file.type, size: p.file.size });
+    await postForm(up.url, up.fields, p.file, (pct) => {
+      if (pct - p.progress >= 25 && pct < 100) {
+        p.progress = pct;
+        repaint();
+      }
+    });
+    Object.assign(p, { key: up.key, state: "done", progress: 100 });
+  } catch {
+    p.state = "failed";
+  }
+  repaint();
 }
 
 function location(values) {
@@ -164,7 +187,7 @@ export default {
       reg, catalog, buildings: bs, buildingsById: byId(bs),
       watching: (care.watching || []).filter((w) => w.status === "active"),
       forWhom: ME, category: ctx.query.category || "", where: "home", building: reg.building_id,
-      point: null, address: "", allCategories: false,
+      point: null, address: "", allCategories: false, photos: [], photoError: "",
     };
   },
 
@@ -247,11 +270,31 @@ export default {
     moreCategories(ctx) {
       ctx.update({ allCategories: true });
     },
+    async pickPhotos(ctx, { el }) {
+      const files = [...(el.files || [])];
+      el.value = "";
+      if (!files.length) return;
+      const { accepted, refused } = checkFiles(ctx, files, MAX_PHOTOS - ctx.data.photos.length);
+      const added = accepted.map((file) => ({ id: String(++photoSeq), file, preview: URL.createObjectURL(file),
+                                              state: "uploading", progress: 0, key: "" }));
+      ctx.update({ photos: [...ctx.data.photos, ...added], photoError: refused.join(" ") });
+      await Promise.all(added.map((p) => upload(ctx, p)));
+    },
+    removePhoto(ctx, { data }) {
+      const gone = ctx.data.photos.find((p) => p.id === data.id);
+      if (gone) URL.revokeObjectURL(gone.preview);
+      ctx.update({ photos: ctx.data.photos.filter((p) => p.id !== data.id), photoError: "" });
+      ctx.focus("#rq-photo-file");
+    },
     async file(ctx, { values }) {
       const loc = location(values);
       if (!loc) throw new ApiError({ status: 400, code: "invalid_input", field: "rq-where", message: ctx.t("requests.map.none") });
-      const photos = (values["rq-photos"] || "").split(/\s+/).filter(Boolean);
-      const body = { category: values["rq-category"], description: values["rq-description"], location: loc, photos };
+      const { photos } = ctx.data;
+      if (photos.some((p) => p.state === "uploading")) {
+        throw new ApiError({ status: 400, code: "invalid_input", field: "rq-photos", message: ctx.t("requests.photos.wait") });
+      }
+      const body = { category: values["rq-category"], description: values["rq-description"], location: loc,
+                     photo_keys: photos.filter((p) => p.state === "done").map((p) => p.key) };
       if (ctx.data.forWhom !== ME) body.on_behalf_of = ctx.data.forWhom;
       let r;
       try {
@@ -259,6 +302,7 @@ export default {
       } catch (err) {
         throw renameFields(err, API_FIELDS, ctx);
       }
+      for (const p of photos) URL.revokeObjectURL(p.preview);
       ctx.toast(ctx.t("requests.new.done", { id: r.request_id }), "ok");
       ctx.navigate(`/requests/${encodeURIComponent(r.request_id)}`);
     },
