@@ -119,14 +119,14 @@ const globalActions = {
     setElder(elder);
     rerender();
     view.toast(t(elder ? "elder.on" : "elder.off"));
-    document.getElementById("elder-switch")?.focus();
+    view.focusControl("elder-switch");
   },
   toggleLang: async () => {
     const lang = state.get().lang === "zh-CN" ? "en" : "zh-CN";
     await loadLanguage(lang);
     state.set({ lang });
     rerender();
-    document.getElementById("lang-switch")?.focus();
+    view.focusControl("lang-switch");
   },
   speak: () => {
     if (!view.speakScreen(currentLang())) view.toast(t("a11y.speechUnavailable"));

@@ -135,7 +135,7 @@ export function ballotView(ctx, c, ballot, audit) {
     <p class="status__sentence">${t(household ? "consultations.voted.household" : "consultations.voted.person")}</p>
     <p>${t("consultations.voted.choice")} <strong>${optionLabel(ctx, c, ballot.option_id)}</strong></p>
     ${ctx.elder ? "" : html`<p class="cs-ballot__when">${t("consultations.voted.at", { time: formatDateTime(ballot.changed_at || ballot.cast_at) })}</p>`}
-    <p>${t("consultations.voted.receipt")} <strong class="cs-receipt">${ballot.receipt}</strong></p>
+    <p>${t("consultations.voted.receipt")} <strong class="cs-receipt code">${ballot.receipt}</strong></p>
     ${counted === null ? "" : html`<p class="cs-ballot__audit">${counted
       ? t("consultations.voted.counted", { n: audit.count })
       : t("consultations.voted.notListed")}</p>`}

@@ -61,6 +61,13 @@ const ICONS = {
   eye: '<path d="M12 5C6.5 5 2.7 9 1.5 12c1.2 3 5 7 10.5 7s9.3-4 10.5-7C21.3 9 17.5 5 12 5zm0 11.5a4.5 4.5 0 1 1 0-9 4.5 4.5 0 0 1 0 9zm0-2.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4z"/>',
   bell: '<path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1z"/>',
   shield: '<path d="M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5zm-1 14-4-4 1.4-1.4 2.6 2.6 5.6-5.6L18 9z"/>',
+  // the home tiles: one picture per task, so that 报事报修, 议事投票, 附近服务, 通知公告 and 家庭安全 differ
+  wrench: '<path d="M21.2 6.3 18 9.5 14.5 6l3.2-3.2a5.5 5.5 0 0 0-7.3 6.9L2.9 17.2a2 2 0 0 0 0 2.8l1.1 1.1a2 2 0 0 0 2.8 0l7.5-7.5a5.5 5.5 0 0 0 6.9-7.3z"/>',
+  ballot: '<path d="M7 2h10v9H7z" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="m9 6.5 2 2 4-4" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M2 12h5v1.5h10V12h5v10H2z"/>',
+  pin: '<path fill-rule="evenodd" d="M12 1.5a7.5 7.5 0 0 0-7.5 7.5c0 5.6 7.5 13.5 7.5 13.5s7.5-7.9 7.5-13.5A7.5 7.5 0 0 0 12 1.5zm0 10.5a3 3 0 1 1 0-6 3 3 0 0 1 0 6z"/>',
+  megaphone: '<path d="M2 9h4l11-5.5v17L6 15H2z"/><path d="M6.5 15.5 8.5 21h3l-2-5.5zM19.5 9.5a3 3 0 0 1 0 5z"/>',
+  heart: '<path d="M12 21.5S2.5 15.6 2.5 8.9A5 5 0 0 1 12 6.3a5 5 0 0 1 9.5 2.6c0 6.7-9.5 12.6-9.5 12.6z"/>',
+  menu: '<path d="M3 5h18v2.5H3zm0 5.75h18v2.5H3zm0 5.75h18V19H3z"/>',
 };
 
 export function icon(name) {
@@ -124,18 +131,19 @@ export function registrationBadge(status) {
  * A labelled form field. The error paragraph is always there (empty until the API or the
  * browser names this field), so view.js can bind {field: message} to it by name.
  * options: [{value, label}] makes a <select>; type "textarea" a <textarea>; change: the action
- * view.js reports when the value changes (e.g. load the buildings of the chosen community).
+ * view.js reports when the value changes (e.g. load the buildings of the chosen community); any: a
+ * filter, whose empty choice reads 全部 (all) rather than 请选择.
  */
 export function field({ name, label, type = "text", value = "", error = "", hint = "", required = false,
                         options = null, placeholder = "", autocomplete = "", inputmode = "", disabled = false,
-                        rows = 3, pattern = "", maxlength = "", change = "" }) {
+                        rows = 3, pattern = "", maxlength = "", change = "", any = false }) {
   const id = `f-${name}`;
   const describedBy = [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
   const common = html`id="${id}" name="${name}" aria-describedby="${describedBy}"${required ? html` required aria-required="true"` : ""}${error ? html` aria-invalid="true"` : ""}${disabled ? html` disabled` : ""}${change ? html` data-change="${change}"` : ""}`;
   let control;
   if (options) {
     control = html`<select ${common}>
-      <option value="">${t("form.choose")}</option>
+      <option value="">${t(any ? "form.all" : "form.choose")}</option>
       ${options.map((o) => html`<option value="${o.value}"${String(o.value) === String(value) ? html` selected` : ""}>${o.label}</option>`)}
     </select>`;
   } else if (type === "textarea") {
@@ -200,20 +208,43 @@ export function card(body, { title = "", kind = "" } = {}) {
 
 // -- the page shell ------------------------------------------------------------------------------
 
-export function headerContent({ signedIn, me, elder }) {
+export function headerContent({ signedIn, me, elder, navLinks = [], path = "" }) {
   const tenant = me?.tenant?.name;
+  if (elder) return elderHeader({ signedIn, tenant, navLinks, path });
   return html`<div class="header__bar">
     <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
     ${tenant ? html`<span class="header__tenant">${loc(tenant)}</span>` : ""}
   </div>
-  <div class="header__controls">
-    <button type="button" class="btn btn--toggle" role="switch" aria-checked="${elder ? "true" : "false"}" data-action="toggleElder" id="elder-switch">
+  <div class="header__controls">${headerControls({ signedIn, elder })}</div>
+`;
+}
+
+/** The header's switches (elder mode, language) and sign-out: a row, or the elder menu's column. */
+function headerControls({ signedIn, elder }) {
+  return html`<button type="button" class="btn btn--toggle" role="switch" aria-checked="${elder ? "true" : "false"}" data-action="toggleElder" id="elder-switch">
       <span class="switch" aria-hidden="true"></span><span>${t("elder.switch")}</span>
     </button>
     <button type="button" class="btn btn--toggle" data-action="toggleLang" lang="${t("lang.switchTo")}" id="lang-switch">${t("lang.switch")}</button>
-    ${signedIn ? button(t("action.signOut"), { action: "signOut", kind: "quiet" }) : ""}
+    ${signedIn ? button(t("action.signOut"), { action: "signOut", kind: "quiet" }) : ""}`;
+}
+
+/**
+ * Elder mode gives the phone's first screen to the content: one row (the brand, which leads home,
+ * and 菜单); the menu holds the screens, the switches and sign-out, so none of them wraps onto a
+ * row of its own. Every route change paints the header again, which closes the menu.
+ */
+function elderHeader({ signedIn, tenant, navLinks, path }) {
+  return html`<div class="header__bar">
+    <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
   </div>
-`;
+  <details class="header__menu" id="app-menu">
+    <summary class="btn btn--secondary">${icon("menu")}<span>${t("menu.open")}</span></summary>
+    <div class="header__panel">
+      ${tenant ? html`<p class="header__tenant">${loc(tenant)}</p>` : ""}
+      ${navLinks.length ? html`<nav class="header__nav" aria-label="${t("nav.label")}">${navContent(navLinks, path)}</nav>` : ""}
+      <div class="header__controls">${headerControls({ signedIn, elder: true })}</div>
+    </div>
+  </details>`;
 }
 
 export function navContent(items, currentPath) {

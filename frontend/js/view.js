@@ -12,7 +12,8 @@ const els = {};
 let toastTimer = null;
 
 export function mount(onAction) {
-  for (const id of ["app-header", "app-nav", "main", "app-footer", "toast"]) els[id] = document.getElementById(id);
+  for (const id of ["app-header", "app-nav", "main", "app-footer", "toast", "toast-bar", "toast-close"]) els[id] = document.getElementById(id);
+  els["toast-bar"].addEventListener("click", hideToast); // a tap anywhere on the bar dismisses it
   document.documentElement.classList.toggle("no-speech", !speechSupported());
 
   document.addEventListener("click", (e) => {
@@ -45,10 +46,10 @@ export function renderShell(shell) {
   root.lang = shell.lang;
   root.classList.toggle("elder", shell.elder);
   document.title = shell.title ? `${shell.title} · ${t("app.name")}` : t("app.name");
-  els["app-header"].innerHTML = String(headerContent(shell));
   const nav = shell.nav.map((n) => ({ path: n.path, label: t(n.labelKey) }));
+  els["app-header"].innerHTML = String(headerContent({ ...shell, navLinks: nav }));
   els["app-nav"].innerHTML = String(navContent(nav, shell.path));
-  els["app-nav"].hidden = nav.length === 0;
+  els["app-nav"].hidden = nav.length === 0 || shell.elder; // elder mode: the screens are in the header's menu
   els["app-nav"].setAttribute("aria-label", t("nav.label"));
   els["app-footer"].innerHTML = String(footerContent());
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
@@ -204,17 +205,28 @@ export function setFormBusy(form, on) {
 
 // -- announcements, focus, speech -----------------------------------------------------------------
 
-/** A short message in the polite live region (screen readers announce it), shown for 6 s. */
+// How long a toast stays: long enough to read a short sentence; errors twice as long.
+const TOAST_MS = { error: 8000 };
+const TOAST_DEFAULT_MS = 4000;
+
+/**
+ * A short message in the polite live region (screen readers announce it): a bar above main, in the
+ * page's flow, so it never covers what the user is working on; gone after a few seconds or a tap.
+ */
 export function toast(message, kind = "info") {
-  const box = els.toast;
-  box.className = `toast toast--${kind}`;
-  box.textContent = message;
-  box.hidden = false;
+  els["toast-bar"].className = `toast toast--shown toast--${kind}`;
+  els.toast.textContent = message;
+  els["toast-close"].hidden = false;
+  els["toast-close"].setAttribute("aria-label", t("toast.close"));
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    box.hidden = true;
-    box.textContent = "";
-  }, 6000);
+  toastTimer = setTimeout(hideToast, TOAST_MS[kind] || TOAST_DEFAULT_MS);
+}
+
+function hideToast() {
+  clearTimeout(toastTimer);
+  els["toast-bar"].className = "toast";
+  els.toast.textContent = "";
+  els["toast-close"].hidden = true;
 }
 
 /** Offer ``text`` as a file download named ``name`` (an export the user asked for). */
@@ -228,6 +240,14 @@ export function saveFile(name, text, type = "application/json") {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** Focus a header control after a switch repainted the header; in elder mode it sits in the closed
+ *  menu, so the menu's button takes the focus instead. */
+export function focusControl(id) {
+  const el = document.getElementById(id);
+  if (el?.checkVisibility?.()) el.focus();
+  else document.querySelector("#app-menu > summary")?.focus();
 }
 
 export function focusMain() {

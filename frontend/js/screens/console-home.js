@@ -66,7 +66,7 @@ export default {
   render(data, ctx) {
     const { t, loc } = ctx;
     const picker = data.communities.length > 1 ? html`<div class="picker">
-        ${field({ name: "community", label: t("console.community"), value: data.community_id, change: "pickCommunity",
+        ${field({ name: "community", label: t("console.community"), value: data.community_id, change: "pickCommunity", any: true,
                   options: data.communities.map((c) => ({ value: c.id, label: loc(c.name) })) })}
       </div>` : "";
     const current = data.communities.find((c) => c.id === data.community_id);

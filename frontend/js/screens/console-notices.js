@@ -58,7 +58,7 @@ export default {
         ${linkButton(t("console.notices.broadcast"), "#/console/notices/new?category=emergency", { kind: "danger", icon: "alert" })}
       </div>
       <div class="console-filters">
-        ${field({ name: "category", label: t("console.notice.categoryFilter"), value: data.category, change: "pickCategory",
+        ${field({ name: "category", label: t("console.notice.categoryFilter"), value: data.category, change: "pickCategory", any: true,
                   options: CATEGORIES.map((c) => ({ value: c, label: t(`console.notice.category.${c}`) })) })}
       </div>
       ${card(data.items.length ? html`<ul class="queue">${data.items.map((n) => itemView(ctx, n))}</ul>

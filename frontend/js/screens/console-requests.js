@@ -84,12 +84,12 @@ export default {
     ]);
     const filters = data.view === "community"
       ? html`${communityPicker(ctx, data.communities, data.community_id)}
-        ${field({ name: "state", label: t("console.req.stateFilter"), value: data.state, change: "pickState",
+        ${field({ name: "state", label: t("console.req.stateFilter"), value: data.state, change: "pickState", any: true,
                   options: REQUEST_STATES.map((s) => ({ value: s, label: t(`console.req.state.${s}`) })) })}`
-      : html`${field({ name: "department", label: t("console.req.department"), value: data.department, change: "pickDepartment",
+      : html`${field({ name: "department", label: t("console.req.department"), value: data.department, change: "pickDepartment", any: true,
                        hint: isAdmin(ctx) ? "" : t("console.requests.departmentHint"),
                        options: data.departmentList.map((d) => ({ value: d.id, label: loc(d.name) })) })}
-        ${field({ name: "overdue", label: t("console.requests.overdueFilter"), value: data.overdue, change: "pickOverdue",
+        ${field({ name: "overdue", label: t("console.requests.overdueFilter"), value: data.overdue, change: "pickOverdue", any: true,
                   options: [{ value: "true", label: t("console.requests.overdueOnly") }] })}`;
     const sorter = field({ name: "sort", label: t("console.requests.sort"), value: data.sort, change: "pickSort",
                            options: [{ value: "urgent", label: t("console.requests.sortUrgent") },

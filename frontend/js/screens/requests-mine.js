@@ -13,7 +13,7 @@ function item(ctx, r) {
     <a class="rq-item__link" href="${href}">
       <span class="rq-item__head"><span class="rq-item__title">${ctx.loc(r.category_name)}</span> ${stateBadge(ctx, r.state)}</span>
       ${ctx.elder ? "" : html`<span class="rq-item__text">${r.description}</span>`}
-      <span class="rq-item__meta">${ctx.t("requests.filedAt", { time: formatDateTime(r.created_at) })} · ${r.request_id}</span>
+      <span class="rq-item__meta">${ctx.t("requests.filedAt", { time: formatDateTime(r.created_at) })} · <span class="code">${r.request_id}</span></span>
     </a>
     ${slaBadge(ctx, r) ? html`<p class="rq-item__sla">${slaBadge(ctx, r)}</p>` : ""}
   </li>`;

@@ -17,11 +17,11 @@ export function registrationTimeline(ctx, reg) {
 
 // What a verified resident does here, as large task buttons (one task per screen behind each).
 const SERVICES = [
-  { href: "#/requests/new", label: "requests.nav", icon: "house" },
-  { href: "#/notices", label: "notices.nav", icon: "alert" },
-  { href: "#/safety", label: "safety.nav", icon: "alert" },
-  { href: "#/consultations", label: "consultations.nav", icon: "house" },
-  { href: "#/services", label: "services.nav", icon: "house" },
+  { href: "#/requests/new", label: "requests.nav", icon: "wrench" },
+  { href: "#/notices", label: "notices.nav", icon: "megaphone" },
+  { href: "#/safety", label: "safety.nav", icon: "heart" },
+  { href: "#/consultations", label: "consultations.nav", icon: "ballot" },
+  { href: "#/services", label: "services.nav", icon: "pin" },
 ];
 
 /** The resident's tasks: registering until verified, then the community's services. */
@@ -68,10 +68,32 @@ export default {
       ${ctx.elder ? "" : html`<span class="muted">${t("privacy.me.linkLead")}</span>`}</p>
       <p class="privacy-link nt-settings-link"><a href="#/me/notifications">${icon("bell")} ${t("notify.settings.link")}</a>
       ${ctx.elder ? "" : html`<span class="muted">${t("notify.settings.linkLead")}</span>`}</p>`;
+    // Once verified, registration is one line and the tasks come first.
+    const verified = status === "verified";
     if (ctx.elder) {
-      return html`${head}${statusBox}${todo.length ? tiles(todo) : ""}${privacy}`;
+      const line = verified ? html`<p class="status status--verified status--compact" data-speak>
+        <span class="status__label">${t("home.registration")} ${registrationBadge(status)}</span>
+        <span class="sr-only">${sentence}</span></p>` : statusBox;
+      return html`${head}${line}${todo.length ? tiles(todo) : ""}${privacy}`;
     }
     const community = reg && data.communities?.[reg.community_id];
+    if (verified) {
+      return html`${head}
+        <p class="lead">${t("home.greeting", { city: ctx.loc(data.me.tenant?.name) })}</p>
+        <div class="form__actions home-tasks">${todo.map((x) => linkButton(x.label, x.href, { icon: x.icon }))}</div>
+        <details class="card home-reg">
+          <summary data-speak><span class="status__label">${t("home.registration")} ${registrationBadge(status)}</span>
+            <span class="muted">${community ? ctx.loc(community.name) : reg.community_id} ${householdLabel(ctx, reg, data.buildings)}</span></summary>
+          ${statusBox}
+          ${facts([
+            [t("field.name.label"), reg.name],
+            [t("field.phone.label"), reg.phone],
+            [t("field.relation.label"), t(`relation.${reg.relation}`)],
+          ])}
+          <h3>${t("timeline.label")}</h3>${registrationTimeline(ctx, reg)}
+        </details>
+        ${privacy}`;
+    }
     return html`${head}
       <p class="lead">${t("home.greeting", { city: ctx.loc(data.me.tenant?.name) })}</p>
       ${card(html`${statusBox}
