@@ -16,6 +16,7 @@ from chalicelib.api import (
     consultations,
     devices,
     directory,
+    emergency,
     meta,
     notices,
     notify,
@@ -39,7 +40,7 @@ app.api.cors = True
 
 app.register_blueprint(auth)
 for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys, reports, ops, usage, personal, notify):
+                  consultations, directory, care, apikeys, reports, ops, usage, personal, notify, emergency):
     app.register_blueprint(blueprint.bp)
 
 

@@ -149,6 +149,9 @@ def cross_check(m: TenantManifest) -> list[tuple[Loc, str]]:
     problems += _duplicates([(("departments", n), d.id) for n, d in enumerate(m.departments)], "department")
     problems += _duplicates([(("service_catalog", n), c.code) for n, c in enumerate(m.service_catalog)], "category")
     usernames = Counter(u.username for u in m.users)
+    for n, line in enumerate(m.emergency.property):
+        if line.community not in communities:
+            problems.append((("emergency", "property", n, "community"), f"unknown community {line.community!r}"))
     for n, cat in enumerate(m.service_catalog):
         if cat.department not in departments:
             problems.append((("service_catalog", n, "department"), f"unknown department {cat.department!r}"))

@@ -130,6 +130,8 @@ class ServiceCategory(Strict):
     description: Text | None = None
     department: Code
     sla: Sla
+    # 紧急类 (gas leak, fire, lift entrapment, flooding): call first; listed first; the shortest SLA.
+    emergency: bool = False
 
 
 class StaffRole(StrEnum):
@@ -189,6 +191,22 @@ class Notifications(Strict):
         return self
 
 
+ServiceLine = Annotated[str, Field(pattern=r"^(0\d{2,3}-?)?9\d{4}$|^0\d{2,3}-?\d{7,8}$|^1[3-9]\d{9}$",
+                                     description="a landline, a 5-digit service line (0371-96777) or a mobile")]
+
+
+class PropertyLine(Strict):
+    community: Code
+    phone: ServiceLine = Field(description="物业24小时值班")
+
+
+class Emergency(Strict):
+    """The city's own emergency lines (the national 119 / 110 / 120 are the same everywhere)."""
+
+    gas: ServiceLine | None = Field(default=None, description="燃气抢修")
+    property: list[PropertyLine] = Field(default_factory=list, description="each community's 24-hour property line")
+
+
 class Hierarchy(Strict):
     districts: list[District] = Field(min_length=1)
 
@@ -208,3 +226,4 @@ class TenantManifest(Strict):
     # The city's changes to the default device rules (chalicelib/rules/profiles.yaml).
     alert_rules: AlertRules = Field(default_factory=AlertRules)
     notifications: Notifications = Field(default_factory=Notifications)
+    emergency: Emergency = Field(default_factory=Emergency)

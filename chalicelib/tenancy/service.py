@@ -18,12 +18,13 @@ from chalicelib.model import Model
 from chalicelib.rules.models import AlertRules
 from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
-from chalicelib.tenancy.models import Notifications, Quotas, TenantManifest
+from chalicelib.tenancy.models import Emergency, Notifications, Quotas, TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
 NOTIFICATIONS = "notifications"
+EMERGENCY = "emergency"
 # Profile fields set by platform operators, which re-applying a manifest leaves alone.
 PLATFORM_OWNED = ("status", "status_history")
 _CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
@@ -73,6 +74,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs += [ConfigDoc("user", u.username, u.model_dump(mode="json")) for u in m.users]
     docs.append(ConfigDoc(ALERT_RULES, "current", m.alert_rules.model_dump(mode="json")))
     docs.append(ConfigDoc(NOTIFICATIONS, "current", m.notifications.model_dump(mode="json")))
+    docs.append(ConfigDoc(EMERGENCY, "current", m.emergency.model_dump(mode="json")))
     return docs
 
 
@@ -261,6 +263,13 @@ class TenantService:
             return Notifications.model_validate(self.repo.get(NOTIFICATIONS, "current"))
         except NotFound:
             return Notifications()
+
+    def emergency(self) -> Emergency:
+        """The city's gas line and communities' property lines (none when never set)."""
+        try:
+            return Emergency.model_validate(self.repo.get(EMERGENCY, "current"))
+        except NotFound:
+            return Emergency()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

@@ -18,7 +18,7 @@ from chalicelib.residents.models import RegistrationIn
 from tests.support import JSON_HEADERS, auth, jbody
 
 TAGS = {"meta", "tenancy", "residents", "devices", "vendor", "alerts", "platform", "requests", "open311", "notices",
-        "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal", "notify"}
+        "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal", "notify", "emergency"}
 
 
 @pytest.fixture(scope="module")
