@@ -22,6 +22,10 @@ UPLOADS_BUCKET = "CC_UPLOADS_BUCKET"  # residents' photos: t/<tenant>/requests/â
 PUBLIC_URL = "CC_PUBLIC_URL"  # the residents' and staff's web app: alert SMS links point there
 VOICE_SENDER = "CC_VOICE_SENDER"  # "end-user-messaging" (AWS) or "recorder" (local: calls kept, not placed)
 VOICE_ORIGINATION = "CC_VOICE_ORIGINATION"  # the number or pool voice calls are placed from
+VAPID_PRIVATE_KEY = "CC_VAPID_PRIVATE_KEY"  # Web Push: the deployment's VAPID key (PEM or base64url), from its secret
+VAPID_PUBLIC_KEY = "CC_VAPID_PUBLIC_KEY"  # base64url (uncompressed point): served to browsers as applicationServerKey
+VAPID_SUBJECT = "CC_VAPID_SUBJECT"  # mailto: or https: contact the push services may reach
+PUSH_HTTP = "CC_PUSH_HTTP"  # "1" locally only: push endpoints may be http:// (the local push service)
 METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
 SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
 

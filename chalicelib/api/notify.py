@@ -9,8 +9,28 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.http.openapi import documented
 from chalicelib.http.routing import route
-from chalicelib.notify.models import LinkAck, LinkCode, LinkView, NotifySettings, OutboxPage, OutboxQuery
-from chalicelib.notify.service import Links, my_settings, outbox, set_my_settings
+from chalicelib.notify.models import (
+    LinkAck,
+    LinkCode,
+    LinkView,
+    NotifySettings,
+    OutboxPage,
+    OutboxQuery,
+    PushDevice,
+    PushDeviceList,
+    PushKey,
+    PushSubscriptionIn,
+)
+from chalicelib.notify.service import (
+    Links,
+    my_push_devices,
+    my_settings,
+    outbox,
+    push_key,
+    set_my_settings,
+    subscribe_push,
+    unsubscribe_push,
+)
 
 bp = Blueprint(__name__)
 PEOPLE = STAFF_ROLES | {Role.RESIDENT}
@@ -46,3 +66,29 @@ def link(code: str) -> LinkView:
 def use_link(code: str, body: LinkAck) -> LinkView:
     """我去看看 / 已联系上 from the SMS: acknowledges the alert in the texted person's name, once."""
     return Links(LinkCode(code=code).code).use(body.action)
+
+
+@route(bp, "/v1/push/key", roles=PEOPLE)
+def vapid_key(principal: Principal) -> PushKey:
+    """The deployment's VAPID public key, for ``pushManager.subscribe`` (applicationServerKey)."""
+    return push_key()
+
+
+@route(bp, "/v1/me/push-subscriptions", roles=PEOPLE)
+def push_devices(principal: Principal) -> PushDeviceList:
+    """The caller's devices that receive alert pushes."""
+    return my_push_devices(principal)
+
+
+@route(bp, "/v1/me/push-subscriptions", method="POST", roles=PEOPLE, body=PushSubscriptionIn, status=201)
+def add_push_device(principal: Principal, body: PushSubscriptionIn) -> PushDevice:
+    """Subscribe this device to alert pushes (at most 10 devices; the same endpoint again is replaced)."""
+    return subscribe_push(principal, body)
+
+
+@route(bp, "/v1/me/push-subscriptions/{sub_id}", method="DELETE", roles=PEOPLE)
+@documented(raises=[404])  # not one of the caller's devices
+def remove_push_device(principal: Principal, sub_id: str) -> PushDeviceList:
+    """Stop pushes to one of the caller's devices; the devices left."""
+    unsubscribe_push(principal, sub_id)
+    return my_push_devices(principal)

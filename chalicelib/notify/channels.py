@@ -6,6 +6,10 @@
   voice Zhiyu) from the deployment's origination number; locally (``CC_VOICE_SENDER=recorder``) the
   call is kept in :data:`RECORDED` and logged, not placed.
 
+- Push: Web Push (``pywebpush``: the payload encrypted aes128gcm for the device, signed with the
+  deployment's VAPID key) to the push service's endpoint of each subscribed device. ``pywebpush`` is
+  imported only when a push is sent: the API Lambda never loads it.
+
 A refusal the provider will repeat (a bad number, an opted-out phone) is :class:`Undeliverable`
 (no retry: the next channel is tried); anything else (throttling, a network error) is
 :class:`SendFailed` and the queue retries the job.
@@ -17,7 +21,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -116,6 +120,40 @@ class RecorderVoice:
             del RECORDED[:-1000]
         logger.info("voice call recorded (not placed)", extra={"message_id": call.message_id})
         return call.message_id
+
+
+class Gone(Undeliverable):
+    """The push service no longer knows the subscription (404/410): it is deleted."""
+
+
+class WebPush:
+    """``send(subscription, payload) → message id`` to one device; TTL one hour, urgency high for critical."""
+
+    channel = Channel.PUSH
+    TTL = 3600
+
+    def send(self, subscription: dict[str, Any], payload: str, *, critical: bool) -> str:
+        from pywebpush import WebPushException, webpush  # only the sender loads it
+
+        settings = get_settings()
+        if not settings.vapid_private_key:
+            raise Undeliverable("push: no VAPID key configured (CC_VAPID_PRIVATE_KEY)")
+        try:
+            answer = webpush({"endpoint": subscription["endpoint"], "keys": subscription["keys"]}, payload,
+                             vapid_private_key=settings.vapid_private_key,
+                             vapid_claims={"sub": settings.vapid_subject}, ttl=self.TTL,
+                             headers={"Urgency": "high" if critical else "normal"}, timeout=10)
+        except WebPushException as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status in (404, 410):
+                raise Gone(f"push: {status} subscription gone") from exc
+            if status is not None and 400 <= status < 500 and status != 429:
+                raise Undeliverable(f"push: {status}") from exc
+            raise SendFailed(f"push: {status or 'network'}") from exc
+        except OSError as exc:  # requests' connection errors
+            raise SendFailed(f"push: {type(exc).__name__}") from exc
+        location = getattr(answer, "headers", {}).get("Location", "") if answer is not None else ""
+        return str(location).rsplit("/", 1)[-1] or uuid.uuid4().hex
 
 
 def senders() -> dict[Channel, Sender]:

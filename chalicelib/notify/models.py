@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.config import get_settings
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
 
@@ -18,6 +19,7 @@ HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", descript
 class Channel(StrEnum):
     SMS = "sms"
     VOICE = "voice"
+    PUSH = "push"  # Web Push to each subscribed device (not counted against the SMS/call quota)
 
 
 class DeliveryStatus(StrEnum):
@@ -53,6 +55,7 @@ class Delivery(Model):
     reason: str | None = Field(default=None, description="why it failed or was skipped")
     at: datetime = Field(description="when it was sent, or decided")
     latency_ms: int | None = Field(default=None, description="from the alert's raise or escalation to the send")
+    device: str | None = Field(default=None, description="push: the device's label (李娜的手机 …)")
 
 
 class OutboxQuery(Model):
@@ -88,6 +91,7 @@ class NotifySettings(Model):
 
     sms: bool = Field(default=True, description="alerts by SMS")
     voice: bool = Field(default=True, description="voice calls for critical alerts nobody acknowledged")
+    push: bool = Field(default=True, description="Web Push to the devices subscribed (see /v1/me/push-subscriptions)")
     quiet_hours: QuietHours | None = Field(default=None, description="no SMS for non-critical alerts then")
 
 
@@ -129,3 +133,50 @@ class LinkView(Model):
     state: str
     used: bool
     action: LinkAction | None = None
+
+
+PUSH_DEVICES_PER_PERSON = 10
+_B64URL = r"^[A-Za-z0-9_-]+=*$"
+
+
+class PushKeys(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    p256dh: str = Field(pattern=_B64URL, min_length=80, max_length=100, description="the device's P-256 key")
+    auth: str = Field(pattern=_B64URL, min_length=16, max_length=32, description="the device's auth secret")
+
+
+class PushSubscriptionIn(Model):
+    """A browser's ``PushSubscription.toJSON()``, and a label for the device."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    endpoint: str = Field(max_length=1000, description="the push service's URL for this device (https)")
+    keys: PushKeys
+    device: str | None = Field(default=None, max_length=40, description="a label; default from the user agent")
+
+    @field_validator("endpoint")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        local = get_settings().push_http == "1"  # the local stack's push service speaks http
+        if not (value.startswith("https://") or (local and value.startswith("http://"))):
+            raise ValueError("must be an https URL of a push service")
+        return value
+
+
+class PushDevice(Model):
+    id: str
+    device: str
+    created_at: datetime
+
+
+class PushDeviceList(Model):
+    """The caller's devices that receive alert pushes (at most 10)."""
+
+    items: list[PushDevice]
+
+
+class PushKey(Model):
+    """The deployment's VAPID public key (applicationServerKey), base64url; empty when push is not set up."""
+
+    public_key: str

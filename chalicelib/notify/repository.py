@@ -124,6 +124,26 @@ class NotifyRepository(TenantRepository):
                                data=settings.model_dump(mode="json"), created_at=stamp, updated_at=stamp)
         self._guard(lambda: item.save())
 
+    # -- Web Push subscriptions (``T#<t>#NOTIFYPREFS`` / ``PUSH#<username>#<id>``) ------------
+    def push_subscriptions(self, username: str) -> list[Doc]:
+        """The person's subscribed devices, oldest first (each: id, endpoint, keys, device, created_at)."""
+        def read() -> list[NotifyPrefsItem]:
+            return list(NotifyPrefsItem.query(self.tenant.notify_prefs_pk(),
+                                              NotifyPrefsItem.sk.startswith(f"PUSH#{username}#")))
+
+        return sorted((doc_of(i) for i in self._guard(read)), key=lambda d: str(d.get("created_at")))
+
+    def add_push_subscription(self, username: str, doc: Doc) -> None:
+        stamp = now()
+        item = NotifyPrefsItem(self.tenant.notify_prefs_pk(), f"PUSH#{username}#{doc['id']}",
+                               tenant_id=self.tenant.tenant_id, data=doc, created_at=stamp, updated_at=stamp)
+        self._guard(lambda: item.save())
+
+    def delete_push_subscription(self, username: str, sub_id: str) -> bool:
+        """False when the person has no such device."""
+        item = NotifyPrefsItem(self.tenant.notify_prefs_pk(), f"PUSH#{username}#{sub_id}")
+        return self._written(lambda: item.delete(condition=NotifyPrefsItem.pk.exists()))
+
     # -- one-time links ----------------------------------------------------------------------
     def add_link(self, code: str, doc: Doc, expires: datetime) -> None:
         stamp = now()

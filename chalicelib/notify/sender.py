@@ -1,4 +1,4 @@
-"""The sender: one queued job (an alert at a level) → SMS and voice calls, each recorded once.
+"""The sender: one queued job (an alert at a level) → Web Push, SMS and voice calls, each recorded once.
 
 For each person and channel the delivery is claimed first (``repository.claim``), so a redelivered
 job sends nothing twice; then the person's settings, their number and the city's monthly quota are
@@ -8,6 +8,8 @@ the next one (SMS → a call for critical alerts; a call → SMS); a provider er
 (throttling, the network) releases the claim and fails the job, which the queue retries.
 
 Which channels, by level:
+- level 1 (raised): a push to every device each person subscribed (outside the quota; quiet hours
+  hold it unless critical), then the SMS below;
 - level 1 (raised) and each escalation: SMS to the level's staff — and on raise to a care subject's
   family — for critical and warning alerts (info alerts stay in the inbox);
 - a critical alert escalated because nobody acknowledged it: voice calls, in order, to the family,
@@ -17,6 +19,7 @@ Which channels, by level:
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 import time as clock
@@ -33,7 +36,7 @@ from chalicelib.alerts.models import AlertState
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.config import get_settings
 from chalicelib.notify import people, texts
-from chalicelib.notify.channels import Sender, SendFailed, Undeliverable, e164, senders
+from chalicelib.notify.channels import Gone, Sender, SendFailed, Undeliverable, WebPush, e164, senders
 from chalicelib.notify.models import Channel, DeliveryStatus, Job, NotifySettings
 from chalicelib.notify.people import Person
 from chalicelib.notify.repository import NotifyRepository, delivery_sk, this_month
@@ -110,9 +113,10 @@ def forget_cities() -> None:
 
 class NotificationSender:
     def __init__(self, tenant: TenantContext, *, providers: dict[Channel, Sender] | None = None,
-                 clock: type[datetime] = datetime) -> None:
+                 push: WebPush | None = None, clock: type[datetime] = datetime) -> None:
         self.tenant, self.clock = tenant, clock
         self.providers = providers or senders()
+        self.push = push or WebPush()
         self.repo = NotifyRepository(tenant)
         self.alerts = AlertRepository(tenant)
         self.tenancy = TenantService(tenant)
@@ -140,6 +144,8 @@ class NotificationSender:
             if late:
                 self._record(person, Channel.SMS, DeliveryStatus.SKIPPED, report, reason="acknowledged")
             else:
+                if job.level == 1:
+                    self._push(person, report)
                 self._deliver(person, [Channel.SMS, Channel.VOICE] if doc["severity"] == "critical"
                               else [Channel.SMS], report)
         if job.call:
@@ -177,6 +183,55 @@ class NotificationSender:
                 emit(self.tenant.tenant_id, {"NotificationQuotaReached": 1}, by={"channel": channel.value})
             if reason != "no_phone":
                 return
+
+    def _push(self, person: Person, report: Report) -> None:
+        """A push to every device the person subscribed, each delivered once; outside the SMS/call quota.
+        A device the push service no longer knows (404/410) is forgotten."""
+        if not person.username:
+            return
+        settings = self.settings.get(person.username, NotifySettings())
+        reason = "off" if not settings.push else (
+            "quiet" if self.doc["severity"] != "critical" and settings.quiet_hours and self._quiet(settings) else None)
+        for sub in self.repo.push_subscriptions(person.username):
+            sk = delivery_sk(self.job.level, Channel.PUSH, f"{person.key}#{sub['id']}")
+            base = {**self._doc(person, Channel.PUSH, DeliveryStatus.SENDING), "device": sub.get("device")}
+            if not self.repo.claim(self.doc["alert_id"], sk, base):
+                report.repeated += 1
+                continue
+            if reason:
+                self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.SKIPPED.value,
+                                                            "reason": SKIP_REASONS[reason]})
+                report.skipped[reason] += 1
+                continue
+            try:
+                message_id = self.push.send(sub, self._payload(person), critical=self.doc["severity"] == "critical")
+            except Undeliverable as exc:
+                if isinstance(exc, Gone):
+                    self.repo.delete_push_subscription(person.username, str(sub["id"]))
+                self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.FAILED.value,
+                                                            "reason": str(exc)[:200]})
+                report.failed[Channel.PUSH.value] += 1
+                continue
+            except SendFailed:
+                self.repo.release(self.doc["alert_id"], sk)
+                raise
+            sent_at = self.clock.now(UTC)
+            latency = max(0.0, (sent_at - self.job.at).total_seconds() * 1000)
+            self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.SENT.value,
+                                                        "at": sent_at.isoformat(), "message_id": message_id,
+                                                        "latency_ms": int(latency)})
+            report.sent[Channel.PUSH.value] += 1
+            report.latency_ms.append(latency)
+
+    def _payload(self, person: Person) -> str:
+        """What the service worker shows: title, body, the url to open (family: the one-time link;
+        staff: the console's alert board) and a tag per alert, so a repeat replaces it."""
+        values = self._values("")
+        url = (self._link(person) if person.kind == "family"
+               else f"{get_settings().public_url.rstrip('/')}/#/console/alerts")
+        return json.dumps({"title": f"{values['severity']}：{values['rule']}",
+                           "body": f"{values['place']} {values['device']} {values['time']}",
+                           "url": url, "tag": f"alert-{self.doc['alert_id']}"}, ensure_ascii=False)
 
     def _refused(self, person: Person, channel: Channel) -> str | None:
         """Why this channel is not used for this person, or None; counts the send against the quota."""

@@ -9,6 +9,7 @@ timeline). What it shows before use names no person.
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,9 +17,21 @@ from chalicelib.alerts import documents
 from chalicelib.alerts.models import AlertState
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.auth.principal import Principal
-from chalicelib.errors import Conflict, NotFound, StorageError
+from chalicelib.config import get_settings
+from chalicelib.errors import Conflict, InvalidInput, NotFound, StorageError
 from chalicelib.notify import texts
-from chalicelib.notify.models import LinkAction, LinkView, NotifySettings, OutboxItem, OutboxPage
+from chalicelib.notify.models import (
+    PUSH_DEVICES_PER_PERSON,
+    LinkAction,
+    LinkView,
+    NotifySettings,
+    OutboxItem,
+    OutboxPage,
+    PushDevice,
+    PushDeviceList,
+    PushKey,
+    PushSubscriptionIn,
+)
 from chalicelib.notify.repository import NotifyRepository, local_day
 from chalicelib.store.base import decode_cursor, encode_cursor
 from chalicelib.store.keys import TenantContext
@@ -93,3 +106,32 @@ class Links:
             "rule": (doc.get("rule_name") or {}).get("zh") or doc["rule_id"],
             "place": texts.Places(TenantService(self.tenant)).of(doc), "raised_at": doc["opened_at"],
             "used": used, "action": link.get("action")})
+
+
+# -- Web Push subscriptions ------------------------------------------------------------------
+def push_key() -> PushKey:
+    return PushKey(public_key=get_settings().vapid_public_key)
+
+
+def my_push_devices(principal: Principal) -> PushDeviceList:
+    found = NotifyRepository(principal.tenant).push_subscriptions(principal.username)
+    return PushDeviceList(items=[PushDevice.model_validate(d) for d in found])
+
+
+def subscribe_push(principal: Principal, body: PushSubscriptionIn) -> PushDevice:
+    """The device subscribed (the same endpoint again replaces its keys); at most 10 devices a person."""
+    repo = NotifyRepository(principal.tenant)
+    found = repo.push_subscriptions(principal.username)
+    same = next((d for d in found if d.get("endpoint") == body.endpoint), None)
+    if same is None and len(found) >= PUSH_DEVICES_PER_PERSON:
+        raise InvalidInput(f"at most {PUSH_DEVICES_PER_PERSON} devices; remove one first", field="endpoint")
+    doc = {"id": same["id"] if same else uuid.uuid4().hex, "endpoint": body.endpoint,
+           "keys": body.keys.model_dump(), "device": body.device or "浏览器",
+           "created_at": datetime.now(UTC).isoformat()}
+    repo.add_push_subscription(principal.username, doc)
+    return PushDevice.model_validate(doc)
+
+
+def unsubscribe_push(principal: Principal, sub_id: str) -> None:
+    if not NotifyRepository(principal.tenant).delete_push_subscription(principal.username, sub_id):
+        raise NotFound("no such device", field="id")

@@ -1,0 +1,111 @@
+"""Alerts reach subscribed devices by Web Push: the real pywebpush against a local push service that
+checks the VAPID signature and decrypts each push with the device's keys (infra/local/push.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib.aws import client as aws_client
+from chalicelib.config import reset_settings
+from chalicelib.notify.queue import QUEUE
+from chalicelib.notify.repository import NotifyRepository, this_month
+from infra.local.push import LocalPushService, vapid_keys
+from tests.functional.places import post
+from tests.functional.test_alert_notifications import ZZ, drain, now_utc, sos, texts, zz  # noqa: F401 (the fixture)
+from tests.support import auth
+
+SUBSCRIPTIONS = "/v1/me/push-subscriptions"
+
+
+@pytest.fixture
+def pushes(zz: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPushService]:  # noqa: F811
+    private, public = vapid_keys()
+    monkeypatch.setenv("CC_VAPID_PRIVATE_KEY", private)
+    monkeypatch.setenv("CC_VAPID_PUBLIC_KEY", public)
+    monkeypatch.setenv("CC_VAPID_SUBJECT", "mailto:ops@zz.community.example.cn")
+    monkeypatch.setenv("CC_PUSH_HTTP", "1")
+    reset_settings()
+    service = LocalPushService().start()
+    yield service
+    service.stop()
+
+
+def subscribe(client: Any, token: str, subscription: dict[str, Any], device: str = "李娜的手机") -> dict[str, Any]:
+    r = post(client, SUBSCRIPTIONS, token, {**subscription, "device": device})
+    assert r.status_code == 201, r.body
+    return dict(r.json_body)
+
+
+def test_an_sos_is_pushed_once_to_the_familys_subscribed_device(zz, client, pushes):  # noqa: F811
+    li_na = zz.login("zz.li.na")
+    key = client.http.get("/v1/push/key", headers=auth(li_na)).json_body["public_key"]
+    assert len(key) == 87  # a P-256 point, base64url
+    phone = pushes.device()
+    device = subscribe(client, li_na, phone)
+    assert client.http.get(SUBSCRIPTIONS, headers=auth(li_na)).json_body["items"] == [device]
+
+    alert_id = sos(now_utc())
+    jobs = drain()
+    assert len(pushes.received) == 1, pushes.refused
+    push = pushes.received[0]
+    assert push.token == phone["endpoint"].rsplit("/", 1)[-1]
+    assert push.payload["title"] == "紧急：一键呼救" and "荆胡社区" in push.payload["body"]
+    assert push.payload["url"].startswith("https://zz.community.example.cn/ack.html?c=zhengzhou.")
+    assert push.payload["tag"] == f"alert-{alert_id}"
+    assert push.urgency == "high" and push.ttl == "3600" and push.subject == "mailto:ops@zz.community.example.cn"
+
+    # Redelivered: nobody is pushed twice.
+    sqs = aws_client("sqs")
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"], MessageBody=jobs[0])
+    drain()
+    assert len(pushes.received) == 1
+
+    staff = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    pushed = [d for d in staff["deliveries"] if d["channel"] == "push"]
+    assert [(d["level"], d["to"], d["device"], d["status"]) for d in pushed] == [
+        (1, "李*（子女）", "李娜的手机", "sent")]
+
+
+def test_a_410_forgets_the_device_and_push_is_outside_the_sms_quota(zz, client, pushes, monkeypatch):  # noqa: F811
+    from chalicelib.notify import sender
+
+    li_na = zz.login("zz.li.na")
+    gone, kept = pushes.device(), pushes.device()
+    subscribe(client, li_na, gone, "旧手机")
+    subscribe(client, li_na, kept, "李娜的平板")
+    pushes.gone(gone["endpoint"].rsplit("/", 1)[-1])
+    monkeypatch.setattr(sender.City, "limits", {sender.Channel.SMS: 1, sender.Channel.VOICE: 1})
+    assert NotifyRepository(ZZ).count(sender.Channel.SMS, this_month("Asia/Shanghai"), 1)  # the month's one SMS
+    before = len(texts())
+
+    alert_id = sos(now_utc())
+    drain()
+    assert len(texts()) == before  # the quota is used up: no SMS …
+    assert [p.token for p in pushes.received] == [kept["endpoint"].rsplit("/", 1)[-1]]  # … the push still goes
+    left = client.http.get(SUBSCRIPTIONS, headers=auth(li_na)).json_body["items"]
+    assert [d["device"] for d in left] == ["李娜的平板"]
+    detail = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    push = sorted((d["device"], d["status"]) for d in detail["deliveries"] if d["channel"] == "push")
+    assert push == [("旧手机", "failed"), ("李娜的平板", "sent")]
+
+
+def test_subscriptions_are_checked_capped_and_removed(zz, client, pushes):  # noqa: F811
+    li_na = zz.login("zz.li.na")
+    phone = pushes.device()
+    bad = post(client, SUBSCRIPTIONS, li_na, {**phone, "endpoint": "ftp://push.example.cn/x"})
+    assert bad.status_code == 400 and "endpoint" in bad.body.decode()
+    bad = post(client, SUBSCRIPTIONS, li_na, {**phone, "keys": {"p256dh": "short", "auth": phone["keys"]["auth"]}})
+    assert bad.status_code == 400 and "p256dh" in bad.body.decode()
+    ids = [subscribe(client, li_na, pushes.device(), f"设备{i}")["id"] for i in range(10)]
+    full = post(client, SUBSCRIPTIONS, li_na, phone)
+    assert full.status_code == 400 and "endpoint" in full.body.decode()
+    r = client.http.delete(f"{SUBSCRIPTIONS}/{ids[0]}", headers=auth(li_na))
+    assert r.status_code == 200 and len(r.json_body["items"]) == 9
+    assert client.http.delete(f"{SUBSCRIPTIONS}/{ids[0]}", headers=auth(li_na)).status_code == 404
+    # Another person in the same city does not see or remove 李娜's devices.
+    wang = zz.login("zz.wang.fang")
+    assert client.http.get(SUBSCRIPTIONS, headers=auth(wang)).json_body["items"] == []
+    assert client.http.delete(f"{SUBSCRIPTIONS}/{ids[1]}", headers=auth(wang)).status_code == 404
