@@ -67,6 +67,11 @@ def reopen_until(doc: Doc) -> datetime | None:
     return datetime.fromisoformat(resolved) + REOPEN_WINDOW
 
 
+def urgent_first(items: list[ServiceRequest]) -> list[ServiceRequest]:
+    """A queue's page with its emergency requests first, otherwise in the queue's order."""
+    return sorted(items, key=lambda r: not r.emergency)
+
+
 def view(doc: Doc, now: datetime) -> ServiceRequest:
     timeline = [{k: v for k, v in s.items() if v is not None} for s in doc["timeline"]]
     return ServiceRequest.model_validate({

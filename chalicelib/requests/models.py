@@ -70,6 +70,8 @@ class ServiceRequest(Model):
     category: str
     category_name: Bilingual
     department: str
+    emergency: bool = Field(default=False, description="an emergency category (燃气泄漏, 电梯困人): the shortest SLA, "
+                            "listed first in a page of a queue")
     description: str
     location: Location
     photos: list[str] = Field(description="links to photos kept elsewhere (Open311 media_url, older data)")

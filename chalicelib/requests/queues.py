@@ -36,7 +36,8 @@ class RequestQueues(RequestService):
         pk = self.tenant.community_requests_pk(community_id, q.state.value)
         docs, last = self.repo.page("gsi1", pk, q.limit, decode_cursor(q.cursor))
         now = self.clock()
-        return RequestPage(items=[documents.view(d, now) for d in docs], next_cursor=encode_cursor(last))
+        return RequestPage(items=documents.urgent_first([documents.view(d, now) for d in docs]),
+                           next_cursor=encode_cursor(last))
 
     def department(self, department_id: str, q: DepartmentQueueQuery) -> RequestPage:
         """Open requests of a department by next due time; with ``overdue`` only those past it."""
@@ -49,7 +50,8 @@ class RequestQueues(RequestService):
         upto = documents.iso(now) if q.overdue else None
         pk = self.tenant.department_requests_pk(department_id)
         docs, last = self.repo.page("gsi2", pk, q.limit, decode_cursor(q.cursor), upto=upto)
-        return RequestPage(items=[documents.view(d, now) for d in docs], next_cursor=encode_cursor(last))
+        return RequestPage(items=documents.urgent_first([documents.view(d, now) for d in docs]),
+                           next_cursor=encode_cursor(last))
 
     def stats(self, q: StatsQuery) -> StatsReport:
         now = self.clock()

@@ -58,3 +58,32 @@ def test_a_property_line_for_an_unknown_community_or_a_bad_number_is_refused():
     with pytest.raises(ManifestError) as bad:
         load(manifest_text("zhengzhou").replace("gas: 0371-96777", "gas: call-us"))
     assert [p.field for p in bad.value.problems] == ["emergency.gas"]
+
+
+def test_a_gas_leak_is_filed_as_an_emergency_with_the_shortest_sla_and_tops_the_grid_queue(aws, client):
+    from datetime import datetime
+
+    from tests.support import JSON_HEADERS, jbody
+
+    aws.onboard("zhengzhou")
+    aws.seed("zhengzhou", "residents")
+    guilan = aws.login("zz.zhang.guilan")
+
+    def file(category: str, text: str) -> dict:
+        r = client.http.post("/v1/requests", headers={**auth(guilan), **JSON_HEADERS}, body=jbody(
+            {"category": category, "description": text, "location": {"household": True}}))
+        assert r.status_code == 201, r.body
+        return r.json_body
+
+    tap = file("water-electric-repair", "厨房水龙头一直滴水，关不紧")
+    gas = file("gas-leak", "厨房里闻到很重的燃气味")
+    assert (tap["emergency"], gas["emergency"]) == (False, True)
+    catalog = load_manifest("zhengzhou").service_catalog
+    filed = datetime.fromisoformat(gas["created_at"])
+    assert (datetime.fromisoformat(gas["due_respond_at"]) - filed).total_seconds() == \
+        min(c.sla.respond_hours for c in catalog) * 3600
+    assert (datetime.fromisoformat(gas["due_resolve_at"]) - filed).total_seconds() == \
+        min(c.sla.resolve_hours for c in catalog) * 3600
+    queue = client.http.get("/v1/communities/jinghu/requests?state=submitted",
+                            headers=auth(aws.login("zz.wang.fang"))).json_body["items"]
+    assert [(q["request_id"], q["emergency"]) for q in queue] == [(gas["request_id"], True), (tap["request_id"], False)]
