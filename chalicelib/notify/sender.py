@@ -133,6 +133,7 @@ class NotificationSender:
         if doc["severity"] not in TOLD:
             return report
         self.doc, self.job = doc, job
+        self.retry: SendFailed | None = None  # a push that failed for now: the job is retried after the SMS
         self.tz = self.config.tz
         self.where = self.config.places.of(doc)
         told = people.staff(self.config.staff_records, job.staff)
@@ -158,6 +159,8 @@ class NotificationSender:
                     continue
                 self._deliver(person, [Channel.VOICE, Channel.SMS], report)
         self._publish(report)
+        if self.retry:
+            raise self.retry
         return report
 
     # -- one person -----------------------------------------------------------------------
@@ -212,9 +215,10 @@ class NotificationSender:
                                                             "reason": str(exc)[:200]})
                 report.failed[Channel.PUSH.value] += 1
                 continue
-            except SendFailed:
+            except SendFailed as exc:  # retried with the job, once everyone's SMS went out
                 self.repo.release(self.doc["alert_id"], sk)
-                raise
+                self.retry = self.retry or exc
+                continue
             sent_at = self.clock.now(UTC)
             latency = max(0.0, (sent_at - self.job.at).total_seconds() * 1000)
             self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.SENT.value,

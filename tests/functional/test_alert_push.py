@@ -10,8 +10,10 @@ import pytest
 
 from chalicelib.aws import client as aws_client
 from chalicelib.config import reset_settings
+from chalicelib.notify.handler import handle_sqs
 from chalicelib.notify.queue import QUEUE
 from chalicelib.notify.repository import NotifyRepository, this_month
+from infra.local.poller import sqs_event
 from infra.local.push import LocalPushService, vapid_keys
 from tests.functional.places import post
 from tests.functional.test_alert_notifications import ZZ, drain, now_utc, sos, texts, zz  # noqa: F401 (the fixture)
@@ -109,3 +111,18 @@ def test_subscriptions_are_checked_capped_and_removed(zz, client, pushes):  # no
     wang = zz.login("zz.wang.fang")
     assert client.http.get(SUBSCRIPTIONS, headers=auth(wang)).json_body["items"] == []
     assert client.http.delete(f"{SUBSCRIPTIONS}/{ids[1]}", headers=auth(wang)).status_code == 404
+
+
+def test_a_push_service_that_cannot_be_reached_does_not_hold_the_sms(zz, client, pushes):  # noqa: F811
+    li_na = zz.login("zz.li.na")
+    unreachable = LocalPushService().start()
+    subscribe(client, li_na, unreachable.device())
+    unreachable.stop()  # the push service is down: the push fails for now
+    before = len(texts())
+    sos(now_utc())
+    sqs = aws_client("sqs")
+    url = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert len(handle_sqs(sqs_event(batch, arn), None)["batchItemFailures"]) == 1  # retried by the queue …
+    assert len(texts()) == before + 3  # … and everyone was texted meanwhile
