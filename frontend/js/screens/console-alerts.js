@@ -1,8 +1,9 @@
-// 告警看板: open or acknowledged device alerts of the user's area, critical first, with place and
+// 告警看板 (live): open or acknowledged device alerts of the user's area, read again every 3 s while shown,
+// critical first (icon, words, a beep when a new one arrives), the time until escalation, place and
 // time; a critical alert whose device said normal before anyone confirmed it is marked 已恢复待确认;
 // acknowledge, resolve with an outcome (误报, 设备测试, …) and a note, comment. An alert's record opens on request: then (and only
 // then) the alert is read alone, which brings its SMS and calls, merged into its steps by time.
-import { html, pageTitle, field, formError, button, empty, badge, card, loading } from "../templates.js";
+import { html, pageTitle, field, formError, button, empty, badge, card, loading, icon } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
 import { formatDateTime, errorText } from "../i18n.js";
 import { qs, tabs, placeText, term, myCommunities, OUTCOMES, clockTime, durationText, valueText, sampleNote }
@@ -13,6 +14,54 @@ const SEVERITIES = ["critical", "warning", "info"];
 const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
 const STATES = ["open", "acknowledged"];
 const LIMIT = 50;
+// Live: the list is read again every 3 s while the page is shown; after a failed read the wait
+// doubles up to a minute, and a hidden page is not read at all until it is shown again.
+const POLL_MS = 3000;
+const BACKOFF_MAX_MS = 60000;
+const MUTE_KEY = "cc.alertBoard.muted";
+
+// Browsers start audio only after a user gesture: the context is made on the first click or key.
+let audio = null;
+function armAudio() {
+  if (audio || !window.AudioContext) return;
+  const start = () => {
+    audio ||= new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+  };
+  document.addEventListener("pointerdown", start, { once: true, capture: true });
+  document.addEventListener("keydown", start, { once: true, capture: true });
+}
+
+function muted() {
+  return localStorage.getItem(MUTE_KEY) === "1";
+}
+
+/** Two short beeps (WebAudio, no sound file) for a new critical alert, unless muted or not yet allowed. */
+function beep() {
+  if (muted() || audio?.state !== "running") return;
+  [0, 0.35].forEach((at) => {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.2;
+    osc.connect(gain).connect(audio.destination);
+    osc.start(audio.currentTime + at);
+    osc.stop(audio.currentTime + at + 0.2);
+  });
+}
+
+async function readItems(ctx, state, severity, scope) {
+  const pages = await Promise.all((severity ? [severity] : SEVERITIES).map((s) =>
+    ctx.api.get("/v1/alerts", { state, severity: s, scope, limit: LIMIT })));
+  return { items: pages.flatMap((p) => p.items).sort(rank), more: pages.some((p) => p.next_cursor) };
+}
+
+/** 还有 N 分钟升级: the time left until the alert's next escalation level, refreshed each second. */
+function dueText(ctx, at) {
+  const left = Math.max(0, Math.round((Date.parse(at) - Date.now()) / 1000));
+  return ctx.t("console.alert.escalatesIn", { time: left >= 60 ? ctx.t("console.alert.minutes", { n: Math.ceil(left / 60) })
+    : ctx.t("console.alert.seconds", { n: left }) });
+}
 
 async function placeNames(ctx, items) {
   const ids = [...new Set(items.map((a) => a.community_id))];
@@ -107,11 +156,12 @@ function alertView(ctx, data, a) {
   const place = placeText(ctx, a, data.names);
   return html`<li class="queue__item console-alert console-alert--${a.severity}" id="alert-${a.alert_id}">
     <article aria-labelledby="alert-${a.alert_id}-name">
-      <h3 id="alert-${a.alert_id}-name">${badge(t(`console.alert.severity.${a.severity}`), SEVERITY_KINDS[a.severity])} ${name}</h3>
+      <h3 id="alert-${a.alert_id}-name">${a.severity === "critical" ? icon("alert") : ""}${badge(t(`console.alert.severity.${a.severity}`), SEVERITY_KINDS[a.severity])} ${name}</h3>
       <p class="console-badges">${recovered(a) ? badge(t("console.alert.state.recovered"), "info")
         : badge(t(`console.alert.state.${a.state}`), a.state === "open" ? "warn" : "info")}
         ${a.care_subject ? badge(t("console.alert.careSubject"), "danger") : ""}
         ${a.level > 1 ? badge(t("console.alert.level", { n: a.level }), "warn") : ""}</p>
+      ${a.escalate_at && a.state === "open" ? html`<p class="console-due" data-due="${a.escalate_at}">${dueText(ctx, a.escalate_at)}</p>` : ""}
       ${recovered(a) ? html`<p class="console-recovered" data-speak>${t("console.alert.recoveredText", { time: clockTime(ctx, a.recovered_at) })}</p>` : ""}
       <dl class="facts">
         <div><dt>${t("console.alert.place")}</dt><dd>${place}</dd></div>
@@ -143,10 +193,9 @@ export default {
     const severity = SEVERITIES.includes(ctx.query.severity) ? ctx.query.severity : "";
     const mine = await myCommunities(ctx);
     const scope = mine.some((c) => c.id === ctx.query.community) ? ctx.query.community : "";
-    const pages = await Promise.all((severity ? [severity] : SEVERITIES).map((s) =>
-      ctx.api.get("/v1/alerts", { state, severity: s, scope, limit: LIMIT })));
-    const items = pages.flatMap((p) => p.items).sort(rank);
-    return { state, severity, scope, communities: mine, items, more: pages.some((p) => p.next_cursor),
+    const { items, more } = await readItems(ctx, state, severity, scope);
+    armAudio();
+    return { state, severity, scope, communities: mine, items, more, delay: POLL_MS, liveError: null,
              names: await placeNames(ctx, items), acting: null,
              open: new Set(), records: new Map() }; // records: alert id → {alert} read alone, or {error}
   },
@@ -168,7 +217,51 @@ export default {
           ${data.more ? badge(t("console.requests.more"), "info") : ""}</p>
         <ul class="queue">${data.items.map((a) => alertView(ctx, data, a))}</ul>`
       : empty(t(`console.alerts.empty.${data.state}`)), { title: t(`console.alerts.list.${data.state}`) })}
+      <p class="console-live">
+        ${data.liveError ? html`<span class="field__error">${t("console.alerts.liveFailed", { error: data.liveError })}</span>`
+          : t("console.alerts.live")}
+        <button type="button" class="btn btn--quiet" data-action="toggleSound" aria-pressed="${muted() ? "false" : "true"}">${icon("bell")}<span>${
+          t(muted() ? "console.alerts.soundOff" : "console.alerts.soundOn")}</span></button>
+      </p>
+      <div data-widget="live" hidden></div>
       ${button(t("console.alerts.refresh"), { action: "refresh", icon: "retry" })}`;
+  },
+
+  widgets: {
+    // Not a drawing: the board's polling and countdowns, started with each paint and stopped before
+    // the next one (and when the screen is left), so they run only while this screen is shown.
+    live(el, data, ctx) {
+      const main = el.closest("main") || document;
+      const clock = setInterval(() => main.querySelectorAll("[data-due]").forEach((p) => {
+        p.textContent = dueText(ctx, p.dataset.due);
+      }), 1000);
+      let timer = 0;
+      const poll = async () => {
+        if (document.hidden || data.acting) return; // not while an outcome or note is being written
+        try {
+          const fresh = await readItems(ctx, data.state, data.severity, data.scope);
+          if (!el.isConnected) return;
+          const known = new Set(data.items.map((a) => a.alert_id));
+          if (fresh.items.some((a) => a.severity === "critical" && !known.has(a.alert_id))) beep();
+          const changed = JSON.stringify(fresh.items) !== JSON.stringify(data.items);
+          const seen = new Set(data.items.map((a) => a.community_id)); // buildings and grids are read per community
+          const names = fresh.items.some((a) => !seen.has(a.community_id))
+            ? await placeNames(ctx, fresh.items) : data.names;
+          if (changed || data.liveError) ctx.update({ ...fresh, names, delay: POLL_MS, liveError: null });
+          else timer = setTimeout(poll, POLL_MS);
+        } catch (err) {
+          if (el.isConnected) ctx.update({ delay: Math.min(data.delay * 2, BACKOFF_MAX_MS), liveError: errorText(err) });
+        }
+      };
+      const shown = () => { if (!document.hidden) { clearTimeout(timer); poll(); } };
+      timer = setTimeout(poll, data.delay);
+      document.addEventListener("visibilitychange", shown);
+      return () => {
+        clearInterval(clock);
+        clearTimeout(timer);
+        document.removeEventListener("visibilitychange", shown);
+      };
+    },
   },
 
   actions: {
@@ -180,6 +273,10 @@ export default {
     },
     refresh(ctx) {
       ctx.reload();
+    },
+    toggleSound(ctx) {
+      localStorage.setItem(MUTE_KEY, muted() ? "0" : "1");
+      ctx.update({});
     },
     async toggleHistory(ctx, { data }) {
       const { open, records } = ctx.data;
