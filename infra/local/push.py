@@ -135,3 +135,11 @@ def vapid_keys() -> tuple[str, str]:
     key = ec.generate_private_key(ec.SECP256R1())
     public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return b64url(key.private_numbers().private_value.to_bytes(32, "big")), b64url(public)
+
+
+def push_env() -> dict[str, str]:
+    """The local stack's Web Push settings: a VAPID key pair made at start (as a deployment keeps its
+    private key in a secret), and http:// endpoints allowed (the local push service's)."""
+    private, public = vapid_keys()
+    return {"CC_VAPID_PRIVATE_KEY": private, "CC_VAPID_PUBLIC_KEY": public,
+            "CC_VAPID_SUBJECT": "mailto:ops@community.example.cn", "CC_PUSH_HTTP": "1"}

@@ -37,6 +37,7 @@ from infra.local.iot_side import IotSide, SimulatorPlan
 from infra.local.metrics_sink import CloudWatchSink
 from infra.local.moto_atomic import make_dynamodb_atomic
 from infra.local.moto_percentiles import make_cloudwatch_percentiles
+from infra.local.push import LocalPushService, push_env
 from infra.local.schedules import Scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +91,8 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     res = bootstrap(endpoint, ops=True)
     os.environ.update(res.env(endpoint))
     os.environ[VOICE_SENDER] = "recorder"  # calls are kept (and shown in the outbox), not placed
+    os.environ.update(push_env())  # Web Push: VAPID keys made at start; the local push service's http allowed
+    push_service = LocalPushService(host).start()
     from chalicelib import observability
 
     # What CloudWatch does with the EMF lines in Lambda: from here on (manifests, seed, API, IoT side).
@@ -138,6 +141,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
         "aws_endpoint": endpoint, "api_url": f"http://{host}:{api.server.server_address[1]}",
         "web_url": f"http://{host}:{web.server_address[1]}", "demo_password": DEMO_PASSWORD,
         "resources": res.as_dict(), "logins": [asdict(login) for login in logins],
+        "push_service": push_service.origin,
     }
     state_dir = state_file().parent
     iot = iot_side.start(state_dir, ca_dir, host, mqtt_port, res.region)
@@ -201,6 +205,9 @@ def banner(state: dict[str, Any]) -> str:
         *_iot_lines(state["iot"]),
         f"  Alert SMS  through moto's SNS ({state['aws_endpoint']}/moto-api/data.json → sns.SMS), voice calls "
         f"recorded, not placed; what went out: {state['web_url']}/#/console/outbox (zz.admin), #/ops (platform.admin)",
+        f"  Web Push   VAPID keys made at start (GET /v1/push/key); pushes are sent to each subscribed device — "
+        f"offline only the local push service takes them ({state.get('push_service', '-')}, infra/local/push.py); "
+        "each is in the outbox",
         "",
         f"  Demo logins (password for all: {state['demo_password']})",
     ]
