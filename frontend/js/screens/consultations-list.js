@@ -5,7 +5,8 @@ import { phaseBadge, windowText, myBallot } from "../consultations-parts.js";
 
 function when(ctx, c) {
   if (c.phase === "proposals") return windowText(ctx, c.proposals_open, c.proposals_close);
-  return windowText(ctx, c.voting_open, c.voting_close);
+  // closed early by staff: the vote ended then, not at its planned close
+  return windowText(ctx, c.voting_open, c.phase === "closed" && c.closed_at ? c.closed_at : c.voting_close);
 }
 
 function item(ctx, c, ballots) {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -152,6 +152,14 @@ def test_results_with_turnout_are_shown_after_staff_close_the_vote(open_site, st
     assert site.page.locator(".cs-table caption").inner_text() == "各选项得票"
     assert "已结束" in site.main_text()
     site.axe("results after close")
+
+    # AND the list gives the day it actually ended, not the planned close two days later
+    site.open("#/consultations")
+    site.screen("consultations-list")
+    item = site.page.locator(".cs-item").filter(has_text=c["title"]["zh"]).inner_text()
+    ended, planned = (datetime.fromisoformat(x).astimezone(timezone(timedelta(hours=8)))
+                      for x in (closed["closed_at"], c["voting_close"]))
+    assert f"{ended.month}月{ended.day}日" in item and f"{planned.month}月{planned.day}日" not in item, item
 
 
 def test_elder_mode_shows_one_large_button_per_option_and_a_plain_confirm_step(open_site, stack):
