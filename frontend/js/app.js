@@ -193,6 +193,8 @@ async function start() {
   view.mount(onAction);
   window.addEventListener("hashchange", onRoute);
   await onRoute();
+  // Alert pushes (sw.js): registered where the browser has service workers; nothing otherwise.
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(() => {});
 }
 
 start().catch((err) => {

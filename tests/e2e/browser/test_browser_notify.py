@@ -246,7 +246,7 @@ def test_a_resident_turns_sms_off_and_sets_quiet_hours_and_they_are_kept(open_si
     site.page.get_by_role("button", name="保存设置").click()
     site.page.locator("#toast").filter(has_text="保存").wait_for()
     assert api(stack, SETTINGS_USER, "GET", "/v1/me/notification-settings") == {
-        "sms": False, "voice": True, "quiet_hours": {"start": "23:30", "end": "07:00"}}
+        "sms": False, "voice": True, "push": True, "quiet_hours": {"start": "23:30", "end": "07:00"}}
 
     site.reload()
     site.screen("me-notifications")
@@ -281,3 +281,37 @@ def test_the_outbox_lists_the_sms_with_the_months_use_for_the_city_and_the_platf
     assert "郑州" in ops.page.locator("h1").inner_text()
     ops.page.locator(f'tr[data-alert="{alert_id}"][data-channel="sms"]').first.wait_for()
     ops.axe("platform: a city's outbox")
+
+
+def test_the_service_worker_shows_an_alert_pushed_to_it(open_site, stack):
+    """Chromium here cannot subscribe at its vendor's push service (offline): the push is delivered
+    to the registered service worker through the DevTools protocol, as a push service would."""
+    site = open_site("push")
+    site.page.context.grant_permissions(["notifications"], origin=site.web)
+    watch = Watch(site)
+    cdp = site.page.context.new_cdp_session(site.page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    site.sign_in(GRID_WORKER)
+    scope = site.page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope == f"{site.web}/"
+    site.page.wait_for_function("navigator.serviceWorker.ready.then((r) => !!r.active)")
+    deadline = time.monotonic() + 10
+    while not any(r["scopeURL"] == scope and not r.get("isDeleted") for r in registrations):
+        assert time.monotonic() < deadline, registrations
+        site.page.wait_for_timeout(50)  # the protocol's event, not a fixed sleep: polled until it came
+    registration = next(r for r in registrations if r["scopeURL"] == scope)
+    payload = {"title": "紧急：一键呼救", "body": "荆胡社区1号楼 智能手环 12月7日03:25",
+               "url": f"{site.web}/#/console/alerts", "tag": "alert-0123456789abcdef0123456789abcdef"}
+    for _ in range(2):  # the same alert pushed twice: one notification (its tag)
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.web,
+                                                      "registrationId": registration["registrationId"],
+                                                      "data": json.dumps(payload, ensure_ascii=False)})
+    site.page.wait_for_function(
+        "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
+    shown = site.page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications())
+        .then((n) => n.map((x) => ({title: x.title, body: x.body, tag: x.tag, icon: x.icon})))""")
+    assert len(shown) == 1 and shown[0]["title"] == payload["title"] and shown[0]["tag"] == payload["tag"], shown
+    assert shown[0]["icon"].endswith("/favicon.svg")
+    watch.assert_clean()
