@@ -1,7 +1,7 @@
 // 一屏统览: pieces of the city dashboard — numbers in words, the data tables every chart has for
 // screen readers, the ECharts widgets and the Leaflet map of the communities.
 import { html } from "./templates.js";
-import { leaflet, tileLayer } from "./maps.js";
+import { leaflet, basemap, inside, keepLabelsApart } from "./maps.js";
 import { has } from "./i18n.js";
 
 // The order of the request states and the colour group of each (open, done, refused).
@@ -204,27 +204,48 @@ function alertColour(n) {
   return n < 3 ? "#8a4b00" : "#8c1010";
 }
 
-/** Communities as circles sized and coloured by their open alerts, each labelled with name and count. */
+/** Communities as circles sized and coloured by their open alerts, each labelled with name and count,
+ *  over the city's districts (or the configured tiles); the view shows the districts that hold them. */
 export async function communityMap(el, data, ctx) {
   const L = await leaflet(ctx);
   if (!el.isConnected) return null;
   const places = data.dash.communities.filter((c) => c.location);
   if (!places.length) return null;
   const map = L.map(el, { scrollWheelZoom: false, keyboard: false, zoomSnap: 0.25 });
-  tileLayer(L)?.addTo(map);
-  const bounds = L.latLngBounds(places.map((c) => [c.location.lat, c.location.lng]));
-  if (places.length > 1) map.fitBounds(bounds, { padding: [48, 48] });
-  else map.setView(bounds.getCenter(), 14);
-  for (const c of places) {
+  const base = await basemap(L, map, ctx.session?.tenantId);
+  if (!el.isConnected) return () => map.remove();
+  let bounds = L.latLngBounds(places.map((c) => [c.location.lat, c.location.lng]));
+  base.districts?.eachLayer((layer) => {
+    const geometry = layer.feature?.geometry;
+    if (geometry && places.some((c) => inside(geometry, c.location.lat, c.location.lng))) bounds = bounds.extend(layer.getBounds());
+  });
+  const fit = () => {
+    if (places.length > 1 || base.districts) map.fitBounds(bounds, { padding: [24, 24] });
+    else map.setView(bounds.getCenter(), 14);
+  };
+  fit();
+  const markers = places.map((c) => {
     const n = c.open_alerts;
     const colour = alertColour(n);
     const radius = 10 + Math.min(n, 10) * 3;
     // The label goes through html``, which escapes the community's name.
     const label = String(html`${ctx.loc(c.name)} · ${ctx.t("dashboard.map.alerts", { n })}`);
-    L.circleMarker([c.location.lat, c.location.lng], {
+    return L.circleMarker([c.location.lat, c.location.lng], {
       radius, color: colour, weight: 3, fillColor: colour, fillOpacity: 0.3,
       className: "db-spot",
     }).bindTooltip(label, { permanent: true, direction: "top", className: "db-label", offset: [0, -radius] }).addTo(map);
-  }
-  return () => map.remove();
+  });
+  // the busiest communities' labels are placed first
+  const order = markers.map((m, i) => [m, places[i].open_alerts]).sort((a, b) => b[1] - a[1]).map(([m]) => m);
+  const stop = keepLabelsApart(map, order, { extra: base.labels });
+  const resize = new ResizeObserver(() => {
+    map.invalidateSize();
+    fit(); // the cockpit's panels settle their sizes after the first drawing
+  });
+  resize.observe(el);
+  return () => {
+    resize.disconnect();
+    stop();
+    map.remove();
+  };
 }

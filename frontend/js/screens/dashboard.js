@@ -1,11 +1,28 @@
 // 一屏统览 (city dashboard): the month's requests with their rates, open alerts, devices online, trends
 // and a map of the communities, and the month's 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
 // mode keeps the key numbers in a sentence that can be read aloud.
-import { html, pageTitle, field, card, empty } from "../templates.js";
+import { html, pageTitle, field, card, empty, button } from "../templates.js";
 import { percent, monthLabel, recentMonths, rows, sentence, dataTable, chartWidget, communityMap,
   nameOf, falseAlarmRows, falseAlarmWidget } from "../dashboard-parts.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const REFRESH_MS = 60_000;
+let latest = 0; // a newer read makes the answer of an older one stale
+
+/** The month's dashboard and, beside it, its false-alarm rate (the rest stands without it). */
+async function read(ctx, month) {
+  const dash = await ctx.api.get("/v1/dashboard", month ? { month } : {});
+  const stats = await ctx.api.get("/v1/alert-stats", { month: dash.month }).catch(() => null);
+  return { dash, stats, month: dash.month };
+}
+
+/** "数据更新于 14:05": when the API computed the numbers, in the viewer's clock. */
+function updatedAt(ctx, iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const time = new Intl.DateTimeFormat(ctx.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  return ctx.t("dashboard.updated", { time });
+}
 
 function kpis(ctx, dash, stats = null) {
   const r = dash.requests.total;
@@ -51,13 +68,14 @@ const CHARTS = [
   ["alertsPerDay", "dashboard.chart.alertsPerDay", ["dashboard.col.date", "dashboard.raised"]],
 ];
 
-function chartCard(ctx, name, titleKey, heads, data) {
+function chartCard(ctx, name, titleKey, heads, data, more = "") {
   const title = ctx.t(titleKey);
-  const body = data.length && data.some((r) => r.slice(1).some((v) => v > 0))
+  // a series over time is drawn even when it is all 0 (a flat line says something); a list with no rows is not
+  const body = data.length && (name === "alertsPerDay" || data.some((r) => r.slice(1).some((v) => v > 0)))
     ? html`<div class="db-chart" data-widget="${name}" role="img" aria-label="${sentence(ctx, title, data)}"></div>
-      ${dataTable(ctx, title, heads.map((h) => ctx.t(h)), data)}`
-    : empty(ctx.t(`dashboard.empty.${name}`));
-  return card(body, { title, kind: "chart" });
+      ${dataTable(ctx, title, heads.map((h) => ctx.t(h)), data)}${more}`
+    : html`${empty(ctx.t(`dashboard.empty.${name}`))}${more}`;
+  return card(body, { title, kind: `chart db-${name}` });
 }
 
 function falseAlarmNote(ctx, stats) {
@@ -109,35 +127,27 @@ export default {
 
   async load(ctx) {
     const month = MONTH.test(ctx.query.month || "") ? ctx.query.month : undefined;
-    const dash = await ctx.api.get("/v1/dashboard", month ? { month } : {});
-    // the false-alarm rate of the same month; the rest of the dashboard stands without it
-    const stats = await ctx.api.get("/v1/alert-stats", { month: dash.month }).catch(() => null);
-    return { dash, stats, month: dash.month };
+    latest += 1;
+    return { ...(await read(ctx, month)), fullscreen: Boolean(document.fullscreenElement) };
   },
 
   render(data, ctx) {
     const { t } = ctx;
     const { dash } = data;
     const scope = dash.scope === "city" ? t("dashboard.scope.city") : t("dashboard.scope.communities");
-    const head = html`${pageTitle(t("dashboard.title"), { speak: true })}
-      <p class="lead">${scope} · ${monthLabel(ctx, dash.month)}</p>
-      ${monthPicker(ctx, data)}
-      <p class="db-summary" data-speak>${summary(ctx, dash)}</p>`;
+    const lead = html`<p class="lead db-lead">${scope} · ${monthLabel(ctx, dash.month)}
+      · <span class="db-updated" data-updated>${updatedAt(ctx, dash.generated_at)}</span></p>`;
     if (ctx.elder) {
       // One task: the key numbers, large, and read aloud. The charts and the map stay in the normal view.
-      return html`${head}${card(kpis(ctx, dash, data.stats), { title: t("dashboard.kpis") })}
+      return html`${pageTitle(t("dashboard.title"), { speak: true })}${lead}${monthPicker(ctx, data)}
+        <p class="db-summary" data-speak>${summary(ctx, dash)}</p>
+        ${card(kpis(ctx, dash, data.stats), { title: t("dashboard.kpis") })}
         <p class="db-note">${t("dashboard.elderNote")}</p>`;
     }
     const data2 = rows(ctx, dash);
     const byDepartment = dash.requests.by_department;
-    return html`${head}
-      ${card(kpis(ctx, dash), { title: t("dashboard.kpis") })}
-      <div class="db-grid">${CHARTS.map(([name, key, heads]) => chartCard(ctx, name, key, heads, data2[name]))}
-        ${falseAlarmCard(ctx, data)}</div>
-      ${card(html`<p>${t("dashboard.map.lead")}</p>
-        <div class="db-map" data-widget="map"></div>
-        ${communitiesTable(ctx, dash)}`, { title: t("dashboard.map.title"), kind: "map" })}
-      ${byDepartment.length ? card(html`<table class="db-table db-table--open">
+    const ratesTable = byDepartment.length ? html`<details class="db-data"><summary>${t("dashboard.rates.title")}</summary>
+      <table class="db-table">
         <caption>${t("dashboard.rates.caption")}</caption>
         <thead><tr><th scope="col">${t("dashboard.col.department")}</th><th scope="col">${t("dashboard.filed")}</th>
           <th scope="col">${t("dashboard.kpi.response")}</th><th scope="col">${t("dashboard.kpi.resolution")}</th>
@@ -145,7 +155,29 @@ export default {
         <tbody>${byDepartment.map((d) => html`<tr><th scope="row">${nameOf(ctx, d)}</th><td>${d.filed}</td>
           <td>${percent(ctx, d.response_rate)}</td><td>${percent(ctx, d.resolution_rate)}</td>
           <td>${percent(ctx, d.satisfaction_rate)}</td></tr>`)}</tbody>
-      </table>`, { title: t("dashboard.rates.title") }) : ""}`;
+      </table></details>` : "";
+    const fullscreen = t(data.fullscreen ? "dashboard.fullscreen.exit" : "dashboard.fullscreen.enter");
+    // 一屏统览: the title bar, the key numbers in a band, the map in the centre with the charts around it
+    return html`<div class="db-cockpit">
+      <div class="db-top">
+        <div class="db-top__title">${pageTitle(t("dashboard.title"), { speak: true })}${lead}</div>
+        ${monthPicker(ctx, data)}
+        ${button(fullscreen, { action: "fullscreen" })}
+      </div>
+      <p class="db-summary" data-speak>${summary(ctx, dash)}</p>
+      <h2 class="sr-only">${t("dashboard.kpis")}</h2>
+      ${kpis(ctx, dash, data.stats)}
+      <div class="db-board">
+        ${card(html`<p class="db-map-lead">${t("dashboard.map.lead")}</p>
+          <div class="db-map" data-widget="map"></div>
+          <details class="db-data"><summary>${t("dashboard.showData")}</summary>${communitiesTable(ctx, dash)}</details>`,
+          { title: t("dashboard.map.title"), kind: "map" })}
+        ${CHARTS.map(([name, key, heads]) => chartCard(ctx, name, key, heads, data2[name], name === "byDepartment" ? ratesTable : ""))}
+        ${falseAlarmCard(ctx, data)}
+      </div>
+      <div data-widget="autoRefresh" hidden></div>
+      <div data-widget="fullscreenState" hidden></div>
+    </div>`;
   },
 
   widgets: {
@@ -156,9 +188,44 @@ export default {
     alertsPerDay: chartWidget("alertsPerDay"),
     falseAlarms: falseAlarmWidget,
     map: communityMap,
+    // Not drawings: the 60 s refresh (paused while the page is hidden) and the full-screen button's
+    // words, both started with each paint and stopped before the next one.
+    autoRefresh(el, data, ctx) {
+      let reading = false;
+      const refresh = async () => {
+        if (document.hidden || reading) return;
+        reading = true;
+        const mine = ++latest;
+        try {
+          const fresh = await read(ctx, data.month);
+          if (mine === latest && el.isConnected) ctx.update(fresh);
+        } catch {
+          /* the numbers on screen stay, with their time */
+        } finally {
+          reading = false;
+        }
+      };
+      const timer = setInterval(refresh, REFRESH_MS);
+      return () => clearInterval(timer);
+    },
+    fullscreenState(el, data, ctx) {
+      const changed = () => {
+        if (el.isConnected && Boolean(document.fullscreenElement) !== Boolean(data.fullscreen)) {
+          ctx.update({ fullscreen: Boolean(document.fullscreenElement) });
+        }
+      };
+      document.addEventListener("fullscreenchange", changed);
+      return () => document.removeEventListener("fullscreenchange", changed);
+    },
   },
 
   actions: {
+    // a wall display: the screen's main region (which stays while the numbers are repainted) fills it
+    async fullscreen(ctx, { el }) {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else if (document.fullscreenEnabled) await el.closest("main").requestFullscreen();
+      else ctx.toast(ctx.t("dashboard.fullscreen.unavailable"), "error");
+    },
     pickMonth(ctx, { value }) {
       ctx.navigate(MONTH.test(value || "") ? `/dashboard?month=${encodeURIComponent(value)}` : "/dashboard");
     },

@@ -5,9 +5,11 @@ city, staff see their communities, and elder mode keeps the key numbers to read 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from tests.e2e.browser.test_browser_ops import Watch
 from tests.support import load_manifest
 
 pytestmark = pytest.mark.e2e
@@ -38,8 +40,8 @@ def kpi(site, label: str) -> str:
 
 
 def map_labels(site) -> list[str]:
-    site.page.locator(".db-map .leaflet-tooltip").first.wait_for()
-    return site.page.locator(".db-map .leaflet-tooltip").all_inner_texts()
+    site.page.locator(".db-map .db-label").first.wait_for()
+    return site.page.locator(".db-map .db-label").all_inner_texts()  # "" for one hidden to keep labels apart
 
 
 def test_a_city_admin_sees_charts_with_the_citys_numbers_and_the_communities_on_the_map(open_site):
@@ -75,11 +77,69 @@ def test_a_city_admin_sees_charts_with_the_citys_numbers_and_the_communities_on_
 
     places = communities("zhengzhou")
     labels = map_labels(site)
-    assert sorted(label.split(" · ")[0] for label in labels) == sorted(p["zh"] for p in places)
+    names = {p["zh"] for p in places}
+    assert len(labels) == len(places) and {label.split(" · ")[0] for label in labels if label} <= names
     assert site.page.locator(".db-map path.leaflet-interactive").count() == len(places)
-    table = site.page.locator("table").filter(has_text="各社区情况").locator("tbody th").all_inner_texts()
+    table = site.page.locator("table").filter(has_text="各社区情况").locator("tbody th").all_text_contents()
     assert sorted(table) == sorted(p["zh"] for p in places)
     site.axe("dashboard, 郑州 admin")
+
+
+BOXES = """sel => [...document.querySelectorAll(sel)].filter(e => getComputedStyle(e).visibility !== "hidden")
+  .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.innerText]; })"""
+
+
+def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
+    return [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+def test_the_cockpit_fits_one_wall_screen_with_the_map_on_the_citys_districts(open_site):
+    site = open_site("wall", width=1920, height=1080)
+    watch = Watch(site)
+    open_dashboard(site, "zz.admin")
+    charts = [*CHARTS, "alertsPerDay"]  # the last 14 days are drawn even when all are 0
+    site.page.wait_for_function(CHARTS_DRAWN, arg=charts)
+    site.page.locator(".db-map .map-district").first.wait_for(state="attached")
+
+    # one screen: no page scroll, the map and at least four charts inside 1920×1080
+    assert site.page.evaluate("() => document.scrollingElement.scrollHeight <= innerHeight")
+    inside = """sel => [...document.querySelectorAll(sel)].filter(e => { const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+        && r.right <= 1920 && r.bottom <= 1080; }).length"""
+    assert site.page.evaluate(inside, ".db-chart canvas") >= 4
+    assert site.page.evaluate(inside, ".db-map") == 1
+
+    # the offline basemap: the city's districts as outlines with their names, no tile server needed
+    assert site.page.locator(".db-map path:not(.leaflet-interactive)").count() >= 6
+    assert "二七区" in site.page.locator(".db-map .map-district").all_text_contents()  # shown where room allows
+    # the communities' labels never cover each other (nor the district names left showing)
+    labels = site.page.evaluate(BOXES, ".db-map .db-label")
+    assert len(labels) >= 3, labels
+    assert not overlapping(labels), overlapping(labels)
+    assert not overlapping(site.page.evaluate(BOXES, ".db-map .leaflet-tooltip"))
+
+    # the data's time, and a wall display's full screen
+    assert re.fullmatch(r"数据更新于 \d{2}:\d{2}", site.page.locator("[data-updated]").inner_text())
+    site.page.get_by_role("button", name="全屏显示").click()
+    site.page.get_by_role("button", name="退出全屏").wait_for()
+    assert site.page.evaluate("() => document.fullscreenElement?.id") == "main"
+    site.axe("cockpit, 1920×1080 full screen")
+    site.page.get_by_role("button", name="退出全屏").click()
+    site.page.get_by_role("button", name="全屏显示").wait_for()
+    site.axe("cockpit, 1920×1080")
+    watch.assert_clean()
+
+    # a laptop: columns (the map beside the charts), the page may scroll; a phone: one column
+    for width, height, label in ((1366, 768, "laptop"), (390, 844, "phone")):
+        other = open_site(label, width=width, height=height)
+        open_dashboard(other, "zz.admin")
+        other.page.wait_for_function(CHARTS_DRAWN, arg=charts)
+        other.page.locator(".db-map .db-label").first.wait_for()
+        map_box = other.page.locator(".db-map").bounding_box()
+        chart_box = other.page.locator('[data-widget="byState"]').bounding_box()
+        assert (chart_box["x"] + chart_box["width"] <= map_box["x"]) == (label == "laptop")
+        assert other.page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth")
 
 
 def test_another_citys_admin_sees_only_their_own_city(open_site):
@@ -88,7 +148,7 @@ def test_another_citys_admin_sees_only_their_own_city(open_site):
     site.page.wait_for_function(CHARTS_DRAWN, arg=list(CHARTS))
     ours, theirs = communities("yinchuan"), communities("zhengzhou")
     labels = [label.split(" · ")[0] for label in map_labels(site)]
-    assert sorted(labels) == sorted(p["zh"] for p in ours)
+    assert len(labels) == len(ours) and {n for n in labels if n} <= {p["zh"] for p in ours}
     text = site.main_text()
     assert not any(p["zh"] in text for p in theirs) and "郑州" not in text
     # the screen shows what the API answers for 银川, and nothing of 郑州's requests
@@ -105,7 +165,7 @@ def test_staff_see_their_community_and_may_pick_an_earlier_month(open_site):
     site = open_site("staff", width=1280, height=900)
     open_dashboard(site, "zz.wang.fang")
     assert "我负责的社区" in site.main_text()
-    table = site.page.locator("table").filter(has_text="各社区情况").locator("tbody th").all_inner_texts()
+    table = site.page.locator("table").filter(has_text="各社区情况").locator("tbody th").all_text_contents()
     assert table == ["荆胡社区"]
     site.axe("dashboard, staff")
 
