@@ -94,7 +94,9 @@ class NotifyRepository(TenantRepository):
 
     # -- the monthly counts and their quota --------------------------------------------------
     def count(self, channel: Channel, month: str, limit: int) -> bool:
-        """One more SMS or call this month, if the quota allows it."""
+        """One more SMS or call this month, if the quota allows it (a quota of 0 allows none)."""
+        if limit <= 0:
+            return False
         attr = SendCountItem.sms if channel is Channel.SMS else SendCountItem.voice
         item = SendCountItem(self.tenant.sends_pk(), month)
         actions: list[Action] = [attr.add(1), SendCountItem.kind.set(SendCountItem),

@@ -227,6 +227,16 @@ def test_the_monthly_sms_quota_stops_the_fourth_and_tells_operators(zz, client, 
     assert usage["quota_use"]["sms_per_month"]["used"] == 3
 
 
+def test_a_quota_of_zero_sends_nothing(zz):
+    from chalicelib.notify.models import Channel
+    from chalicelib.notify.repository import NotifyRepository, this_month
+
+    repo, month = NotifyRepository(ZZ), this_month("Asia/Shanghai")
+    assert not repo.count(Channel.SMS, month, 0) and not repo.count(Channel.VOICE, month, 0)
+    assert repo.sent(month) == {"sms": 0, "voice": 0}
+    assert repo.count(Channel.SMS, month, 1) and not repo.count(Channel.SMS, month, 1)
+
+
 def test_quiet_hours_hold_warnings_but_not_critical_alerts(zz, client):
     token = zz.login("zz.li.na")
     r = client.http.put("/v1/me/notification-settings", headers={**auth(token), **JSON_HEADERS},
