@@ -95,7 +95,7 @@ function falseAlarmCard(ctx, data) {
   const chartRows = list.map(([name, , , rate]) => [name, rate]);
   return card(html`${figure}
     <div class="db-chart db-chart--small" data-widget="falseAlarms" role="img" aria-label="${sentence(ctx, t("dashboard.fa.byType"), chartRows)}"></div>
-    <table class="db-table db-table--open" data-fa-table>
+    <table class="db-table db-table--open" data-fa-table tabindex="0">
       <caption>${t("dashboard.fa.byType")}</caption>
       <thead><tr><th scope="col">${t("dashboard.col.type")}</th><th scope="col">${t("dashboard.fa.closed")}</th>
         <th scope="col">${t("dashboard.fa.false")}</th><th scope="col">${t("dashboard.fa.rate")}</th></tr></thead>
@@ -104,7 +104,7 @@ function falseAlarmCard(ctx, data) {
 }
 
 function communitiesTable(ctx, dash) {
-  return html`<table class="db-table db-table--open">
+  return html`<table class="db-table db-table--open" tabindex="0">
     <caption>${ctx.t("dashboard.map.table")}</caption>
     <thead><tr>
       <th scope="col">${ctx.t("dashboard.col.community")}</th><th scope="col">${ctx.t("dashboard.openAlerts")}</th>
