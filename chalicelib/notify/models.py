@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, field_validator
 
@@ -137,6 +138,10 @@ class LinkView(Model):
 
 PUSH_DEVICES_PER_PERSON = 10
 _B64URL = r"^[A-Za-z0-9_-]+=*$"
+# The browsers' push services: the sender POSTs to a subscription's endpoint, so any other host is refused
+# (a subscription must not turn the sender into a way to reach arbitrary addresses).
+PUSH_SERVICES = ("fcm.googleapis.com", "android.googleapis.com", "updates.push.services.mozilla.com",
+                 "push.apple.com", "notify.windows.com")
 
 
 class PushKeys(Model):
@@ -157,10 +162,14 @@ class PushSubscriptionIn(Model):
 
     @field_validator("endpoint")
     @classmethod
-    def _https(cls, value: str) -> str:
-        local = get_settings().push_http == "1"  # the local stack's push service speaks http
-        if not (value.startswith("https://") or (local and value.startswith("http://"))):
-            raise ValueError("must be an https URL of a push service")
+    def _push_service(cls, value: str) -> str:
+        if get_settings().push_http == "1":  # the local stack's push service speaks http, on this machine
+            if not value.startswith(("https://", "http://")):
+                raise ValueError("must be an http(s) URL of a push service")
+            return value
+        host = (urlsplit(value).hostname or "") if value.startswith("https://") else ""
+        if not any(host == h or host.endswith("." + h) for h in PUSH_SERVICES):
+            raise ValueError("must be an https URL of a browser's push service")  # the sender posts only there
         return value
 
 

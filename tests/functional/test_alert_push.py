@@ -102,6 +102,7 @@ def test_subscriptions_are_checked_capped_and_removed(zz, client, pushes):  # no
     bad = post(client, SUBSCRIPTIONS, li_na, {**phone, "keys": {"p256dh": "short", "auth": phone["keys"]["auth"]}})
     assert bad.status_code == 400 and "p256dh" in bad.body.decode()
     ids = [subscribe(client, li_na, pushes.device(), f"设备{i}")["id"] for i in range(10)]
+    _outside_the_local_stack_only_browsers_push_services_are_taken(client, li_na, phone)
     full = post(client, SUBSCRIPTIONS, li_na, phone)
     assert full.status_code == 400 and "endpoint" in full.body.decode()
     r = client.http.delete(f"{SUBSCRIPTIONS}/{ids[0]}", headers=auth(li_na))
@@ -126,3 +127,21 @@ def test_a_push_service_that_cannot_be_reached_does_not_hold_the_sms(zz, client,
     batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert len(handle_sqs(sqs_event(batch, arn), None)["batchItemFailures"]) == 1  # retried by the queue …
     assert len(texts()) == before + 3  # … and everyone was texted meanwhile
+
+
+def _outside_the_local_stack_only_browsers_push_services_are_taken(client, token, phone):
+    import os
+
+    os.environ.pop("CC_PUSH_HTTP")
+    reset_settings()
+    try:
+        for endpoint in ("http://fcm.googleapis.com/fcm/send/x", "https://169.254.169.254/latest/meta-data",
+                         "https://fcm.googleapis.com.evil.example.cn/x", "https://push.example.cn/x"):
+            bad = post(client, SUBSCRIPTIONS, token, {**phone, "endpoint": endpoint})
+            assert bad.status_code == 400 and "endpoint" in bad.body.decode(), endpoint
+        # The eleventh device would be one too many: the service is accepted, the cap refuses it.
+        over = post(client, SUBSCRIPTIONS, token, {**phone, "endpoint": "https://fcm.googleapis.com/fcm/send/abc"})
+        assert over.status_code == 400 and "10" in over.body.decode()
+    finally:
+        os.environ["CC_PUSH_HTTP"] = "1"
+        reset_settings()

@@ -7,7 +7,7 @@ from tests.functional.isolation import Other, Samples
 from tests.support import JSON_HEADERS, auth, jbody
 
 QUIET = {"sms": False, "voice": True, "push": True, "quiet_hours": {"start": "21:30", "end": "06:30"}}
-DEVICE = {"endpoint": "https://push.example.cn/send/zz-isolation-device",
+DEVICE = {"endpoint": "https://fcm.googleapis.com/fcm/send/zz-isolation-device",
           "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22}, "device": "郑州的手机"}
 
 
