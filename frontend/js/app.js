@@ -4,7 +4,7 @@
 import { loadConfig } from "./config.js";
 import { api, ApiError, setUnauthorizedHandler } from "./api.js";
 import * as auth from "./auth.js";
-import { state } from "./state.js";
+import { state, audience } from "./state.js";
 import { loadLanguage, setElder, t, loc, errorText, fieldErrorText, currentLang } from "./i18n.js";
 import { resolve, navItems, navigate } from "./router.js";
 import { screens } from "./routes.js";
@@ -17,7 +17,7 @@ function shell() {
   const s = state.get();
   const route = s.route;
   return {
-    lang: s.lang, elder: s.elder, signedIn: Boolean(s.session), me: s.me,
+    lang: s.lang, elder: s.elder, signedIn: Boolean(s.session), me: s.me, sos: audience(s.session) === "portal",
     nav: navItems(screens, s.session), path: route?.path,
     title: route?.screen?.title ? t(route.screen.title) : "",
   };

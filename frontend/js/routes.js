@@ -15,6 +15,7 @@ import servicesNearby from "./screens/services-nearby.js";
 import safetyHome from "./screens/safety-home.js";
 import meData from "./screens/me-data.js";
 import meNotifications from "./screens/me-notifications.js";
+import emergency from "./screens/emergency.js";
 import ack from "./screens/ack.js";
 import consoleHome from "./screens/console-home.js";
 import consoleRequests from "./screens/console-requests.js";
@@ -51,6 +52,7 @@ export const screens = [
   safetyHome,
   meData,
   meNotifications,
+  emergency,
   // staff and city-admin console
   consoleHome,
   consoleRequests,

@@ -68,6 +68,7 @@ const ICONS = {
   megaphone: '<path d="M2 9h4l11-5.5v17L6 15H2z"/><path d="M6.5 15.5 8.5 21h3l-2-5.5zM19.5 9.5a3 3 0 0 1 0 5z"/>',
   heart: '<path d="M12 21.5S2.5 15.6 2.5 8.9A5 5 0 0 1 12 6.3a5 5 0 0 1 9.5 2.6c0 6.7-9.5 12.6-9.5 12.6z"/>',
   menu: '<path d="M3 5h18v2.5H3zm0 5.75h18v2.5H3zm0 5.75h18V19H3z"/>',
+  phone: '<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>',
 };
 
 export function icon(name) {
@@ -208,12 +209,13 @@ export function card(body, { title = "", kind = "" } = {}) {
 
 // -- the page shell ------------------------------------------------------------------------------
 
-export function headerContent({ signedIn, me, elder, navLinks = [], path = "" }) {
+export function headerContent({ signedIn, me, elder, sos = false, navLinks = [], path = "" }) {
   const tenant = me?.tenant?.name;
-  if (elder) return elderHeader({ signedIn, tenant, navLinks, path });
+  if (elder) return elderHeader({ signedIn, tenant, sos, navLinks, path });
   return html`<div class="header__bar">
     <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
     ${tenant ? html`<span class="header__tenant">${loc(tenant)}</span>` : ""}
+    ${sos ? sosEntry() : ""}
   </div>
   <div class="header__controls">${headerControls({ signedIn, elder })}</div>
 `;
@@ -233,9 +235,10 @@ function headerControls({ signedIn, elder }) {
  * and 菜单); the menu holds the screens, the switches and sign-out, so none of them wraps onto a
  * row of its own. Every route change paints the header again, which closes the menu.
  */
-function elderHeader({ signedIn, tenant, navLinks, path }) {
+function elderHeader({ signedIn, tenant, sos, navLinks, path }) {
   return html`<div class="header__bar">
     <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
+    ${sos ? sosEntry() : ""}
   </div>
   <details class="header__menu" id="app-menu">
     <summary class="btn btn--secondary">${icon("menu")}<span>${t("menu.open")}</span></summary>
@@ -245,6 +248,11 @@ function elderHeader({ signedIn, tenant, navLinks, path }) {
       <div class="header__controls">${headerControls({ signedIn, elder: true })}</div>
     </div>
   </details>`;
+}
+
+/** 紧急求助: on every resident screen, both modes — the numbers to call, one tap each (#/sos). */
+function sosEntry() {
+  return html`<a class="btn btn--sos" href="#/sos" id="sos-entry">${icon("phone")}<span>${t("sos.entry")}</span></a>`;
 }
 
 export function navContent(items, currentPath) {

@@ -1,0 +1,79 @@
+"""紧急求助 on every resident screen, both modes: the red entry in the header leads to one-tap calls —
+119, 110, 120, the city's gas line and, for a verified household, the estate's 24-hour property line
+and the grid worker, the numbers from the city's manifest. Staff screens have no such entry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.browser.site import ELDER
+from tests.e2e.browser.test_browser_elder import RESIDENT_SCREENS, Calls, main_top
+
+pytestmark = pytest.mark.e2e
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"[^0-9+]", "", phone)
+
+
+def test_the_emergency_entry_is_on_every_resident_screen_and_calls_in_one_tap_in_elder_mode(open_site):
+    site = open_site("elder-sos", init_script=ELDER)  # 390 × 844
+    calls = Calls(site)
+    site.sign_in("zz.zhang.guilan")  # 78, verified, 荆胡社区
+    site.screen("resident-home")
+    assert main_top(site) <= 250  # the entry shares the header's one row
+    for route, screen in RESIDENT_SCREENS:
+        site.open(route)
+        site.screen(screen)
+        entry = site.page.locator("header #sos-entry")
+        assert entry.is_visible() and entry.inner_text().strip() == "紧急求助", screen
+        box = entry.bounding_box()
+        assert box and box["y"] < 120 and box["height"] >= 48, (screen, box)  # at the top, a big target
+
+    site.page.locator("header #sos-entry").click()
+    site.screen("emergency")
+    token = site.token_in_session()
+    answer = site.page.evaluate("""async ([api, token]) => (await fetch(api + '/v1/me/emergency-contacts',
+        {headers: {Authorization: 'Bearer ' + token}})).json()""", [site.api, token])
+    assert answer["verified"] is True
+    kinds = [c["kind"] for c in answer["contacts"]]
+    assert kinds[:4] == ["fire", "police", "ambulance", "gas"] and "property" in kinds and "grid_worker" in kinds
+    links = site.page.locator("main a.sos-call")
+    assert links.count() == len(answer["contacts"])
+    for n, contact in enumerate(answer["contacts"]):
+        link = links.nth(n)
+        assert link.get_attribute("href") == f"tel:{_digits(contact['phone'])}"
+        assert contact["phone"] in link.inner_text()
+        assert link.bounding_box()["height"] >= 72  # elder mode: a finger-sized call button
+    worker = next(c for c in answer["contacts"] if c["kind"] == "grid_worker")
+    assert f"网格员 {worker['name']}" in links.nth(kinds.index("grid_worker")).inner_text()
+    assert "燃气" in site.main_text() and "不要开关电灯" in site.main_text()
+    site.axe("emergency calls, elder mode")
+    calls.assert_clean()
+
+
+def test_the_emergency_entry_in_normal_mode_and_not_for_staff(open_site):
+    resident = open_site("resident-sos")
+    calls = Calls(resident)
+    resident.sign_in("zz.li.na")
+    resident.screen("resident-home")
+    for route, screen in RESIDENT_SCREENS[:4]:
+        resident.open(route)
+        resident.screen(screen)
+        assert resident.page.locator("header #sos-entry").is_visible(), screen
+    resident.page.locator("header #sos-entry").click()
+    resident.screen("emergency")
+    hrefs = resident.page.locator("main a.sos-call").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs[:3] == ["tel:119", "tel:110", "tel:120"] and "tel:037196777" in hrefs
+    resident.axe("emergency calls")
+    calls.assert_clean()
+
+    staff = open_site("staff-no-sos", width=1366, height=900)
+    staff.sign_in("zz.wang.fang")
+    staff.screen("console-home")
+    assert staff.page.locator("#sos-entry").count() == 0
+    staff.open("#/sos")  # a resident's screen: staff land on their own home
+    staff.screen("console-home")
+    assert staff.page.locator("#sos-entry, main a.sos-call").count() == 0
