@@ -22,10 +22,29 @@ const ME = "me";
 let picker = null; // the map being shown, for "use the centre of the map"
 let photoSeq = 0;
 
+/** Emergencies (燃气泄漏, 电梯困人 …: `emergency` in the city's catalog) first, then the common kinds. */
 function commonFirst(catalog) {
-  const common = COMMON.map((code) => catalog.find((c) => c.code === code)).filter(Boolean);
-  const top = common.length >= 4 ? common : [...common, ...catalog.filter((c) => !common.includes(c))].slice(0, 6);
+  const urgent = catalog.filter((c) => c.emergency);
+  const common = COMMON.map((code) => catalog.find((c) => c.code === code)).filter((c) => c && !c.emergency);
+  const others = catalog.filter((c) => !c.emergency && !common.includes(c));
+  const usual = common.length >= 4 ? common : [...common, ...others].slice(0, 6);
+  const top = [...urgent, ...usual];
   return { top, rest: catalog.filter((c) => !top.includes(c)) };
+}
+
+/** An emergency kind says to call first — the gas line for gas, 119 otherwise — and the estate's line. */
+function callFirst(ctx, data) {
+  const c = data.catalog.find((x) => x.code === data.category);
+  if (!c?.emergency) return "";
+  const lines = data.contacts || [];
+  const first = lines.find((x) => x.kind === (/gas/.test(c.code) ? "gas" : "fire"));
+  const more = lines.filter((x) => x.kind === "property");
+  const call = (x) => html`<a class="sos-call sos-call--${x.kind}" href="${`tel:${x.phone.replace(/[^0-9+]/g, "")}`}">
+    <span class="sos-call__who">${ctx.loc(x.label)}</span><span class="sos-call__phone">${x.phone}</span></a>`;
+  return html`<div class="rq-callfirst" role="note" data-speak>
+    <p class="rq-callfirst__lead">${ctx.t("requests.new.callFirst")}</p>
+    ${[first, ...more].filter(Boolean).map(call)}
+    <p>${ctx.t("requests.new.callThenFile")}</p></div>`;
 }
 
 function choice(name, value, label, checked, { change = "", required = false } = {}) {
@@ -84,6 +103,7 @@ function mapPicker(ctx, data) {
 function categoryHint(ctx, data) {
   const c = data.catalog.find((x) => x.code === data.category);
   if (!c) return ctx.t("requests.new.categoryHint");
+  if (c.emergency) return `${ctx.loc(c.description)} ${ctx.t("requests.new.emergencyHint")}`;
   return `${ctx.loc(c.description)} ${ctx.t("requests.new.slaHint", { hours: c.sla.resolve_hours })}`;
 }
 
@@ -96,6 +116,7 @@ function fullForm(ctx, data) {
     ${forWhomField(ctx, data)}
     ${field({ name: "rq-category", label: t("requests.new.category"), hint: categoryHint(ctx, data), required: true,
               value: data.category, change: "pickCategory", options: [...top, ...rest].map(option) })}
+    ${callFirst(ctx, data)}
     ${field({ name: "rq-description", label: t("requests.new.description"), hint: t("requests.new.descriptionHint"),
               type: "textarea", rows: 4, required: true, maxlength: 2000 })}
     ${whereFieldset(ctx, data, { map: true })}
@@ -113,7 +134,7 @@ function elderCategories(ctx, data) {
   const { top, rest } = commonFirst(data.catalog);
   const shown = data.allCategories ? [...top, ...rest] : top;
   return html`<p class="lead" data-speak>${ctx.t("requests.new.pickKind")}</p>
-    <ul class="rq-kinds">${shown.map((c) => html`<li>${button(ctx.loc(c.name), { action: "chooseCategory", kind: "primary", data: { code: c.code } })}</li>`)}</ul>
+    <ul class="rq-kinds">${shown.map((c) => html`<li>${button(ctx.loc(c.name), { action: "chooseCategory", kind: c.emergency ? "danger" : "primary", data: { code: c.code } })}</li>`)}</ul>
     ${data.allCategories || !rest.length ? "" : button(ctx.t("requests.new.moreKinds"), { action: "moreCategories", icon: "list" })}`;
 }
 
@@ -123,6 +144,7 @@ function elderForm(ctx, data) {
   const c = data.catalog.find((x) => x.code === data.category);
   return html`<p class="rq-chosen" data-speak>${t("requests.new.kindChosen", { name: ctx.loc(c?.name) })}
       ${button(t("requests.new.changeKind"), { action: "changeCategory", kind: "quiet" })}</p>
+    ${callFirst(ctx, data)}
     <form class="form card" data-submit="file" novalidate>
       ${formError()}
       <input type="hidden" name="rq-category" value="${data.category}">
@@ -179,12 +201,13 @@ export default {
     const me = ctx.me?.registration ? ctx.me : await ctx.api.get("/v1/me");
     const reg = me.registration;
     if (reg?.status !== "verified") return { blocked: reg?.status || "none" };
-    const [catalog, bs, care] = await Promise.all([
+    const [catalog, bs, care, sos] = await Promise.all([
       ctx.api.get("/v1/catalog"), buildings(ctx, reg.community_id),
       ctx.api.get("/v1/me/care").catch(() => ({ watching: [] })), // without it one files for oneself only
+      ctx.api.get("/v1/me/emergency-contacts").catch(() => ({ contacts: [] })), // the call-first lines
     ]);
     return {
-      reg, catalog, buildings: bs, buildingsById: byId(bs),
+      reg, catalog, buildings: bs, buildingsById: byId(bs), contacts: sos.contacts,
       watching: (care.watching || []).filter((w) => w.status === "active"),
       forWhom: ME, category: ctx.query.category || "", where: "home", building: reg.building_id,
       point: null, address: "", allCategories: false, photos: [], photoError: "",

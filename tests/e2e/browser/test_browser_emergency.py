@@ -51,6 +51,27 @@ def test_the_emergency_entry_is_on_every_resident_screen_and_calls_in_one_tap_in
     assert f"网格员 {worker['name']}" in links.nth(kinds.index("grid_worker")).inner_text()
     assert "燃气" in site.main_text() and "不要开关电灯" in site.main_text()
     site.axe("emergency calls, elder mode")
+
+    # 报事: the emergencies are the first kinds; a gas leak says call the gas line first, then files urgent
+    site.open("#/requests/new")
+    site.screen("requests-new")
+    kinds = site.page.locator(".rq-kinds .btn")
+    assert kinds.all_inner_texts()[:2] == ["电梯困人", "燃气泄漏"]
+    assert "btn--danger" in (kinds.first.get_attribute("class") or "")
+    site.page.get_by_role("button", name="燃气泄漏").click()
+    panel = site.page.locator(".rq-callfirst")
+    assert "请先打电话" in panel.inner_text()
+    gas = next(c for c in answer["contacts"] if c["kind"] == "gas")
+    assert panel.locator("a.sos-call").first.get_attribute("href") == f"tel:{_digits(gas['phone'])}"
+    assert "小时内办结" not in site.main_text()
+    site.axe("elder: gas leak, call first")
+    site.page.fill("#f-rq-description", "厨房里有很重的燃气味，已经关了阀门")
+    site.page.get_by_role("button", name="交给社区").click()
+    site.screen("requests-detail")
+    request_id = site.page.url.rsplit("/", 1)[-1]
+    filed = site.page.evaluate("""async ([api, token, id]) => (await fetch(api + '/v1/requests/' + id,
+        {headers: {Authorization: 'Bearer ' + token}})).json()""", [site.api, token, request_id])
+    assert filed["emergency"] is True and filed["category"] == "gas-leak", filed
     calls.assert_clean()
 
 
