@@ -1,7 +1,7 @@
 // One service request in the console: what, where, SLA, the timeline, and the staff actions its
 // state allows (the others are not shown). When someone else acted first (409) the screen says so
 // and shows the request as it is now.
-import { html, pageTitle, field, formError, button, linkButton, facts, timeline, card } from "../templates.js";
+import { html, pageTitle, field, formError, button, linkButton, facts, timeline, card, badge } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
 import { formatDateTime } from "../i18n.js";
 import { revealControls, revealActions } from "../privacy-parts.js";
@@ -89,7 +89,7 @@ export default {
       ${data.conflict ? notice(t("console.request.conflict", { state: t(`console.req.state.${r.state}`) }),
                                { action: button(t("console.request.reload"), { action: "reloadRequest" }) }) : ""}
       <div class="status console-status" data-speak>
-        <p class="status__label">${loc(r.category_name)} ${requestStateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
+        <p class="status__label">${loc(r.category_name)} ${r.emergency ? badge(t("console.req.emergency"), "danger") : ""} ${requestStateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
         <p class="status__sentence">${r.description}</p>
       </div>
       ${photoThumbs(ctx, r)}`;

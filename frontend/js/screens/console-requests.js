@@ -24,7 +24,7 @@ function itemView(ctx, data, r) {
   return html`<li class="queue__item console-req">
     <article aria-labelledby="req-${r.request_id}">
       <h3 id="req-${r.request_id}"><a href="#/console/requests/${encodeURIComponent(r.request_id)}">${loc(r.category_name)} · ${r.request_id}</a></h3>
-      <p class="console-badges">${requestStateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
+      <p class="console-badges">${r.emergency ? badge(t("console.req.emergency"), "danger") : ""} ${requestStateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
       <p class="console-desc">${r.description}</p>
       ${ctx.elder ? "" : html`<dl class="facts">
         ${place ? html`<div><dt>${t("console.req.place")}</dt><dd>${place}</dd></div>` : ""}

@@ -74,6 +74,15 @@ def test_the_emergency_entry_is_on_every_resident_screen_and_calls_in_one_tap_in
     assert filed["emergency"] is True and filed["category"] == "gas-leak", filed
     calls.assert_clean()
 
+    # the grid worker's queue marks it 紧急
+    staff = open_site("staff-queue", width=1366, height=900)
+    staff.sign_in("zz.wang.fang")
+    staff.open("#/console/requests")
+    staff.screen("console-requests")
+    item = staff.page.locator(".console-req").filter(has_text=request_id)
+    assert "紧急" in item.locator(".console-badges").inner_text()
+    staff.axe("queue with an emergency")
+
 
 def test_the_emergency_entry_in_normal_mode_and_not_for_staff(open_site):
     resident = open_site("resident-sos")
