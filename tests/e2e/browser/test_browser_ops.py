@@ -241,7 +241,8 @@ def test_elder_mode_keeps_sentences_and_the_screen_reads_again_on_its_own(open_s
     site.screen("ops")
     assert page.locator("h1").inner_text() == "平台运维"
 
-    page.get_by_role("navigation").get_by_role("link", name="平台运维").click()
+    page.locator("#app-menu > summary").click()  # elder mode: the screens are in the header's 菜单
+    page.locator("#app-menu").get_by_role("navigation").get_by_role("link", name="平台运维").click()
     page.locator("a.brand").click()  # #/home: a platform admin's home is the ops screen
     page.wait_for_url("**/#/ops")
     site.screen("ops")
