@@ -237,7 +237,7 @@ function headerControls({ signedIn, elder }) {
  */
 function elderHeader({ signedIn, tenant, sos, navLinks, path }) {
   return html`<div class="header__bar">
-    <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span>${t("app.name")}</span></a>
+    <a class="brand" href="#/home"><span class="brand__mark" aria-hidden="true">社</span><span class="brand__name">${t("app.name")}</span></a>
     ${sos ? sosEntry() : ""}
   </div>
   <details class="header__menu" id="app-menu">

@@ -48,6 +48,11 @@ def test_elder_home_starts_high_with_one_meaningful_tile_per_task_and_a_menu(ope
     top = main_top(site)
     print(f"elder home: main starts at {top:.0f} px")
     assert top <= 250, f"content starts at {top} px"
+    # one row: the brand's mark, 紧急求助 and 菜单 side by side (the brand still names the home link)
+    row = site.page.evaluate("""() => ['.brand', '#sos-entry', '#app-menu > summary'].map(
+        (s) => Math.round(document.querySelector(s).getBoundingClientRect().top))""")
+    assert max(row) - min(row) < 20, row
+    assert site.page.get_by_role("link", name="智慧社区云").is_visible()
     # the verified registration is one line; the five tasks follow, each with its own picture
     status = site.page.locator(".status--compact")
     assert "已核验" in status.inner_text()

@@ -315,3 +315,77 @@ def test_the_service_worker_shows_an_alert_pushed_to_it(open_site, stack):
     assert len(shown) == 1 and shown[0]["title"] == payload["title"] and shown[0]["tag"] == payload["tag"], shown
     assert shown[0]["icon"].endswith("/favicon.svg")
     watch.assert_clean()
+
+
+# Chromium here is offline: its vendor's push service cannot register a subscription. The browser's
+# subscribe is given the local push service's subscription instead (infra/local/push.py, what a
+# vendor hands a browser); everything around it — permission, the deployment's key, the API, the
+# device list — is the product's own.
+VENDOR = """(() => {
+  const device = %s;
+  const sub = { endpoint: device.endpoint, options: {},
+                toJSON: () => ({ endpoint: device.endpoint, expirationTime: null, keys: device.keys }),
+                unsubscribe: async () => { sessionStorage.removeItem("vendor.subscribed"); return true; } };
+  PushManager.prototype.subscribe = async function (opts) {
+    const key = new Uint8Array(opts.applicationServerKey);
+    sessionStorage.setItem("vendor.key", btoa(String.fromCharCode(...key)).replace(/\\+/g, "-")
+      .replace(/\\//g, "_").replace(/=+$/, ""));
+    sessionStorage.setItem("vendor.subscribed", "1");
+    return sub;
+  };
+  PushManager.prototype.getSubscription = async function () {
+    return sessionStorage.getItem("vendor.subscribed") ? sub : null;
+  };
+})();"""
+
+
+def test_push_is_turned_on_for_this_device_listed_and_turned_off_from_the_settings(open_site, stack):
+    from infra.local.push import LocalPushService
+
+    device = LocalPushService(port=1).device()  # a subscription as a vendor makes one (never started)
+    site = open_site("push-settings", init_script=ELDER + VENDOR % json.dumps(device))
+    site.page.context.grant_permissions(["notifications"], origin=site.web)
+    watch = Watch(site)
+    site.sign_in(SETTINGS_USER)
+    site.open("#/me/notifications")
+    site.screen("me-notifications")
+    card = site.page.locator(".push-card")
+    assert card.locator('[data-push-state="ready"]').is_visible()
+    assert "还没有设备" in site.page.locator('[data-push-devices="0"]').inner_text()
+    site.axe("push off, elder mode")
+
+    site.page.get_by_role("button", name="在这部手机上接收提醒").click()
+    site.page.locator('[data-push-state="on"]').wait_for()
+    site.page.locator("#toast").filter(has_text="已开启推送").wait_for()
+    key = api(stack, SETTINGS_USER, "GET", "/v1/push/key")["public_key"]
+    assert site.page.evaluate("sessionStorage.getItem('vendor.key')") == key  # subscribed with the deployment's key
+    mine = api(stack, SETTINGS_USER, "GET", "/v1/me/push-subscriptions")["items"]
+    assert len(mine) == 1 and mine[0]["device"] == "Linux 电脑 · Chrome", mine  # named from the user agent
+    row = site.page.locator(f'[data-device="{mine[0]["id"]}"]')
+    assert "本设备" in row.inner_text() and "Linux 电脑" in row.inner_text()
+    site.axe("push on, elder mode")
+
+    site.reload()  # still on after a reload: this device is recognised among mine
+    site.screen("me-notifications")
+    site.page.locator('[data-push-state="on"]').wait_for()
+    row.get_by_role("button", name="关闭本设备推送").click()
+    site.page.locator('[data-push-devices="0"]').wait_for()
+    assert site.page.locator('[data-push-state="ready"]').is_visible()
+    assert api(stack, SETTINGS_USER, "GET", "/v1/me/push-subscriptions")["items"] == []
+    assert site.page.evaluate("sessionStorage.getItem('vendor.subscribed')") is None  # the browser unsubscribed too
+    watch.assert_clean()
+
+
+def test_a_browser_that_blocked_notifications_is_told_how_to_allow_them(open_site, stack):
+    site = open_site("push-denied")  # headless Chromium answers the permission prompt "denied"
+    watch = Watch(site)
+    site.sign_in(SETTINGS_USER)
+    site.open("#/me/notifications")
+    site.screen("me-notifications")
+    site.page.get_by_role("button", name="在本设备接收推送通知").click()
+    denied = site.page.locator('[data-push-state="denied"]')
+    denied.wait_for()
+    assert "网站设置" in denied.inner_text()
+    assert api(stack, SETTINGS_USER, "GET", "/v1/me/push-subscriptions")["items"] == []
+    site.axe("push denied")
+    watch.assert_clean()
