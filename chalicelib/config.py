@@ -38,8 +38,7 @@ class Settings(Model):
     public_url: str = "https://community.example.cn"
     voice_sender: str = "end-user-messaging"
     voice_origination: str = ""
-    vapid_private_key: str = ""
-    vapid_public_key: str = ""
+    vapid_secret: str = ""  # the Secrets Manager secret with the VAPID key (chalicelib/notify/keys.py)
     vapid_subject: str = "mailto:ops@community.example.cn"
     push_http: str = ""  # "1": push endpoints may be http:// (the local push service)
     metrics_namespace: str = "SmartCommunityCloud"
@@ -81,8 +80,7 @@ class Settings(Model):
             "public_url": e.get(env.PUBLIC_URL),
             "voice_sender": e.get(env.VOICE_SENDER),
             "voice_origination": e.get(env.VOICE_ORIGINATION),
-            "vapid_private_key": e.get(env.VAPID_PRIVATE_KEY),
-            "vapid_public_key": e.get(env.VAPID_PUBLIC_KEY),
+            "vapid_secret": e.get(env.VAPID_SECRET),
             "vapid_subject": e.get(env.VAPID_SUBJECT),
             "push_http": e.get(env.PUSH_HTTP),  # "1" / "0"
             "metrics_namespace": e.get(env.METRICS_NAMESPACE),

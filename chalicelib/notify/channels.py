@@ -27,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import client
 from chalicelib.config import get_settings
+from chalicelib.notify.keys import vapid_keys
 from chalicelib.notify.models import Channel
 from chalicelib.observability import logger
 
@@ -135,13 +136,13 @@ class WebPush:
     def send(self, subscription: dict[str, Any], payload: str, *, critical: bool) -> str:
         from pywebpush import WebPushException, webpush  # only the sender loads it
 
-        settings = get_settings()
-        if not settings.vapid_private_key:
-            raise Undeliverable("push: no VAPID key configured (CC_VAPID_PRIVATE_KEY)")
+        keys = vapid_keys()
+        if not keys.ready:
+            raise Undeliverable("push: no VAPID key in the deployment's secret (CC_VAPID_SECRET)")
         try:
             answer = webpush({"endpoint": subscription["endpoint"], "keys": subscription["keys"]}, payload,
-                             vapid_private_key=settings.vapid_private_key,
-                             vapid_claims={"sub": settings.vapid_subject}, ttl=self.TTL,
+                             vapid_private_key=keys.private_key,
+                             vapid_claims={"sub": keys.subject}, ttl=self.TTL,
                              headers={"Urgency": "high" if critical else "normal"}, timeout=10)
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else None

@@ -17,9 +17,9 @@ from chalicelib.alerts import documents
 from chalicelib.alerts.models import AlertState
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.auth.principal import Principal
-from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, InvalidInput, NotFound, StorageError
 from chalicelib.notify import texts
+from chalicelib.notify.keys import vapid_keys
 from chalicelib.notify.models import (
     PUSH_DEVICES_PER_PERSON,
     LinkAction,
@@ -110,7 +110,7 @@ class Links:
 
 # -- Web Push subscriptions ------------------------------------------------------------------
 def push_key() -> PushKey:
-    return PushKey(public_key=get_settings().vapid_public_key)
+    return PushKey(public_key=vapid_keys().public_key)
 
 
 def my_push_devices(principal: Principal) -> PushDeviceList:

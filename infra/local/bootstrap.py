@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 
-from infra import tenant_scope
+from infra import tenant_scope, webpush_key
 from infra.local.iot_bootstrap import create_iot
 from infra.local.ops_bootstrap import LocalOps, create_ops, local_names
 from infra.template_parts import merged
@@ -34,6 +34,7 @@ class LocalResources:
     ops_topic_arn: str = ""  # the operators' SNS topic, when the bootstrap created the ops resources
     tenant_role_arn: str = ""  # the role a city's requests assume (infra/tenant_scope.py)
     uploads_bucket: str = ""  # residents' photos (template.d/70-uploads.json)
+    vapid_secret: str = ""  # the Web Push key's secret (template.d/60-notifications.json)
 
     def env(self, endpoint: str | None) -> dict[str, str]:
         """Environment for the API (and tools) to use these resources."""
@@ -46,6 +47,8 @@ class LocalResources:
             out["CC_TENANT_ROLE_ARN"] = self.tenant_role_arn
         if self.uploads_bucket:
             out["CC_UPLOADS_BUCKET"] = self.uploads_bucket
+        if self.vapid_secret:
+            out["CC_VAPID_SECRET"] = self.vapid_secret
         if endpoint:
             out["CC_AWS_ENDPOINT_URL"] = endpoint
             # moto serves each pool's JWKS; its tokens name the real AWS issuer.
@@ -132,6 +135,15 @@ def create_uploads(s3: Any, name: str = UPLOADS_BUCKET) -> str:
     return name
 
 
+def create_web_push_key(sm: Any) -> str:
+    """``WebPushKey`` as the template declares it, then a new key put in it as an operator does
+    after deploying (``python -m infra.webpush_key``). Its ARN, as ``Ref`` gives it."""
+    (props,) = resources("AWS::SecretsManager::Secret").values()
+    arn = sm.create_secret(Name=props["Name"], Description=props["Description"])["ARN"]
+    sm.put_secret_value(SecretId=arn, SecretString=webpush_key.secret_string(webpush_key.new_key()[0]))
+    return str(arn)
+
+
 def allow_site_origin(s3: Any, name: str, origin: str) -> None:
     """The template's CORS rule with ``SiteOrigin`` resolved: the browser may POST photos from the site."""
     (props,) = resources("AWS::S3::Bucket").values()
@@ -174,12 +186,13 @@ def bootstrap(endpoint: str | None = None, region: str = "us-east-1",
     key_id = c("kms").create_key(Description=key["Description"])["KeyMetadata"]["KeyId"]
     role_arn = create_tenant_role(c("iam"), account, region, table_name, key_id)
     uploads = create_uploads(c("s3"))
+    push_key = create_web_push_key(c("secretsmanager"))
     topic = ""
     if ops:
         made = create_ops(c("cloudwatch"), c("sns"), c("kms"), local_names(table_name, region, account))
         topic = made.topic_arn
         _report_ops(made)
-    return LocalResources(region, table_name, pool_id, client_id, key_id, topic, role_arn, uploads)
+    return LocalResources(region, table_name, pool_id, client_id, key_id, topic, role_arn, uploads, push_key)
 
 
 def _report_ops(made: LocalOps) -> None:

@@ -24,9 +24,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+from infra.webpush_key import b64url
 
 
 def unb64url(text: str) -> bytes:
@@ -129,17 +127,7 @@ class LocalPushService:
         return str(claims["sub"])
 
 
-def vapid_keys() -> tuple[str, str]:
-    """A new VAPID key pair, base64url: (the raw private key — as the secret keeps it — and the
-    public key's uncompressed point, the browsers' applicationServerKey)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return b64url(key.private_numbers().private_value.to_bytes(32, "big")), b64url(public)
-
-
 def push_env() -> dict[str, str]:
-    """The local stack's Web Push settings: a VAPID key pair made at start (as a deployment keeps its
-    private key in a secret), and http:// endpoints allowed (the local push service's)."""
-    private, public = vapid_keys()
-    return {"CC_VAPID_PRIVATE_KEY": private, "CC_VAPID_PUBLIC_KEY": public,
-            "CC_VAPID_SUBJECT": "mailto:ops@community.example.cn", "CC_PUSH_HTTP": "1"}
+    """The local stack's Web Push settings: the local push service's http:// endpoints allowed (the
+    VAPID key is in moto's Secrets Manager, put by the bootstrap as an operator puts it)."""
+    return {"CC_PUSH_HTTP": "1"}

@@ -91,7 +91,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     res = bootstrap(endpoint, ops=True)
     os.environ.update(res.env(endpoint))
     os.environ[VOICE_SENDER] = "recorder"  # calls are kept (and shown in the outbox), not placed
-    os.environ.update(push_env())  # Web Push: VAPID keys made at start; the local push service's http allowed
+    os.environ.update(push_env())  # Web Push: the local push service's http allowed (the key: in moto's secret)
     push_service = LocalPushService(host).start()
     from chalicelib import observability
 
@@ -205,7 +205,8 @@ def banner(state: dict[str, Any]) -> str:
         *_iot_lines(state["iot"]),
         f"  Alert SMS  through moto's SNS ({state['aws_endpoint']}/moto-api/data.json → sns.SMS), voice calls "
         f"recorded, not placed; what went out: {state['web_url']}/#/console/outbox (zz.admin), #/ops (platform.admin)",
-        f"  Web Push   VAPID keys made at start (GET /v1/push/key); pushes are sent to each subscribed device — "
+        "  Web Push   a VAPID key put in moto's secret cc/web-push at start (GET /v1/push/key); pushes go to each "
+        "subscribed device — "
         f"offline only the local push service takes them ({state.get('push_service', '-')}, infra/local/push.py); "
         "each is in the outbox",
         "",

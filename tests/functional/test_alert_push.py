@@ -3,6 +3,7 @@ checks the VAPID signature and decrypts each push with the device's keys (infra/
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,11 +11,13 @@ import pytest
 
 from chalicelib.aws import client as aws_client
 from chalicelib.config import reset_settings
+from chalicelib.notify import keys
 from chalicelib.notify.handler import handle_sqs
 from chalicelib.notify.queue import QUEUE
 from chalicelib.notify.repository import NotifyRepository, this_month
+from infra import webpush_key
 from infra.local.poller import sqs_event
-from infra.local.push import LocalPushService, vapid_keys
+from infra.local.push import LocalPushService
 from tests.functional.places import post
 from tests.functional.test_alert_notifications import ZZ, drain, now_utc, sos, texts, zz  # noqa: F401 (the fixture)
 from tests.support import auth
@@ -24,15 +27,17 @@ SUBSCRIPTIONS = "/v1/me/push-subscriptions"
 
 @pytest.fixture
 def pushes(zz: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPushService]:  # noqa: F811
-    private, public = vapid_keys()
-    monkeypatch.setenv("CC_VAPID_PRIVATE_KEY", private)
-    monkeypatch.setenv("CC_VAPID_PUBLIC_KEY", public)
-    monkeypatch.setenv("CC_VAPID_SUBJECT", "mailto:ops@zz.community.example.cn")
+    """A new key in the deployment's secret (as an operator puts it), and a push service."""
+    aws_client("secretsmanager").put_secret_value(
+        SecretId=os.environ["CC_VAPID_SECRET"],
+        SecretString=webpush_key.secret_string(webpush_key.new_key()[0], "mailto:ops@zz.community.example.cn"))
     monkeypatch.setenv("CC_PUSH_HTTP", "1")
     reset_settings()
+    keys.forget()
     service = LocalPushService().start()
     yield service
     service.stop()
+    keys.forget()
 
 
 def subscribe(client: Any, token: str, subscription: dict[str, Any], device: str = "李娜的手机") -> dict[str, Any]:
@@ -130,8 +135,6 @@ def test_a_push_service_that_cannot_be_reached_does_not_hold_the_sms(zz, client,
 
 
 def _outside_the_local_stack_only_browsers_push_services_are_taken(client, token, phone):
-    import os
-
     os.environ.pop("CC_PUSH_HTTP")
     reset_settings()
     try:
@@ -145,3 +148,35 @@ def _outside_the_local_stack_only_browsers_push_services_are_taken(client, token
     finally:
         os.environ["CC_PUSH_HTTP"] = "1"
         reset_settings()
+
+
+def test_the_key_is_the_deployments_secret_and_the_browsers_get_its_public_half(zz, client, pushes):  # noqa: F811
+    sm = aws_client("secretsmanager")
+    secret = os.environ["CC_VAPID_SECRET"]
+    li_na = zz.login("zz.li.na")
+    private, public = webpush_key.new_key()
+    sm.put_secret_value(SecretId=secret, SecretString=webpush_key.secret_string(private, "mailto:ops@zz.example.cn"))
+    keys.forget()
+    assert client.http.get("/v1/push/key", headers=auth(li_na)).json_body == {"public_key": public}  # derived
+    phone = pushes.device()
+    subscribe(client, li_na, phone)
+    sos(now_utc())
+    drain()
+    assert [p.subject for p in pushes.received] == ["mailto:ops@zz.example.cn"]  # signed with that key
+
+
+def test_without_a_key_in_the_secret_push_is_not_set_up_and_says_so(zz, client, pushes):  # noqa: F811
+    sm = aws_client("secretsmanager")
+    secret = os.environ["CC_VAPID_SECRET"]
+    li_na = zz.login("zz.li.na")
+    subscribe(client, li_na, pushes.device())
+    for value in ('{"private_key": "not-a-key"}', "{}", "-----BEGIN PRIVATE KEY-----"):  # not a VAPID key
+        sm.put_secret_value(SecretId=secret, SecretString=value)
+        keys.forget()
+        assert client.http.get("/v1/push/key", headers=auth(li_na)).json_body == {"public_key": ""}, value
+    alert_id = sos(now_utc())
+    drain()
+    assert pushes.received == []  # nothing pushed …
+    staff = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    failed = [d for d in staff["deliveries"] if d["channel"] == "push"]
+    assert [d["status"] for d in failed] == ["failed"] and "VAPID" in failed[0]["reason"]  # … and it says why
