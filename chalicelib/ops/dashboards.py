@@ -12,7 +12,7 @@ FUNCTIONS = ("APIHandler", "JwtAuth", "HandleTelemetry", "HandleEvents", "Escala
              "CloseResolvedRequests", "CityHealth", "PreprovisionHook", "SendNotifications")
 QUEUE, DLQ, TABLE = "cc-telemetry", "cc-telemetry-dlq", "${AppTable}"
 NOTIFY_QUEUE, NOTIFY_DLQ = "cc-notifications", "cc-notifications-dlq"
-CHANNELS = (("sms", "短信", "SMS"), ("voice", "电话", "calls"))
+CHANNELS = (("sms", "短信", "SMS"), ("voice", "电话", "calls"), ("push", "推送", "pushes"))
 SEVERITIES = (("critical", "紧急", "critical"), ("warning", "警告", "warning"), ("info", "提示", "info"))
 
 
@@ -76,7 +76,7 @@ def _alerts(city: bool) -> tuple[Widget, ...]:
 
 def _notifications(city: bool) -> tuple[Widget, ...]:
     return (
-        Widget("notifications", "告警短信与电话", "alert SMS and calls", "Count", (
+        Widget("notifications", "告警短信、电话与推送", "alert SMS, calls and pushes", "Count", (
             *(_ours("NotificationsSent", f"{zh}已发", f"{en} sent", city=city, channel=c) for c, zh, en in CHANNELS),
             *(_ours("NotificationsFailed", f"{zh}失败", f"{en} failed", city=city, channel=c)
               for c, zh, en in CHANNELS),
