@@ -4,6 +4,8 @@ checks the VAPID signature and decrypts each push with the device's keys (infra/
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,6 +134,30 @@ def test_a_push_service_that_cannot_be_reached_does_not_hold_the_sms(zz, client,
     batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert len(handle_sqs(sqs_event(batch, arn), None)["batchItemFailures"]) == 1  # retried by the queue …
     assert len(texts()) == before + 3  # … and everyone was texted meanwhile
+
+
+def test_a_job_that_failed_for_now_comes_back_after_its_backoff_not_the_queues_timeout(
+        zz, client, pushes, monkeypatch):  # noqa: F811
+    from chalicelib.notify import handler
+
+    assert [handler.backoff_seconds(n, random.Random(1)) for n in (1, 2, 3, 4, 9)] == [
+        pytest.approx(s, rel=0.2) for s in (15, 60, 180, 600, 600)]
+    monkeypatch.setattr(handler, "BACKOFF_SECONDS", (1, 1, 1, 1))  # 1 s (± 20 %) instead of 15 s
+    li_na = zz.login("zz.li.na")
+    unreachable = LocalPushService().start()
+    subscribe(client, li_na, unreachable.device())
+    unreachable.stop()
+    sos(now_utc())
+    sqs = aws_client("sqs")
+    url = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    assert len(handle_sqs(sqs_event(batch, arn), None)["batchItemFailures"]) == 1
+    started = time.monotonic()
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5,
+                                AttributeNames=["All"]).get("Messages", [])
+    assert [m["MessageId"] for m in again] == [batch[0]["MessageId"]]  # back within seconds, not 180 s
+    assert time.monotonic() - started < 5 and again[0]["Attributes"]["ApproximateReceiveCount"] == "2"
 
 
 def _outside_the_local_stack_only_browsers_push_services_are_taken(client, token, phone):
