@@ -86,6 +86,13 @@ def send_notifications(event: SQSEvent) -> dict[str, object]:
     return handle_sqs(event.to_dict(), event.context)
 
 
+@app.lambda_function(name="sms_receipts")
+def sms_receipts(event: dict[str, object], context: object) -> dict[str, int]:
+    from chalicelib.notify.receipts import handle_logs  # SNS's SMS delivery status logs → delivered / failed
+
+    return handle_logs(event, context)
+
+
 @app.lambda_function(name="handle_events")
 def handle_events(event: dict[str, object], context: object) -> dict[str, object]:
     from chalicelib.telemetry.handler import handle_event

@@ -57,6 +57,9 @@ class Delivery(Model):
     at: datetime = Field(description="when it was sent, or decided")
     latency_ms: int | None = Field(default=None, description="from the alert's raise or escalation to the send")
     device: str | None = Field(default=None, description="push: the device's label (李娜的手机 …)")
+    receipt_at: datetime | None = Field(default=None, description="SMS: when the carrier reported it delivered "
+                                        "or not (status delivered / failed)")
+    provider_response: str | None = Field(default=None, description="SMS: the carrier's words in its receipt")
 
 
 class OutboxQuery(Model):

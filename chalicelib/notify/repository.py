@@ -18,9 +18,11 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.errors import InvalidInput
 from chalicelib.notify.models import Channel, DeliveryStatus, NotifySettings
-from chalicelib.store.base import TenantRepository, doc_of, now
-from chalicelib.store.models import AlertLinkItem, DeliveryItem, NotifyPrefsItem, SendCountItem
+from chalicelib.store.base import TenantRepository, doc_of, now, storage_errors
+from chalicelib.store.keys import TenantContext
+from chalicelib.store.models import AlertLinkItem, DeliveryItem, NotifyPrefsItem, ReceiptItem, SendCountItem, bind
 
+RECEIPT_DAYS = 3  # SNS writes an SMS's delivery status within 72 hours
 STALE_SECONDS = 300  # longer than the notifications queue's visibility timeout (180 s)
 PREFIX = "DELIVERY#"
 Doc = dict[str, Any]
@@ -61,6 +63,27 @@ class NotifyRepository(TenantRepository):
                             updated_at=stamp, gsi1pk=self.tenant.outbox_pk(local_day(tz, stamp)),
                             gsi1sk=f"{stamp.isoformat()}#{alert_id}#{sk.removeprefix(PREFIX)}")
         self._guard(lambda: item.save())
+
+    def expect_receipt(self, message_id: str, alert_id: str, sk: str) -> None:
+        """Remember which delivery the provider's message id is, for its delivery receipt."""
+        stamp = now()
+        item = ReceiptItem(self.tenant.receipt_pk(message_id), "RECEIPT", tenant_id=self.tenant.tenant_id,
+                           data={"alert_id": alert_id, "sk": sk}, created_at=stamp, updated_at=stamp,
+                           expires_at=int(time.time()) + RECEIPT_DAYS * 86400)
+        self._guard(lambda: item.save())
+
+    def receive(self, alert_id: str, sk: str, status: DeliveryStatus, at: str, response: str) -> bool:
+        """The provider's receipt on a sent delivery: ``delivered`` or ``failed``, once (False: not
+        a sent delivery any more — a repeated receipt changes nothing)."""
+        item = self._get(DeliveryItem, self.tenant.alert_pk(alert_id), sk)
+        if item is None or item.status != DeliveryStatus.SENT.value:
+            return False
+        data = doc_of(item)
+        data.update({"status": status.value, "receipt_at": at, "provider_response": response[:200] or None})
+        if status is DeliveryStatus.FAILED:
+            data["reason"] = f"运营商未送达 / the carrier did not deliver it: {response}"[:200]
+        item.data, item.status, item.updated_at = data, status.value, now()
+        return self._written(lambda: item.save(condition=DeliveryItem.status == DeliveryStatus.SENT.value))
 
     def release(self, alert_id: str, sk: str) -> None:
         """Give up a claim whose send failed for now: the queue's retry claims it again."""
@@ -164,3 +187,17 @@ class NotifyRepository(TenantRepository):
         return self._written(lambda: item.update(
             actions=[AlertLinkItem.used_at.set(now().isoformat()), AlertLinkItem.data["action"].set(action)],
             condition=AlertLinkItem.used_at.does_not_exist() & AlertLinkItem.pk.exists()))
+
+
+def find_receipts(cities: list[str], message_ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Message id → (city, alert id, delivery sort key), for the ids some city sent. A receipt names no
+    city: each city's key is tried, one BatchGetItem per 100 keys (the function's own role, like
+    the sweeps that list the cities)."""
+    keys = [(TenantContext(c).receipt_pk(m), "RECEIPT") for c in cities for m in dict.fromkeys(message_ids)]
+    found: dict[str, tuple[str, str, str]] = {}
+    bind()
+    with storage_errors():
+        for item in ReceiptItem.batch_get(keys):
+            doc = doc_of(item)
+            found[item.pk.rsplit("#", 1)[1]] = (str(item.tenant_id), str(doc["alert_id"]), str(doc["sk"]))
+    return found

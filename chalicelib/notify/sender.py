@@ -277,6 +277,8 @@ class NotificationSender:
         self._finish(self.doc["alert_id"], sk, {
             **base, "status": DeliveryStatus.SENT.value, "at": sent_at.isoformat(), "message_id": message_id,
             "latency_ms": int(max(0, latency))})
+        if channel is Channel.SMS:  # SNS's delivery status log names the message id only (receipts.py)
+            self.repo.expect_receipt(message_id, self.doc["alert_id"], sk)
         report.sent[channel.value] += 1
         report.latency_ms.append(max(0.0, latency))
         meter.count(self.tenant.tenant_id, **{"sms_sent" if channel is Channel.SMS else "voice_calls": 1})

@@ -19,6 +19,7 @@ CITY_BY_SEVERITY: tuple[Dims, ...] = (("service", "severity", "tenant"), ("servi
 CITY_BY_CHANNEL: tuple[Dims, ...] = (("channel", "service", "tenant"), ("service", "tenant"),
                                      ("channel", "service"), ("service",))
 CITY_AND_ROUTE: tuple[Dims, ...] = (*CITY, ("route", "service"))
+PLATFORM_ONLY: tuple[Dims, ...] = (("service",),)  # emit(None, …): nothing names a city
 FUNCTION: tuple[Dims, ...] = (("function_name", "service"),)
 
 
@@ -66,6 +67,12 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
        "notification sender"),
     _m("NotificationsFailed", "Count", CITY_BY_CHANNEL, "告警短信/电话失败", "alert SMS and calls the provider refused",
        "notification sender"),
+    _m("NotificationsDelivered", "Count", CITY_BY_CHANNEL, "告警短信已送达", "alert SMS the carrier delivered "
+       "(SNS delivery status)", "SMS receipts"),
+    _m("NotificationsUndelivered", "Count", CITY_BY_CHANNEL, "告警短信未送达", "alert SMS sent but not delivered "
+       "(SNS delivery status)", "SMS receipts"),
+    _m("ReceiptsUnmatched", "Count", PLATFORM_ONLY, "无法对应的短信回执", "SMS delivery status lines that match no "
+       "alert SMS", "SMS receipts"),
     _m("NotificationsSkipped", "Count", CITY, "未发送（关闭、免打扰、无号码、超额）",
        "alert SMS and calls not sent: channel off, quiet hours, no number, quota", "notification sender"),
     _m("NotificationQuotaReached", "Count", CITY_BY_CHANNEL, "本月短信/电话额度用完",

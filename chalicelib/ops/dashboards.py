@@ -80,8 +80,12 @@ def _notifications(city: bool) -> tuple[Widget, ...]:
             *(_ours("NotificationsSent", f"{zh}已发", f"{en} sent", city=city, channel=c) for c, zh, en in CHANNELS),
             *(_ours("NotificationsFailed", f"{zh}失败", f"{en} failed", city=city, channel=c)
               for c, zh, en in CHANNELS),
+            _ours("NotificationsDelivered", "短信已送达", "SMS delivered", city=city, channel="sms"),
+            _ours("NotificationsUndelivered", "短信未送达", "SMS not delivered", city=city, channel="sms"),
             _ours("NotificationsSkipped", "未发送", "not sent", city=city),
-            _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city)), period=300),
+            _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city),
+            *(() if city else (_ours("ReceiptsUnmatched", "无法对应的回执", "receipts matching no SMS"),))),
+            period=300),
         Widget("notification-latency", "告警到短信/电话", "alert to SMS or call", "Milliseconds", (
             _ours("NotificationLatency", "p95", "p95", "p95", city=city),
             _ours("NotificationLatency", "最大", "max", "Maximum", city=city)), period=300),

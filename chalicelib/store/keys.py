@@ -88,6 +88,10 @@ class TenantContext:
         """An SMS's one-time acknowledge link, by its random code (sort key ``LINK``)."""
         return self.key("ALERTLINK", code)
 
+    def receipt_pk(self, message_id: str) -> str:
+        """Which delivery a provider's message id is (sort key ``RECEIPT``): its receipt names no city."""
+        return self.key("RECEIPT", message_id)
+
     def outbox_pk(self, day: str) -> str:
         """The city's SMS and calls of one UTC day (``YYYY-MM-DD``), on gsi1 (sort key ``<at>#<alert>#…``)."""
         return self.key("OUTBOX", day)

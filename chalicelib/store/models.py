@@ -139,6 +139,14 @@ class DeliveryItem(Entity, discriminator="delivery"):
     claimed_at = NumberAttribute(default=0)  # epoch seconds; a claim left ``sending`` this long ago is stale
 
 
+class ReceiptItem(Entity, discriminator="receipt"):
+    """A sent SMS's provider message id → its delivery (``T#<t>#RECEIPT#<message id>`` / ``RECEIPT``),
+    for the provider's delivery receipt; kept 3 days."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
 class SendCountItem(Entity, discriminator="send_count"):
     """SMS and voice calls a city sent in one month (``T#<t>#SENDS`` / ``YYYY-MM``), moved by a
     conditional ``ADD`` that keeps each under the city's quota."""

@@ -32,6 +32,7 @@ from moto.server import ThreadedMotoServer
 from chalicelib.constants import PUBLIC_URL, VOICE_SENDER
 from infra.local import iot_side
 from infra.local.bootstrap import allow_site_origin, bootstrap
+from infra.local.carrier import Carrier
 from infra.local.certificates import configure_moto
 from infra.local.iot_side import IotSide, SimulatorPlan
 from infra.local.metrics_sink import CloudWatchSink
@@ -64,12 +65,14 @@ class Stack:
     scheduler: Scheduler
     iot: IotSide
     metrics: CloudWatchSink
+    carrier: Carrier
 
     def stop(self) -> None:
         from chalicelib import observability
 
         self.iot.stop()  # devices first, the broker last: nothing is left publishing into a stopped cloud
         self.scheduler.stop()
+        self.carrier.stop()
         self.web.shutdown()
         self.api.shutdown()
         observability.set_sink(None)
@@ -156,7 +159,9 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     state_file().write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     scheduler = Scheduler()
     scheduler.start()
-    return Stack(info, moto, api, web, scheduler, iot, metrics)
+    carrier = Carrier(res.region)  # SMS delivery receipts, as SNS's delivery status logs give them
+    carrier.start()
+    return Stack(info, moto, api, web, scheduler, iot, metrics, carrier)
 
 
 _UTF8_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -204,7 +209,8 @@ def banner(state: dict[str, Any]) -> str:
         "metrics flushed to moto's CloudWatch every 5 s (GET /v1/platform/ops/… as platform.admin)",
         *_iot_lines(state["iot"]),
         f"  Alert SMS  through moto's SNS ({state['aws_endpoint']}/moto-api/data.json → sns.SMS), voice calls "
-        f"recorded, not placed; what went out: {state['web_url']}/#/console/outbox (zz.admin), #/ops (platform.admin)",
+        f"recorded, not placed; each SMS reported delivered ~2 s later (infra/local/carrier.py, as SNS's delivery "
+        f"status logs); what went out: {state['web_url']}/#/console/outbox (zz.admin), #/ops (platform.admin)",
         "  Web Push   a VAPID key put in moto's secret cc/web-push at start (GET /v1/push/key); pushes go to each "
         "subscribed device — "
         f"offline only the local push service takes them ({state.get('push_service', '-')}, infra/local/push.py); "

@@ -1,0 +1,97 @@
+"""Delivery receipts: whether a sent alert SMS reached the phone, from SNS's SMS delivery status logs.
+
+SNS writes one log line per SMS to ``sns/<region>/<account>/DirectPublishToPhoneNumber`` (delivered)
+or ``…/Failure`` (not delivered) — ``{"notification": {"messageId", "timestamp"}, "delivery":
+{"providerResponse", …}, "status": "SUCCESS" | "FAILURE"}`` — and a subscription filter on each
+group hands them, in batches, to this function (``app.sms_receipts``). A line names the message id
+only: the sender left, under the city, which delivery that id is (``repository.expect_receipt``).
+Each receipt moves its delivery from ``sent`` to ``delivered`` or ``failed`` once (a repeated line
+changes nothing) and is counted per city (``NotificationsDelivered`` / ``NotificationsUndelivered``,
+``channel=sms``). A line that is not a receipt, or one no city sent, is counted for the platform
+(``ReceiptsUnmatched``) and never fails the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
+
+from chalicelib.notify.models import DeliveryStatus
+from chalicelib.notify.repository import NotifyRepository, find_receipts
+from chalicelib.observability import emit, logger
+from chalicelib.store.keys import TenantContext
+from chalicelib.store.scope import tenant_scope
+from chalicelib.tenancy.repository import list_tenant_profiles
+
+CITIES_TTL = 300.0
+_cities: tuple[float, list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    message_id: str
+    status: DeliveryStatus  # delivered | failed
+    at: str  # ISO time of the provider's report
+    response: str  # the carrier's words
+
+
+def parse_line(message: str, logged_ms: int) -> Receipt | None:
+    """One log line as a receipt; None when it is not one."""
+    try:
+        doc = json.loads(message)
+        message_id = str(doc["notification"]["messageId"])
+        status = {"SUCCESS": DeliveryStatus.DELIVERED, "FAILURE": DeliveryStatus.FAILED}[doc["status"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not message_id or "#" in message_id or len(message_id) > 100:
+        return None
+    response = str((doc.get("delivery") or {}).get("providerResponse") or "")
+    at = datetime.fromtimestamp(logged_ms / 1000, UTC).isoformat()
+    return Receipt(message_id, status, at, response)
+
+
+def _active_cities() -> list[str]:
+    global _cities
+    now = time.monotonic()
+    if _cities is None or _cities[0] < now:
+        _cities = (now + CITIES_TTL, [p["tenant_id"] for p in list_tenant_profiles()])
+    return _cities[1]
+
+
+def forget_cities() -> None:
+    global _cities
+    _cities = None
+
+
+def handle_logs(event: dict[str, Any], context: Any = None) -> dict[str, int]:
+    logs = CloudWatchLogsEvent(event).parse_logs_data()
+    if logs.message_type != "DATA_MESSAGE":  # CloudWatch's check that the function is there
+        return {"receipts": 0, "applied": 0, "unmatched": 0}
+    receipts = [r for e in logs.log_events if (r := parse_line(e.message, e.timestamp)) is not None]
+    unreadable = len(logs.log_events) - len(receipts)
+    found = find_receipts(_active_cities(), [r.message_id for r in receipts]) if receipts else {}
+    if len(found) < len({r.message_id for r in receipts}):  # a city onboarded since the list was read?
+        forget_cities()
+        found.update(find_receipts(_active_cities(), [r.message_id for r in receipts if r.message_id not in found]))
+    applied: Counter[tuple[str, DeliveryStatus]] = Counter()
+    for r in receipts:
+        if r.message_id not in found:
+            continue
+        city, alert_id, sk = found[r.message_id]
+        with tenant_scope(city):
+            if NotifyRepository(TenantContext(city)).receive(alert_id, sk, r.status, r.at, r.response):
+                applied[(city, r.status)] += 1
+    for (city, status), n in applied.items():
+        name = "NotificationsDelivered" if status is DeliveryStatus.DELIVERED else "NotificationsUndelivered"
+        emit(city, {name: n}, by={"channel": "sms"})
+    unmatched = unreadable + sum(1 for r in receipts if r.message_id not in found)
+    if unmatched:
+        logger.warning("SMS receipts that match no delivery", extra={"count": unmatched, "group": logs.log_group})
+        emit(None, {"ReceiptsUnmatched": unmatched})
+    return {"receipts": len(receipts), "applied": sum(applied.values()), "unmatched": unmatched}

@@ -1,0 +1,77 @@
+"""SMS delivery receipts: SNS's delivery status log lines, handed over by a CloudWatch Logs
+subscription (the event as Lambda receives it: gzip, base64), move an alert SMS from 已发出 to 已送达 or
+失败 with the carrier's words — once; a line no city sent is counted, not fatal."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from typing import Any
+
+import app
+from chalicelib import observability
+from chalicelib.notify.receipts import forget_cities
+from chalicelib.notify.repository import NotifyRepository
+from chalicelib.store.keys import TenantContext
+from infra.local.carrier import log_event, log_group, sns_line
+from tests.functional.test_alert_notifications import drain, now_utc, sos, zz  # noqa: F401 (the fixture)
+from tests.support import auth
+
+GROUP = log_group("us-east-1")
+
+
+def sms_of(alert_id: str) -> list[dict[str, Any]]:
+    """The alert's SMS deliveries (as stored: with the provider's message id)."""
+    stored = NotifyRepository(TenantContext("zhengzhou")).deliveries(alert_id)
+    return [d for d in stored if d["channel"] == "sms"]
+
+
+def test_receipts_mark_the_sms_delivered_or_not_once_and_strangers_are_counted(zz, client):  # noqa: F811
+    forget_cities()
+    zz.onboard("yinchuan")  # another city on the platform: its keys are looked at, nothing of it is touched
+    alert_id = sos(now_utc())
+    drain()
+    sms = sms_of(alert_id)
+    assert [d["status"] for d in sms] == ["sent"] * 3, sms  # 李娜, 李强 (family), 王芳 (grid worker)
+    family, other = [d["message_id"] for d in sms if d["kind"] == "family"]
+    (staff,) = [d["message_id"] for d in sms if d["kind"] == "staff"]
+    delivered = sns_line(family, "+8613803710001", True, "Message has been accepted by phone carrier")
+    failed = sns_line(staff, "+8613903711101", False, "Phone is currently unreachable/unavailable")
+    stranger = sns_line("2d5b8d55-0000-4000-8000-000000000000", "+8613800000000", True, "accepted")
+    blobs: list[dict[str, Any]] = []
+    observability.set_sink(blobs.append)
+    try:
+        answer = app.sms_receipts(log_event(GROUP, [delivered, failed, stranger, "not json"]), None)
+        again = app.sms_receipts(log_event(GROUP, [delivered, failed]), None)  # a line read twice
+    finally:
+        observability.set_sink(None)
+    assert answer == {"receipts": 3, "applied": 2, "unmatched": 2}
+    assert other not in (family, staff)
+    assert again == {"receipts": 2, "applied": 0, "unmatched": 0}
+
+    shown = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    texted = sorted((d for d in shown["deliveries"] if d["channel"] == "sms"), key=lambda d: d["status"])
+    assert [(d["kind"], d["status"]) for d in texted] == [("family", "delivered"), ("staff", "failed"),
+                                                          ("family", "sent")]  # 李强's: no receipt yet
+    assert texted[0]["receipt_at"] and texted[0]["provider_response"] == "Message has been accepted by phone carrier"
+    assert "运营商未送达" in texted[1]["reason"] and "unreachable" in texted[1]["reason"]
+    assert texted[1]["to"] == "王芳"
+    outbox = client.http.get("/v1/notifications/outbox", headers=auth(zz.login("zz.admin"))).json_body["items"]
+    assert sorted(i["status"] for i in outbox if i["alert_id"] == alert_id and i["channel"] == "sms") == [
+        "delivered", "failed", "sent"]
+
+    def counted(name: str) -> list[tuple[str | None, str | None]]:
+        return [(b.get("tenant"), b.get("channel")) for b in blobs
+                if name in {m["Name"] for m in b["_aws"]["CloudWatchMetrics"][0]["Metrics"]}]
+
+    assert ("zhengzhou", "sms") in counted("NotificationsDelivered")
+    assert ("zhengzhou", "sms") in counted("NotificationsUndelivered")
+    assert counted("ReceiptsUnmatched") and all(t is None for t, _ in counted("ReceiptsUnmatched"))
+
+
+def test_cloudwatchs_check_that_the_function_is_there_is_answered(zz):  # noqa: F811
+    data = {"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "", "logStream": "",
+            "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": 0, "message": "CWL CONTROL MESSAGE"}]}
+    event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
+    assert app.sms_receipts(event, None) == {"receipts": 0, "applied": 0, "unmatched": 0}
