@@ -42,6 +42,9 @@ class Job(Model):
     staff: list[str] = Field(default_factory=list, max_length=500, description="usernames of the level's staff")
     family: bool = Field(default=False, description="a care subject's family is told too")
     call: bool = Field(default=False, description="a critical alert nobody acknowledged: voice calls")
+    fallback: str | None = Field(default=None, max_length=200, description="a person (staff:<username>, "
+                                 "resident:<id>, contact:<id>) whose SMS the carrier could not deliver: "
+                                 "a critical alert still open calls them")
     at: datetime = Field(description="when the alert was raised or escalated (processing time)")
 
 

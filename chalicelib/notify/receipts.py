@@ -6,7 +6,8 @@ or ``…/Failure`` (not delivered) — ``{"notification": {"messageId", "timesta
 group hands them, in batches, to this function (``app.sms_receipts``). A line names the message id
 only: the sender left, under the city, which delivery that id is (``repository.expect_receipt``).
 Each receipt moves its delivery from ``sent`` to ``delivered`` or ``failed`` once (a repeated line
-changes nothing) and is counted per city (``NotificationsDelivered`` / ``NotificationsUndelivered``,
+changes nothing; a failed one queues a fallback job: a critical alert still open calls that person)
+and is counted per city (``NotificationsDelivered`` / ``NotificationsUndelivered``,
 ``channel=sms``). A line that is not a receipt, or one no city sent, is counted for the platform
 (``ReceiptsUnmatched``) and never fails the batch.
 """
@@ -22,7 +23,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
 
-from chalicelib.notify.models import DeliveryStatus
+from chalicelib.notify.models import DeliveryStatus, Job
+from chalicelib.notify.queue import enqueue
 from chalicelib.notify.repository import NotifyRepository, find_receipts
 from chalicelib.observability import emit, logger
 from chalicelib.store.keys import TenantContext
@@ -69,6 +71,12 @@ def forget_cities() -> None:
     _cities = None
 
 
+def _fall_back(city: str, alert_id: str, sk: str) -> None:
+    """The SMS did not arrive: the sender calls that person if the alert is critical and still open."""
+    _, level, _channel, person = sk.split("#", 3)  # DELIVERY#<level>#sms#<person>
+    enqueue(Job(tenant_id=city, alert_id=alert_id, level=int(level), fallback=person, at=datetime.now(UTC)))
+
+
 def handle_logs(event: dict[str, Any], context: Any = None) -> dict[str, int]:
     logs = CloudWatchLogsEvent(event).parse_logs_data()
     if logs.message_type != "DATA_MESSAGE":  # CloudWatch's check that the function is there
@@ -87,6 +95,8 @@ def handle_logs(event: dict[str, Any], context: Any = None) -> dict[str, int]:
         with tenant_scope(city):
             if NotifyRepository(TenantContext(city)).receive(alert_id, sk, r.status, r.at, r.response):
                 applied[(city, r.status)] += 1
+                if r.status is DeliveryStatus.FAILED:
+                    _fall_back(city, alert_id, sk)
     for (city, status), n in applied.items():
         name = "NotificationsDelivered" if status is DeliveryStatus.DELIVERED else "NotificationsUndelivered"
         emit(city, {name: n}, by={"channel": "sms"})

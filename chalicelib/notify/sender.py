@@ -136,6 +136,10 @@ class NotificationSender:
         self.retry: SendFailed | None = None  # a push that failed for now: the job is retried after the SMS
         self.tz = self.config.tz
         self.where = self.config.places.of(doc)
+        if job.fallback:
+            self._fall_back(job.fallback, report)
+            self._publish(report)
+            return report
         told = people.staff(self.config.staff_records, job.staff)
         family = people.family(self.tenant, doc) if job.family or job.call else []
         everyone = [*told, *family] if not job.call else told
@@ -162,6 +166,20 @@ class NotificationSender:
         if self.retry:
             raise self.retry
         return report
+
+    def _fall_back(self, key: str, report: Report) -> None:
+        """The carrier could not deliver this person's SMS: a critical alert still open calls them
+        (once: the call's delivery is claimed like any other); anything else stays with the inbox."""
+        if self.doc["severity"] != "critical" or self.doc["state"] != AlertState.OPEN.value:
+            return
+        username = key.removeprefix("staff:") if key.startswith("staff:") else None
+        found = (people.staff(self.config.staff_records, [username]) if username
+                 else [p for p in people.family(self.tenant, self.doc) if p.key == key])
+        if not found:
+            logger.warning("SMS fallback for someone no longer told", extra={"alert_id": self.doc["alert_id"]})
+            return
+        self.settings = self.repo.settings([p.username for p in found if p.username])
+        self._deliver(found[0], [Channel.VOICE], report)
 
     # -- one person -----------------------------------------------------------------------
     def _deliver(self, person: Person, channels: list[Channel], report: Report) -> None:

@@ -1,6 +1,7 @@
 """SMS delivery receipts: SNS's delivery status log lines, handed over by a CloudWatch Logs
 subscription (the event as Lambda receives it: gzip, base64), move an alert SMS from 已发出 to 已送达 or
-失败 with the carrier's words — once; a line no city sent is counted, not fatal."""
+失败 with the carrier's words — once; an SMS that did not arrive for a critical alert still open is
+followed by a call; a line no city sent is counted, not fatal."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import app
 from chalicelib import observability
+from chalicelib.notify import channels
 from chalicelib.notify.receipts import forget_cities
 from chalicelib.notify.repository import NotifyRepository
 from chalicelib.store.keys import TenantContext
@@ -60,6 +62,13 @@ def test_receipts_mark_the_sms_delivered_or_not_once_and_strangers_are_counted(z
     outbox = client.http.get("/v1/notifications/outbox", headers=auth(zz.login("zz.admin"))).json_body["items"]
     assert sorted(i["status"] for i in outbox if i["alert_id"] == alert_id and i["channel"] == "sms") == [
         "delivered", "failed", "sent"]
+
+    # 王芳's SMS did not arrive and the SOS is still open: she is called instead, once
+    jobs = [json.loads(b) for b in drain()]
+    assert [(j["fallback"], j["level"]) for j in jobs] == [("staff:zz.wang.fang", 1)]
+    shown = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    assert [(d["to"], d["status"]) for d in shown["deliveries"] if d["channel"] == "voice"] == [("王芳", "sent")]
+    assert [c.phone for c in channels.RECORDED] == ["+8613903711101"]
 
     def counted(name: str) -> list[tuple[str | None, str | None]]:
         return [(b.get("tenant"), b.get("channel")) for b in blobs
