@@ -39,6 +39,8 @@ export function deliveryTitle(ctx, d) {
 export function deliveryItem(ctx, d) {
   const flagged = ["failed", "skipped", "sending"].includes(d.status);
   const notes = [d.reason ? ctx.t("notify.reason", { reason: bilingual(ctx, d.reason) }) : "",
+                 d.status === "delivered" && d.receipt_at
+                   ? ctx.t("notify.receiptAt", { time: formatDateTime(d.receipt_at, { seconds: true }) }) : "",
                  d.level > 1 ? ctx.t("notify.levelNote", { n: d.level }) : ""].filter(Boolean);
   return {
     when: d.at, seconds: true, kind: DOT_KINDS[d.status] || "neutral", note: notes.join(ctx.t("notify.sep")),
