@@ -64,8 +64,13 @@ def assess(alerts: list[Doc], activity: Activity, has_door: bool, now: datetime,
     if alerts:
         zh, en = _name(alerts[-1])
         return Summary.ATTENTION, Bilingual(zh=f"有待处理的提醒：{zh}", en=f"Needs attention: {en}")
-    if has_door and (activity.door is None or now - activity.door > NO_EXIT):
-        return Summary.ATTENTION, Bilingual(zh="超过24小时未检测到开门", en="No door activity for over 24 hours")
+    if has_door and activity.door is None:
+        return Summary.ATTENTION, Bilingual(zh="还没有收到门磁的开门记录，请确认老人是否安好",
+                                            en="No door opening recorded yet: please check on them")
+    if has_door and activity.door is not None and now - activity.door > NO_EXIT:
+        zh, en = _when(activity.door, now, tz)
+        return Summary.ATTENTION, Bilingual(zh=f"超过24小时未检测到开门（最近一次：{zh}）",
+                                            en=f"No door activity for over 24 hours (last {en})")
     if activity.last is None:
         return Summary.ATTENTION, Bilingual(zh="尚未收到设备数据", en="No data from the devices yet")
     if activity.door is not None:
@@ -84,8 +89,8 @@ def actions(tenancy: TenantService, doc: Doc, alerts: list[Doc]) -> list[CallAct
     staff = [u for u in tenancy.repo.list_type("user") if u.get("role") == StaffRole.STAFF.value
              and doc["community_id"] in u.get("communities", [])]
     workers = [u for u in staff if doc.get("grid_id") in u.get("grids", [])] or staff
-    out += [CallAction(kind="grid_worker", name=u["name"], label=Bilingual(zh="联系网格员", en="Call the grid worker"))
-            for u in workers[:2]]
+    out += [CallAction(kind="grid_worker", name=u["name"], phone=u.get("phone"),  # the work phone on the board
+                       label=Bilingual(zh="联系网格员", en="Call the grid worker")) for u in workers[:2]]
     centre = tenancy.repo.first_of(("department",), "community-service")
     if centre and centre.get("phone"):
         out.append(CallAction(kind="community", phone=centre["phone"],

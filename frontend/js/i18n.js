@@ -75,6 +75,15 @@ export function formatDateTime(iso, { seconds = false } = {}) {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" }).format(d);
 }
 
+/** A calendar date (YYYY-MM-DD, as the API gives days) in the user's language, like formatDateTime's. */
+export function formatDate(day) {
+  if (!day) return "";
+  const [y, m, d] = String(day).slice(0, 10).split("-").map(Number);
+  const at = new Date(y, (m || 1) - 1, d || 1);
+  if (Number.isNaN(at.getTime())) return String(day);
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium" }).format(at);
+}
+
 /** The user-facing text of an ApiError or AuthError. */
 export function errorText(err) {
   const code = err?.code || "internal_error";

@@ -1,7 +1,7 @@
 // 居家安全与亲情关爱: pieces of the safety screen — an alert in words (severity and state are text,
 // not only colour), a care subject's status with who to call, and the call buttons.
 import { html, badge, facts, safeUrl, loading } from "./templates.js";
-import { formatDateTime, has } from "./i18n.js";
+import { formatDate, formatDateTime, has } from "./i18n.js";
 import { PHONE } from "./services-parts.js";
 import { mergedTimeline } from "./notify-parts.js";
 
@@ -105,7 +105,7 @@ export function statusFacts(ctx, s) {
   return facts([
     [t("safety.status.lastActivity"), s.last_activity ? formatDateTime(s.last_activity) : t("safety.status.noData")],
     [t("safety.status.lastDoor"), s.last_door_activity ? formatDateTime(s.last_door_activity) : t("safety.status.noData")],
-    [t("safety.status.lastVisit"), s.last_visit ? `${s.last_visit.visited_on}${s.last_visit.note ? ` · ${s.last_visit.note}` : ""}` : ""],
+    [t("safety.status.lastVisit"), s.last_visit ? `${formatDate(s.last_visit.visited_on)}${s.last_visit.note ? ` · ${s.last_visit.note}` : ""}` : ""],
     [t("safety.status.checked"), formatDateTime(s.checked_at)],
   ]);
 }

@@ -119,8 +119,10 @@ def test_an_invited_daughter_sees_her_mothers_status_only_after_accepting(client
     status = get(client, f"/v1/care/{sid}/status", na)
     assert status.status_code == 200, status.body
     assert status.json_body["summary"] == "attention"  # no door data yet
-    assert status.json_body["message"]["zh"] == "超过24小时未检测到开门"
-    assert [a["name"] for a in status.json_body["actions"] if a["kind"] == "grid_worker"] == ["王芳"]
+    assert status.json_body["message"]["zh"] == "还没有收到门磁的开门记录，请确认老人是否安好"
+    # the grid worker with the work phone posted on the community's board: one tap to call
+    assert [(a["name"], a["phone"]) for a in status.json_body["actions"] if a["kind"] == "grid_worker"] == [
+        ("王芳", "13903711101")]
     assert get(client, "/v1/me/care", zz.login("zz.zhang.guilan")).json_body["subject"]["subject_id"] == sid
 
 

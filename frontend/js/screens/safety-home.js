@@ -53,7 +53,7 @@ function watched(ctx, w, s, history) {
 function mine(ctx, s) {
   const { t } = ctx;
   if (!s) return "";
-  const sentence = ctx.elder ? t(`safety.self.${s.summary}`) : "";
+  const sentence = t(`safety.self.${s.summary}`); // to her, not about her: the family's wording is not hers
   return html`<section class="card sf-self" aria-labelledby="sf-self-title">
     <h2 id="sf-self-title">${t("safety.self.title")}</h2>
     ${summaryBlock(ctx, s, { sentence })}

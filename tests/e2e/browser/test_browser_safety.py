@@ -4,6 +4,8 @@ contact accepts the invitation and then sees the status."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.browser.site import ELDER
@@ -24,7 +26,11 @@ def test_a_daughter_sees_her_mothers_status_with_a_call_button(site):
     assert "你是TA的：子女" in text
     assert sum(s in card.locator(".sf-summary .badge").inner_text() for s in SUMMARIES) == 1
     assert "最近活动" in text and "最近一次上门巡访" in text
-    assert "王芳" in text  # her grid worker, by name
+    assert "王芳" in text  # her grid worker, by name, with the work phone on the community's board: one tap
+    assert "联系网格员王芳" in card.locator('a.sf-call[href="tel:13903711101"]').inner_text()
+    visit = card.locator(".facts div").filter(has_text="最近一次上门巡访").locator("dd")
+    if visit.count():  # the same date format as the other facts (2026年2月27日), not 2026-02-27
+        assert re.match(r"\d{4}年\d{1,2}月\d{1,2}日", visit.inner_text()), visit.inner_text()
     calls = card.locator('a.sf-call[href^="tel:"]')
     assert calls.count() >= 1
     assert "社区服务中心" in card.inner_text()
@@ -32,7 +38,8 @@ def test_a_daughter_sees_her_mothers_status_with_a_call_button(site):
         assert card.locator('a[href="tel:120"]').count() == 1
     # her own household's devices: a list or, plainly, that all is well
     alerts = site.page.locator(".card").filter(has_text="家里设备的提醒")
-    assert alerts.locator(".sf-alert").count() > 0 or "没有待处理的提醒" in alerts.inner_text()
+    assert alerts.locator(".sf-alert").count() > 0 or "没有未处理的告警" in alerts.inner_text()
+    assert "都正常" not in alerts.inner_text() or "正常" in card.locator(".sf-summary").inner_text()
     site.axe("family member's safety screen")
 
 
@@ -53,6 +60,14 @@ def test_the_care_subject_in_elder_mode_sees_a_plain_status_and_the_number_to_ca
     # one task: no device list, no other cards
     assert site.page.locator(".sf-alert, .sf-subject").count() == 0
     site.axe("care subject, elder mode")
+
+    # in normal mode too she is told in her own words, not the family's ("请确认老人是否安好")
+    normal = open_site("self-normal")
+    normal.sign_in("zz.zhang.guilan")
+    normal.open("#/safety")
+    normal.screen("safety-home")
+    own = normal.page.locator(".sf-self .status__sentence").inner_text()
+    assert own in ("您一切正常。", "有情况需要留意，社区会来问问您。", "有紧急情况！请马上打电话。"), own
 
 
 def test_an_invited_family_member_accepts_and_then_sees_the_status(open_site, stack):
