@@ -28,10 +28,11 @@ def _finite(value: float) -> float | None:
 
 
 def entry(action: str, by: str, at: datetime, note: str | None = None, *, level: int | None = None,
-          to: list[str] | None = None, sample: float | None = None) -> Doc:
-    """``at``: when the platform did it; ``sample``: the device sample it was about (epoch seconds)."""
-    return {"action": action, "by": by, "at": iso(at), "note": note, "level": level, "to": to or [],
-            "sample_at": _sample_at(sample)}
+          to: list[str] | None = None, sample: float | None = None, by_name: str | None = None) -> Doc:
+    """``at``: when the platform did it; ``sample``: the device sample it was about (epoch seconds);
+    ``by_name``: a staff member's name, as the city's records give it."""
+    return {"action": action, "by": by, "by_name": by_name, "at": iso(at), "note": note, "level": level,
+            "to": to or [], "sample_at": _sample_at(sample)}
 
 
 def _sample_at(ts: float | None) -> str | None:
@@ -85,27 +86,28 @@ def recovered(doc: Doc, ts: float, at: datetime) -> Doc:
             "timeline": [*doc["timeline"], entry("recovered", "system", at, sample=ts)]}
 
 
-def acknowledged(doc: Doc, by: str, at: datetime, note: str | None) -> Doc:
+def acknowledged(doc: Doc, by: str, at: datetime, note: str | None, by_name: str | None = None) -> Doc:
     """Open, or open and recovered (the device back to normal, nobody having confirmed yet)."""
     if doc["state"] != AlertState.OPEN:
         raise Conflict(f"the alert is {doc['state']}; only an open alert can be acknowledged", field="alert_id")
     return {**doc, "state": AlertState.ACKNOWLEDGED.value, "escalate_at": None,
-            "timeline": [*doc["timeline"], entry("acknowledged", by, at, note)]}
+            "timeline": [*doc["timeline"], entry("acknowledged", by, at, note, by_name=by_name)]}
 
 
 def closed(doc: Doc, state: AlertState, by: str, at: datetime, note: str | None, *, sample: float | None = None,
-           outcome: str | None = None) -> Doc:
+           outcome: str | None = None, by_name: str | None = None) -> Doc:
     """Resolved by staff (with an ``outcome``), or auto-cleared by the engine (``sample``: the clear's
     sample time): final either way."""
     if doc["state"] not in ACTIVE:
         raise Conflict(f"the alert is already {doc['state']}", field="alert_id")
     ended = doc.get("ended_ts") or (sample if sample is not None else at.timestamp())
     return {**doc, "state": state.value, "escalate_at": None, "closed_at": iso(at), "ended_ts": ended,
-            "outcome": outcome, "timeline": [*doc["timeline"], entry(state.value, by, at, note, sample=sample)]}
+            "outcome": outcome, "timeline": [*doc["timeline"], entry(state.value, by, at, note, sample=sample,
+                                                                      by_name=by_name)]}
 
 
-def commented(doc: Doc, by: str, at: datetime, text: str) -> Doc:
-    return {**doc, "timeline": [*doc["timeline"], entry("comment", by, at, text)]}
+def commented(doc: Doc, by: str, at: datetime, text: str, by_name: str | None = None) -> Doc:
+    return {**doc, "timeline": [*doc["timeline"], entry("comment", by, at, text, by_name=by_name)]}
 
 
 def escalated(doc: Doc, level: int, at: datetime, next_at: datetime | None, to: list[str]) -> Doc:

@@ -73,6 +73,7 @@ class TimelineEntry(Model):
     action: Literal["raised", "acknowledged", "resolved", "auto_cleared", "escalated", "comment", "recovered",
                     "retriggered"]
     by: str = Field(description="username, or 'system'")
+    by_name: str | None = Field(default=None, description="a staff member's name, when staff acted")
     at: datetime = Field(description="when the platform did it (processing time)")
     sample_at: datetime | None = Field(default=None, description="the device sample it is about (raised, "
                                                                   "recovered, retriggered, auto_cleared)")

@@ -27,6 +27,7 @@ from chalicelib.alerts.repository import AlertRepository, Stored
 from chalicelib.alerts.routing import Router
 from chalicelib.alerts.stats import AlertStats
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import Role
 from chalicelib.devices.models import Device
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.notify.repository import NotifyRepository
@@ -77,21 +78,32 @@ class AlertService:
 
     # -- staff actions ---------------------------------------------------------------
     def acknowledge(self, principal: Principal, alert_id: str, note: str | None) -> Alert:
-        return self._change(principal, alert_id, lambda d, at: documents.acknowledged(d, principal.username, at, note))
+        name = self._staff_name(principal)
+        return self._change(principal, alert_id,
+                            lambda d, at: documents.acknowledged(d, principal.username, at, note, by_name=name))
 
     def resolve(self, principal: Principal, alert_id: str, note: str,
                 outcome: CloseOutcome = CloseOutcome.HANDLED) -> Alert:
+        name = self._staff_name(principal)
         alert = self._change(principal, alert_id, lambda d, at: documents.closed(
-            d, AlertState.RESOLVED, principal.username, at, note, outcome=outcome.value), release=True)
+            d, AlertState.RESOLVED, principal.username, at, note, outcome=outcome.value, by_name=name), release=True)
         AlertStats(self.tenant).closed(alert.community_id, alert.device_type, outcome, alert.closed_at)
         return alert
 
     def comment(self, principal: Principal, alert_id: str, text: str) -> Alert:
         """Anyone who may see the alert may comment, at any time (family members included)."""
-        return self._change(principal, alert_id, lambda d, at: documents.commented(d, principal.username, at, text),
+        name = self._staff_name(principal)
+        return self._change(principal, alert_id,
+                            lambda d, at: documents.commented(d, principal.username, at, text, by_name=name),
                             view_only=True)
 
     # -- helpers ---------------------------------------------------------------------
+    def _staff_name(self, principal: Principal) -> str | None:
+        """A staff member's or city admin's name from the city's records (residents stay unnamed)."""
+        if not ({Role.STAFF, Role.CITY_ADMIN} & set(principal.roles)):
+            return None
+        return self.tenancy.staff_name(principal.username)
+
     def _access(self, principal: Principal) -> Access:
         return Access(principal, self.tenancy, self.residents)
 

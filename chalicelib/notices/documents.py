@@ -36,14 +36,15 @@ def _content(body: NoticeIn | NoticeEdit, valid_from: datetime) -> Doc:
             "pinned": body.pinned}
 
 
-def published(body: NoticeIn, place: Place, by: str, at: datetime) -> Doc:
+def published(body: NoticeIn, place: Place, by: str, at: datetime, by_name: str | None = None) -> Doc:
     community = place.communities[0] if body.scope.level in WITHIN_COMMUNITY else None
     return {"notice_id": new_id(), "category": body.category.value,
             "scope": {"level": body.scope.level.value, "id": body.scope.id, "name": place.name,
                       "path": list(place.path)},
             "communities": list(place.communities), "area": community,
             **_content(body, body.valid_from or at), "status": "active", "revision": 1,
-            "published_at": iso(at), "published_by": by, "updated_at": iso(at), "updated_by": by}
+            "published_at": iso(at), "published_by": by, "published_by_name": by_name, "updated_at": iso(at),
+            "updated_by": by}
 
 
 def edited(doc: Doc, body: NoticeEdit, by: str, at: datetime) -> Doc:
@@ -79,7 +80,8 @@ def view(doc: Doc, now: datetime, *, stats: Stats | None = None, read_at: str | 
         title=_text(doc["title"]), body=_text(doc["body"]), attachments=list(doc.get("attachments") or []),
         scope=NoticeScope(**doc["scope"]), pinned=bool(doc["pinned"]), state=state(doc, now),
         valid_from=doc["valid_from"], valid_until=doc.get("valid_until"), published_at=doc["published_at"],
-        published_by=doc["published_by"], revision=int(doc["revision"]), updated_at=doc["updated_at"],
+        published_by=doc["published_by"], published_by_name=doc.get("published_by_name"),
+        revision=int(doc["revision"]), updated_at=doc["updated_at"],
         updated_by=doc["updated_by"], withdrawn_at=doc.get("withdrawn_at") if staff else None,
         withdrawn_by=doc.get("withdrawn_by") if staff else None,
         withdrawal_reason=doc.get("withdrawal_reason") if staff else None,

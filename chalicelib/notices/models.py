@@ -73,6 +73,8 @@ class Notice(Model):
     valid_until: datetime | None = None
     published_at: datetime
     published_by: str
+    published_by_name: str | None = Field(default=None, description="the publisher's name (staff), as the city's "
+                                                                    "records give it")
     revision: int = Field(description="1 when published, +1 per edit")
     updated_at: datetime
     updated_by: str

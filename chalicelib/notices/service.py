@@ -26,7 +26,8 @@ class NoticeService(NoticeAccess):
         at = self.clock()
         if body.valid_until is not None and iso(body.valid_until) <= iso(at):
             raise InvalidInput("valid_until has already passed", field="valid_until")
-        doc = documents.published(body, place, self.principal.username, at)
+        doc = documents.published(body, place, self.principal.username, at,
+                                  self.tenancy.staff_name(self.principal.username))
         households = self._households(place, doc) if body.category is Category.EMERGENCY else []
         # Deliveries first: once the notice can be read, every household it counts is there.
         self.deliveries.deliver(doc["notice_id"], households)

@@ -88,8 +88,10 @@ class Links:
                 if stored is None:
                     raise NotFound("this link is unknown or has expired", field="code")
                 at = datetime.now(UTC)
-                doc = (documents.acknowledged(stored.doc, by, at, note) if stored.doc["state"] == AlertState.OPEN
-                       else documents.commented(stored.doc, by, at, note))
+                name = link.get("name")  # staff by name, family masked (李*（子女）), as texted
+                doc = (documents.acknowledged(stored.doc, by, at, note, by_name=name)
+                       if stored.doc["state"] == AlertState.OPEN
+                       else documents.commented(stored.doc, by, at, note, by_name=name))
                 if alerts.save(stored, doc):
                     return self._shown(doc, {**link, "action": action.value}, True)
             raise StorageError("the alert kept changing; the link was recorded as used")

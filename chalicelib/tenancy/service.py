@@ -226,6 +226,14 @@ class TenantService:
         self.tenant = tenant
         self.repo = repo or TenantConfigRepository(tenant)
 
+    def staff_name(self, username: str) -> str | None:
+        """A staff member's or city admin's name from the manifest's user record (王芳), None if none."""
+        try:
+            name = self.repo.get("user", username).get("name")
+        except NotFound:
+            return None
+        return str(name) if name else None
+
     def profile(self) -> dict[str, Any]:
         return self.repo.get(PROFILE, self.tenant.tenant_id)
 

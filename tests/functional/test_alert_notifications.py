@@ -135,6 +135,8 @@ def test_once_someone_acknowledges_nobody_more_is_called(zz, client):
     assert sweep_escalations(at + timedelta(minutes=5, seconds=1))["zhengzhou"]["critical"] == 1
     r = post(client, f"/v1/alerts/{alert_id}/acknowledge", zz.login("zz.wang.fang"), {"note": "已上门"})
     assert r.status_code == 200
+    assert [(e["by"], e["by_name"]) for e in r.json_body["timeline"] if e["action"] == "acknowledged"] == [
+        ("zz.wang.fang", "王芳")]  # the console names her, not her username
     drain()
     assert calls() == []
     detail = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body

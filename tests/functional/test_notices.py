@@ -57,7 +57,8 @@ def later(**delta):
 def test_residents_of_the_community_see_a_new_notice_unread_until_they_mark_it_read(client, city):
     staff, resident = city.login("zz.wang.fang"), city.login("zz.zhang.guilan")
     n = publish(client, staff, notice())
-    assert (n["state"], n["revision"], n["published_by"]) == ("live", 1, "zz.wang.fang")
+    assert (n["state"], n["revision"], n["published_by"], n["published_by_name"]) == (
+        "live", 1, "zz.wang.fang", "王芳")
     assert n["body"]["en"] == n["body"]["zh"]  # no English given: the Chinese text stands in
     mine = get(client, "/v1/me/notices", resident).json_body
     assert [(i["notice_id"], i["read"]) for i in mine["items"]] == [(n["notice_id"], False)] and mine["unread"] == 1

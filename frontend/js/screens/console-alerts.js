@@ -81,7 +81,7 @@ function rank(a, b) {
 
 function steps(ctx, a) {
   return a.timeline.map((e) => ({
-    title: ctx.t("console.alert.step", { action: term(ctx, "console.alert.action", e.action), who: e.by === "system" ? ctx.t("console.alert.system") : e.by }),
+    title: ctx.t("console.alert.step", { action: term(ctx, "console.alert.action", e.action), who: e.by === "system" ? ctx.t("console.alert.system") : (e.by_name || e.by) }),
     when: e.at, note: [sampleNote(ctx, e), e.note || ""].filter(Boolean).join(ctx.t("console.alert.noteSep")), kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
   }));
 }

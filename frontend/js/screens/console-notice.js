@@ -95,7 +95,7 @@ export default {
       ${card(html`<p class="console-body" data-speak>${loc(n.body)}</p>
         ${ctx.elder ? "" : facts([
           [t("console.notice.scope"), n.scope.name ? loc(n.scope.name) : t(`console.scope.${n.scope.level}`)],
-          [t("console.notice.published"), `${formatDateTime(n.published_at)} · ${n.published_by}`],
+          [t("console.notice.published"), `${formatDateTime(n.published_at)} · ${n.published_by_name || n.published_by}`],
           [t("console.notice.validFrom"), formatDateTime(n.valid_from)],
           [t("console.notice.validUntil"), n.valid_until ? formatDateTime(n.valid_until) : t("console.notice.openEnded")],
           [t("console.notice.readersLabel"), n.stats ? String(n.stats.readers) : ""],
