@@ -93,6 +93,14 @@ def sms_receipts(event: dict[str, object], context: object) -> dict[str, int]:
     return handle_logs(event, context)
 
 
+@app.on_cw_event({"source": ["aws.sms-voice"], "detail-type": ["Voice Message Delivery Status Updated"]},
+                 name="call_receipts")
+def call_receipts(event: CloudWatchEvent) -> dict[str, int]:
+    from chalicelib.notify.receipts import handle_call_event  # a call's status: answered, busy, no answer …
+
+    return handle_call_event(event.to_dict(), event.context)
+
+
 @app.lambda_function(name="handle_events")
 def handle_events(event: dict[str, object], context: object) -> dict[str, object]:
     from chalicelib.telemetry.handler import handle_event

@@ -60,7 +60,7 @@ def e164(phone: str, channel: Channel) -> str | None:
 class Sender(Protocol):
     channel: Channel
 
-    def send(self, phone: str, text: str) -> str: ...
+    def send(self, phone: str, text: str, context: dict[str, str] | None = None) -> str: ...
 
 
 def _provider_call(fn: object, what: str) -> str:
@@ -78,7 +78,8 @@ def _provider_call(fn: object, what: str) -> str:
 class SnsSms:
     channel = Channel.SMS
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, context: dict[str, str] | None = None) -> str:
+        """``context`` is not SNS's: its delivery status names the message id only (receipts.py)."""
         return _provider_call(lambda: client("sns").publish(
             PhoneNumber=phone, Message=text,
             MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
@@ -88,13 +89,14 @@ class SnsSms:
 class EndUserMessagingVoice:
     channel = Channel.VOICE
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, context: dict[str, str] | None = None) -> str:
+        """``context`` comes back in the call's status events (answered, no answer …: receipts.py)."""
         origination = get_settings().voice_origination
         if not origination:
             raise Undeliverable("voice: no origination number configured (CC_VOICE_ORIGINATION)")
         return _provider_call(lambda: client("pinpoint-sms-voice-v2").send_voice_message(
             DestinationPhoneNumber=phone, OriginationIdentity=origination, MessageBody=text,
-            MessageBodyTextType="TEXT", VoiceId="ZHIYU",
+            MessageBodyTextType="TEXT", VoiceId="ZHIYU", Context=context or {},
         )["MessageId"], "voice")
 
 
@@ -103,6 +105,7 @@ class RecordedCall:
     message_id: str
     phone: str
     text: str
+    context: dict[str, str] | None = None
 
 
 RECORDED: list[RecordedCall] = []  # the recorder's calls, newest last (local stack and tests)
@@ -114,8 +117,8 @@ class RecorderVoice:
 
     channel = Channel.VOICE
 
-    def send(self, phone: str, text: str) -> str:
-        call = RecordedCall(uuid.uuid4().hex, phone, text)
+    def send(self, phone: str, text: str, context: dict[str, str] | None = None) -> str:
+        call = RecordedCall(uuid.uuid4().hex, phone, text, context)
         with _recorded_lock:
             RECORDED.append(call)
             del RECORDED[:-1000]

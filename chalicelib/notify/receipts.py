@@ -10,11 +10,17 @@ changes nothing; a failed one queues a fallback job: a critical alert still open
 and is counted per city (``NotificationsDelivered`` / ``NotificationsUndelivered``,
 ``channel=sms``). A line that is not a receipt, or one no city sent, is counted for the platform
 (``ReceiptsUnmatched``) and never fails the batch.
+
+Calls: End User Messaging sends each call's status to EventBridge ("Voice Message Delivery Status
+Updated", ``app.call_receipts``) with the ``context`` the sender gave the call (city, alert,
+delivery): answered or completed → ``delivered`` (接听), busy, no answer, failed → ``failed`` with
+why; ringing and the like are not final and change nothing.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -105,3 +111,37 @@ def handle_logs(event: dict[str, Any], context: Any = None) -> dict[str, int]:
         logger.warning("SMS receipts that match no delivery", extra={"count": unmatched, "group": logs.log_group})
         emit(None, {"ReceiptsUnmatched": unmatched})
     return {"receipts": len(receipts), "applied": sum(applied.values()), "unmatched": unmatched}
+
+
+ANSWERED = frozenset({"VOICE_ANSWERED", "VOICE_COMPLETED"})
+NOT_ANSWERED = {"VOICE_BUSY": "占线 / busy", "VOICE_NO_ANSWER": "无人接听 / no answer",
+                "VOICE_FAILED": "呼叫失败 / the call failed", "VOICE_TTS_ERROR": "语音合成失败 / text to speech failed"}
+_ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def handle_call_event(event: dict[str, Any], context: Any = None) -> dict[str, int]:
+    """One call status event from EventBridge; 1 when it moved its delivery, else 0."""
+    detail = event.get("detail") or {}
+    kind = str(detail.get("eventType") or "")
+    if kind not in ANSWERED and kind not in NOT_ANSWERED:
+        return {"applied": 0}  # initiated, ringing: not a final word yet
+    ours = detail.get("context") or {}
+    city, alert_id, sk = str(ours.get("tenant", "")), str(ours.get("alert", "")), str(ours.get("delivery", ""))
+    try:
+        tenant = TenantContext(city)
+    except ValueError:
+        tenant = None
+    if tenant is None or not _ALERT_ID.match(alert_id) or not sk.startswith("DELIVERY#") or "#voice#" not in sk:
+        logger.warning("call status that names no alert call", extra={"event_type": kind})
+        emit(None, {"ReceiptsUnmatched": 1})
+        return {"applied": 0}
+    status = DeliveryStatus.DELIVERED if kind in ANSWERED else DeliveryStatus.FAILED
+    at = datetime.fromtimestamp(int(detail.get("eventTimestamp") or time.time() * 1000) / 1000, UTC).isoformat()
+    said = str(detail.get("messageStatusDescription") or "")
+    response = said if status is DeliveryStatus.DELIVERED else f"{NOT_ANSWERED[kind]}{'：' + said if said else ''}"
+    with tenant_scope(city):
+        applied = NotifyRepository(tenant).receive(alert_id, sk, status, at, response)
+    if applied:
+        name = "NotificationsDelivered" if status is DeliveryStatus.DELIVERED else "NotificationsUndelivered"
+        emit(city, {name: 1}, by={"channel": "voice"})
+    return {"applied": int(applied)}

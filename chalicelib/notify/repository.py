@@ -81,7 +81,8 @@ class NotifyRepository(TenantRepository):
         data = doc_of(item)
         data.update({"status": status.value, "receipt_at": at, "provider_response": response[:200] or None})
         if status is DeliveryStatus.FAILED:
-            data["reason"] = f"运营商未送达 / the carrier did not deliver it: {response}"[:200]
+            data["reason"] = (f"运营商未送达 / the carrier did not deliver it: {response}" if "#sms#" in sk
+                              else f"电话未接通 / the call did not get through: {response}")[:200]
         item.data, item.status, item.updated_at = data, status.value, now()
         return self._written(lambda: item.save(condition=DeliveryItem.status == DeliveryStatus.SENT.value))
 

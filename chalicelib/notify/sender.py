@@ -279,7 +279,8 @@ class NotificationSender:
                 text = texts.sms(self.city, self._values(self._link(person)))
             else:
                 text = texts.voice(self.city, self._values(""))
-            message_id = self.providers[channel].send(phone, text)
+            context = {"tenant": self.tenant.tenant_id, "alert": self.doc["alert_id"], "delivery": sk}
+            message_id = self.providers[channel].send(phone, text, context)
         except Undeliverable as exc:
             self.repo.uncount(channel, self._month())
             self._finish(self.doc["alert_id"], sk, {**base, "status": DeliveryStatus.FAILED.value,

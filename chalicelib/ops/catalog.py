@@ -67,10 +67,10 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
        "notification sender"),
     _m("NotificationsFailed", "Count", CITY_BY_CHANNEL, "告警短信/电话失败", "alert SMS and calls the provider refused",
        "notification sender"),
-    _m("NotificationsDelivered", "Count", CITY_BY_CHANNEL, "告警短信已送达", "alert SMS the carrier delivered "
-       "(SNS delivery status)", "SMS receipts"),
-    _m("NotificationsUndelivered", "Count", CITY_BY_CHANNEL, "告警短信未送达", "alert SMS sent but not delivered "
-       "(SNS delivery status)", "SMS receipts"),
+    _m("NotificationsDelivered", "Count", CITY_BY_CHANNEL, "告警短信已送达、电话已接听", "alert SMS the carrier "
+       "delivered (SNS delivery status), calls answered (End User Messaging events)", "delivery receipts"),
+    _m("NotificationsUndelivered", "Count", CITY_BY_CHANNEL, "告警短信未送达、电话未接", "alert SMS sent but not "
+       "delivered, calls busy or unanswered", "delivery receipts"),
     _m("ReceiptsUnmatched", "Count", PLATFORM_ONLY, "无法对应的短信回执", "SMS delivery status lines that match no "
        "alert SMS", "SMS receipts"),
     _m("NotificationsSkipped", "Count", CITY, "未发送（关闭、免打扰、无号码、超额）",

@@ -80,8 +80,10 @@ def _notifications(city: bool) -> tuple[Widget, ...]:
             *(_ours("NotificationsSent", f"{zh}已发", f"{en} sent", city=city, channel=c) for c, zh, en in CHANNELS),
             *(_ours("NotificationsFailed", f"{zh}失败", f"{en} failed", city=city, channel=c)
               for c, zh, en in CHANNELS),
-            _ours("NotificationsDelivered", "短信已送达", "SMS delivered", city=city, channel="sms"),
-            _ours("NotificationsUndelivered", "短信未送达", "SMS not delivered", city=city, channel="sms"),
+            *(_ours("NotificationsDelivered", f"{zh}已送达/接听", f"{en} delivered or answered", city=city, channel=c)
+              for c, zh, en in CHANNELS[:2]),
+            *(_ours("NotificationsUndelivered", f"{zh}未送达/未接", f"{en} not delivered or unanswered", city=city,
+                    channel=c) for c, zh, en in CHANNELS[:2]),
             _ours("NotificationsSkipped", "未发送", "not sent", city=city),
             _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city),
             *(() if city else (_ours("ReceiptsUnmatched", "无法对应的回执", "receipts matching no SMS"),))),

@@ -1,11 +1,12 @@
-"""SMS delivery receipts on the local stack: what SNS's delivery status logging and its CloudWatch Logs
-subscription do in AWS.
+"""Delivery receipts on the local stack: what SNS's SMS delivery status logs (with their CloudWatch
+Logs subscription) and End User Messaging's call status events (through EventBridge) do in AWS.
 
-moto's SNS keeps every SMS it takes but writes no delivery status. ``Carrier`` looks at them every
-``interval`` seconds and, for each new one, hands the receipts function (``app.sms_receipts``) the
-event a subscription filter would: SNS's log line (``SUCCESS``, "Message has been accepted by phone
-carrier" — a phone on the local stack is always reachable), gzipped and base64-encoded.
-``log_event`` builds that event; the tests use it for lines of their own (failures, strangers).
+moto's SNS keeps every SMS it takes but writes no delivery status; the voice recorder keeps every
+call. ``Carrier`` looks at both every ``interval`` seconds and, for each new one, hands the receipts
+functions the event AWS would: SNS's log line (``SUCCESS``, "Message has been accepted by phone
+carrier"), gzipped and base64-encoded, to ``app.sms_receipts``; a ``VOICE_ANSWERED`` event with the
+call's context to ``app.call_receipts`` — a phone on the local stack is always reachable and
+answered. ``log_event`` and ``call_event`` build them; the tests use them for their own (failures).
 """
 
 from __future__ import annotations
@@ -50,6 +51,19 @@ def log_event(group: str, lines: list[dict[str, Any] | str]) -> dict[str, Any]:
     return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
 
 
+def call_event(message_id: str, phone: str, context: dict[str, str] | None, kind: str = "VOICE_ANSWERED",
+               said: str = "Call answered") -> dict[str, Any]:
+    """EventBridge's event for a call's status, as End User Messaging sends it."""
+    now = int(time.time() * 1000)
+    return {"version": "0", "id": f"{message_id}-{kind}", "detail-type": "Voice Message Delivery Status Updated",
+            "source": "aws.sms-voice", "account": DEFAULT_ACCOUNT_ID,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "region": "us-east-1", "resources": [],
+            "detail": {"eventType": kind, "eventVersion": "1.0", "eventTimestamp": now, "isFinal": True,
+                       "destinationPhoneNumber": phone, "messageId": message_id, "messageRequestTimestamp": now,
+                       "messageStatus": kind.removeprefix("VOICE_"), "messageStatusDescription": said,
+                       "context": context or {}}}
+
+
 class Carrier(threading.Thread):
     def __init__(self, region: str, interval: float = 2.0) -> None:
         super().__init__(name="sms-carrier", daemon=True)
@@ -67,14 +81,19 @@ class Carrier(threading.Thread):
     def deliver(self) -> int:
         from moto.sns.models import sns_backends
 
-        from chalicelib.notify.receipts import handle_logs
+        from chalicelib.notify.channels import RECORDED
+        from chalicelib.notify.receipts import handle_call_event, handle_logs
 
         taken = dict(sns_backends[DEFAULT_ACCOUNT_ID][self.region].sms_messages)
         new = [(mid, phone) for mid, (phone, _text) in taken.items() if mid not in self.seen]
         if new:
             handle_logs(log_event(log_group(self.region), [sns_line(mid, phone) for mid, phone in new]))
             self.seen.update(mid for mid, _ in new)
-        return len(new)
+        calls = [c for c in list(RECORDED) if c.message_id not in self.seen]
+        for call in calls:
+            handle_call_event(call_event(call.message_id, call.phone, call.context))
+            self.seen.add(call.message_id)
+        return len(new) + len(calls)
 
     def stop(self) -> None:
         self.stopped.set()

@@ -268,7 +268,7 @@ class Refusing:
     def __init__(self, error: type[Exception]) -> None:
         self.error, self.tried = error, 0
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, context: dict[str, str] | None = None) -> str:
         self.tried += 1
         raise self.error("SMS: OptedOut" if self.error is channels.Undeliverable else "SMS: Throttling")
 

@@ -16,7 +16,7 @@ from chalicelib.notify import channels
 from chalicelib.notify.receipts import forget_cities
 from chalicelib.notify.repository import NotifyRepository
 from chalicelib.store.keys import TenantContext
-from infra.local.carrier import log_event, log_group, sns_line
+from infra.local.carrier import call_event, log_event, log_group, sns_line
 from tests.functional.test_alert_notifications import drain, now_utc, sos, zz  # noqa: F401 (the fixture)
 from tests.support import auth
 
@@ -70,6 +70,19 @@ def test_receipts_mark_the_sms_delivered_or_not_once_and_strangers_are_counted(z
     assert [(d["to"], d["status"]) for d in shown["deliveries"] if d["channel"] == "voice"] == [("王芳", "sent")]
     assert [c.phone for c in channels.RECORDED] == ["+8613903711101"]
 
+    # the call's own status, from End User Messaging through EventBridge, with the context it was given
+    call = channels.RECORDED[0]
+    assert call.context == {"tenant": "zhengzhou", "alert": alert_id, "delivery": "DELIVERY#1#voice#staff:zz.wang.fang"}
+    assert app.call_receipts(call_event(call.message_id, call.phone, call.context, "VOICE_RINGING", "Ringing"),
+                             None) == {"applied": 0}  # not final
+    assert app.call_receipts(call_event(call.message_id, call.phone, call.context), None) == {"applied": 1}
+    assert app.call_receipts(call_event(call.message_id, call.phone, call.context, "VOICE_BUSY", "Busy"),
+                             None) == {"applied": 0}  # after the final word, nothing changes
+    forged = {**call.context, "tenant": "yinchuan"}
+    assert app.call_receipts(call_event(call.message_id, call.phone, forged), None) == {"applied": 0}
+    shown = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    assert [(d["to"], d["status"]) for d in shown["deliveries"] if d["channel"] == "voice"] == [("王芳", "delivered")]
+
     def counted(name: str) -> list[tuple[str | None, str | None]]:
         return [(b.get("tenant"), b.get("channel")) for b in blobs
                 if name in {m["Name"] for m in b["_aws"]["CloudWatchMetrics"][0]["Metrics"]}]
@@ -84,3 +97,17 @@ def test_cloudwatchs_check_that_the_function_is_there_is_answered(zz):  # noqa: 
             "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": 0, "message": "CWL CONTROL MESSAGE"}]}
     event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
     assert app.sms_receipts(event, None) == {"receipts": 0, "applied": 0, "unmatched": 0}
+
+
+def test_a_call_nobody_answers_is_failed_with_why(zz, client):  # noqa: F811
+    alert_id = sos(now_utc())
+    drain()
+    (staff,) = [d["message_id"] for d in sms_of(alert_id) if d["kind"] == "staff"]
+    app.sms_receipts(log_event(GROUP, [sns_line(staff, "+8613903711101", False, "Unknown error")]), None)
+    drain()  # the fallback call to 王芳
+    call = channels.RECORDED[-1]
+    assert app.call_receipts(call_event(call.message_id, call.phone, call.context, "VOICE_NO_ANSWER", "No answer"),
+                             None) == {"applied": 1}
+    shown = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
+    (voice,) = [d for d in shown["deliveries"] if d["channel"] == "voice"]
+    assert voice["status"] == "failed" and "电话未接通" in voice["reason"] and "无人接听" in voice["reason"]
