@@ -19,10 +19,10 @@ system-deps: ## system packages pip cannot bring (mosquitto, chromium, a CJK fon
 run: $(STAMP) system-deps ## the local stack: moto, API, front end, MQTT broker, rule bridge, simulated devices
 	$(PY) -m infra.local.stack
 
-test: $(STAMP) system-deps ## lint, type-check and run the whole suite (PYTEST_WORKERS processes, default 2; the end-to-end tests on one)
+test: $(STAMP) system-deps ## lint, type-check and run the whole suite: the end-to-end tests beside the rest (on PYTEST_WORKERS processes, default 2)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
+	PY=$(PY) bash scripts/test-suite.sh
 
 fuzz: $(STAMP) system-deps ## the API against its OpenAPI document: schemathesis as a city admin and a resident on a fresh stack (coverage + fuzzing, random seed, FUZZ_MAX_TIME s per user)
 	FUZZ_PHASES=examples,coverage,fuzzing FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-25} FUZZ_MAX_TIME=$${FUZZ_MAX_TIME:-600} \

@@ -21,13 +21,10 @@ STOPS_THE_STACK = "test_ctrl_c_stops_everything"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The end-to-end tests share one stack: with several workers (``make test``: pytest-xdist,
-    ``--dist loadgroup``) they all run on one, in this order. The test that stops the stack goes
-    after the last end-to-end test (the hook sees every suite)."""
+    """The test that stops the stack goes after the last end-to-end test (the hook sees every suite).
+    The end-to-end tests share one stack in one process: ``make test`` runs them beside the other
+    tests (scripts/test-suite.sh), never split across workers."""
     here = os.path.dirname(__file__)
-    for item in items:
-        if str(item.path).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("stack"))
     stop = next((i for i in items if i.name == STOPS_THE_STACK), None)
     if stop is None:
         return
