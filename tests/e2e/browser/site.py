@@ -24,9 +24,10 @@ class Site:
         self.page.goto(f"{self.web}/{route}")
         return self
 
-    def screen(self, screen_id: str, state: str = "ready") -> None:
-        """Wait until the app shows this screen in this state (loading | ready | error)."""
-        self.page.locator(f'main[data-screen="{screen_id}"][data-state="{state}"]').wait_for()
+    def screen(self, screen_id: str, state: str = "ready", timeout: float | None = None) -> None:
+        """Wait until the app shows this screen in this state (loading | ready | error); ``timeout``
+        in ms for screens whose figures moto computes slowly on a loaded machine (the context's 15 s)."""
+        self.page.locator(f'main[data-screen="{screen_id}"][data-state="{state}"]').wait_for(timeout=timeout)
 
     def sign_in(self, username: str, password: str = PASSWORD, *, expect: str | None = "ready") -> None:
         self.open("#/signin")

@@ -53,9 +53,13 @@ class Watch:
         assert not others, others
 
 
+OPS_READY_MS = 45_000  # the ops screen reads every city's figures and the dashboards' series from moto's
+# CloudWatch: seconds on a quiet machine, more while the other tests load both cores
+
+
 def open_ops(site: Site) -> None:
-    site.sign_in("platform.admin")
-    site.screen("ops")
+    site.sign_in("platform.admin", expect=None)
+    site.screen("ops", timeout=OPS_READY_MS)
     assert site.page.url.endswith("#/ops")
 
 
@@ -238,12 +242,12 @@ def test_elder_mode_keeps_sentences_and_the_screen_reads_again_on_its_own(open_s
     while time.monotonic() < deadline and sum(1 for u in watch.calls if OPS_API + "cities" in u) < before + 2:
         page.wait_for_timeout(500)
     assert sum(1 for u in watch.calls if OPS_API + "cities" in u) >= before + 2
-    site.screen("ops")
+    site.screen("ops", timeout=OPS_READY_MS)
     assert page.locator("h1").inner_text() == "平台运维"
 
     page.locator("#app-menu > summary").click()  # elder mode: the screens are in the header's 菜单
     page.locator("#app-menu").get_by_role("navigation").get_by_role("link", name="平台运维").click()
     page.locator("a.brand").click()  # #/home: a platform admin's home is the ops screen
     page.wait_for_url("**/#/ops")
-    site.screen("ops")
+    site.screen("ops", timeout=OPS_READY_MS)
     watch.assert_clean()
