@@ -23,6 +23,7 @@ import requests
 from iot.mqtt import Identity, MqttLink, save_identity
 from iot.sim.provision import new_key_and_csr
 from iot.topics import topic
+from tests.e2e.browser.conftest import SCREENSHOTS
 from tests.e2e.browser.site import ELDER, Site
 from tests.e2e.helpers import api
 
@@ -374,6 +375,8 @@ def test_push_is_turned_on_for_this_device_listed_and_turned_off_from_the_settin
     row = site.page.locator(f'[data-device="{mine[0]["id"]}"]')
     assert "本设备" in row.inner_text() and "Linux 电脑" in row.inner_text()
     site.axe("push on, elder mode")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    site.page.screenshot(path=str(SCREENSHOTS / "test_push_settings--push-on-elder.png"), full_page=True)
 
     site.reload()  # still on after a reload: this device is recognised among mine
     site.screen("me-notifications")
