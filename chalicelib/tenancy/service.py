@@ -228,10 +228,7 @@ class TenantService:
 
     def staff_name(self, username: str) -> str | None:
         """A staff member's or city admin's name from the manifest's user record (王芳), None if none."""
-        try:
-            name = self.repo.get("user", username).get("name")
-        except NotFound:
-            return None
+        name = self.staff_record(username).get("name")
         return str(name) if name else None
 
     def profile(self) -> dict[str, Any]:
