@@ -121,11 +121,11 @@ _ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 def handle_call_event(event: dict[str, Any], context: Any = None) -> dict[str, int]:
     """One call status event from EventBridge; 1 when it moved its delivery, else 0."""
-    detail = event.get("detail") or {}
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
     kind = str(detail.get("eventType") or "")
     if kind not in ANSWERED and kind not in NOT_ANSWERED:
         return {"applied": 0}  # initiated, ringing: not a final word yet
-    ours = detail.get("context") or {}
+    ours = detail.get("context") if isinstance(detail.get("context"), dict) else {}
     city, alert_id, sk = str(ours.get("tenant", "")), str(ours.get("alert", "")), str(ours.get("delivery", ""))
     try:
         tenant = TenantContext(city)
@@ -136,7 +136,10 @@ def handle_call_event(event: dict[str, Any], context: Any = None) -> dict[str, i
         emit(None, {"ReceiptsUnmatched": 1})
         return {"applied": 0}
     status = DeliveryStatus.DELIVERED if kind in ANSWERED else DeliveryStatus.FAILED
-    at = datetime.fromtimestamp(int(detail.get("eventTimestamp") or time.time() * 1000) / 1000, UTC).isoformat()
+    try:  # epoch milliseconds; an event without a usable one is dated when it came
+        at = datetime.fromtimestamp(int(detail["eventTimestamp"]) / 1000, UTC).isoformat()
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        at = datetime.now(UTC).isoformat()
     said = str(detail.get("messageStatusDescription") or "")
     response = said if status is DeliveryStatus.DELIVERED else f"{NOT_ANSWERED[kind]}{'：' + said if said else ''}"
     with tenant_scope(city):

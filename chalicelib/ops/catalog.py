@@ -71,8 +71,8 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
        "delivered (SNS delivery status), calls answered (End User Messaging events)", "delivery receipts"),
     _m("NotificationsUndelivered", "Count", CITY_BY_CHANNEL, "告警短信未送达、电话未接", "alert SMS sent but not "
        "delivered, calls busy or unanswered", "delivery receipts"),
-    _m("ReceiptsUnmatched", "Count", PLATFORM_ONLY, "无法对应的短信回执", "SMS delivery status lines that match no "
-       "alert SMS", "SMS receipts"),
+    _m("ReceiptsUnmatched", "Count", PLATFORM_ONLY, "无法对应的短信/电话回执", "SMS delivery status lines and call "
+       "status events that match no alert SMS or call", "delivery receipts"),
     _m("NotificationsSkipped", "Count", CITY, "未发送（关闭、免打扰、无号码、超额）",
        "alert SMS and calls not sent: channel off, quiet hours, no number, quota", "notification sender"),
     _m("NotificationQuotaReached", "Count", CITY_BY_CHANNEL, "本月短信/电话额度用完",

@@ -9,7 +9,8 @@ from iot.rules import RULES
 
 # The template's logical ids of the Lambda functions (Chalice's names for app.py's handlers).
 FUNCTIONS = ("APIHandler", "JwtAuth", "HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence",
-             "CloseResolvedRequests", "CityHealth", "PreprovisionHook", "SendNotifications")
+             "CloseResolvedRequests", "CityHealth", "PreprovisionHook", "SendNotifications", "SmsReceipts",
+             "CallReceipts")
 QUEUE, DLQ, TABLE = "cc-telemetry", "cc-telemetry-dlq", "${AppTable}"
 NOTIFY_QUEUE, NOTIFY_DLQ = "cc-notifications", "cc-notifications-dlq"
 CHANNELS = (("sms", "短信", "SMS"), ("voice", "电话", "calls"), ("push", "推送", "pushes"))
@@ -86,7 +87,7 @@ def _notifications(city: bool) -> tuple[Widget, ...]:
                     channel=c) for c, zh, en in CHANNELS[:2]),
             _ours("NotificationsSkipped", "未发送", "not sent", city=city),
             _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city),
-            *(() if city else (_ours("ReceiptsUnmatched", "无法对应的回执", "receipts matching no SMS"),))),
+            *(() if city else (_ours("ReceiptsUnmatched", "无法对应的回执", "receipts matching no SMS or call"),))),
             period=300),
         Widget("notification-latency", "告警到短信/电话", "alert to SMS or call", "Milliseconds", (
             _ours("NotificationLatency", "p95", "p95", "p95", city=city),

@@ -43,7 +43,12 @@ export async function thisDevice(devices) {
   } catch {
     sub = null;
   }
-  const saved = JSON.parse(localStorage.getItem(HERE) || "null");
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(HERE) || "null");
+  } catch {
+    saved = null; // not ours any more: this device is simply not recognised
+  }
   const id = sub && saved && saved.endpoint === sub.endpoint && devices.some((d) => d.id === saved.id) ? saved.id : null;
   return { subscribed: Boolean(id), id };
 }
@@ -58,7 +63,8 @@ export async function subscribeHere(api, publicKey, label) {
   if (answer !== "granted") return { refused: answer === "denied" ? "denied" : "dismissed" };
   let sub;
   try {
-    const reg = await navigator.serviceWorker.ready.then((r) => r, () => registration());
+    await registration(); // app.js registers sw.js at start; this covers a page that started without it
+    const reg = await navigator.serviceWorker.ready; // subscribing needs the active worker
     sub = (await reg.pushManager.getSubscription())
       || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
   } catch {

@@ -111,3 +111,17 @@ def test_a_call_nobody_answers_is_failed_with_why(zz, client):  # noqa: F811
     shown = client.http.get(f"/v1/alerts/{alert_id}", headers=auth(zz.login("zz.wang.fang"))).json_body
     (voice,) = [d for d in shown["deliveries"] if d["channel"] == "voice"]
     assert voice["status"] == "failed" and "电话未接通" in voice["reason"] and "无人接听" in voice["reason"]
+
+
+def test_call_events_that_are_not_ours_or_not_well_formed_change_nothing_and_never_fail(zz):  # noqa: F811
+    good = call_event("m-1", "+8613903711101", {"tenant": "zhengzhou", "alert": "0" * 32,
+                                                "delivery": "DELIVERY#1#voice#staff:zz.wang.fang"})
+    odd = [
+        {**good, "detail": "not an object"},
+        {**good, "detail": {**good["detail"], "context": "tenant=zhengzhou"}},
+        {**good, "detail": {**good["detail"], "context": {"tenant": "Not A City", "alert": "x", "delivery": "y"}}},
+        {**good, "detail": {**good["detail"], "context": {**good["detail"]["context"], "delivery": "DELIVERY#1#sms#x"}}},
+        {**good, "detail": {**good["detail"], "eventTimestamp": "yesterday"}},  # well named: no such call, 0
+        good,  # no such delivery
+    ]
+    assert [app.call_receipts(e, None) for e in odd] == [{"applied": 0}] * len(odd)
