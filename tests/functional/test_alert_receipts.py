@@ -120,7 +120,8 @@ def test_call_events_that_are_not_ours_or_not_well_formed_change_nothing_and_nev
         {**good, "detail": "not an object"},
         {**good, "detail": {**good["detail"], "context": "tenant=zhengzhou"}},
         {**good, "detail": {**good["detail"], "context": {"tenant": "Not A City", "alert": "x", "delivery": "y"}}},
-        {**good, "detail": {**good["detail"], "context": {**good["detail"]["context"], "delivery": "DELIVERY#1#sms#x"}}},
+        {**good, "detail": {**good["detail"],
+                            "context": {**good["detail"]["context"], "delivery": "DELIVERY#1#sms#x"}}},
         {**good, "detail": {**good["detail"], "eventTimestamp": "yesterday"}},  # well named: no such call, 0
         good,  # no such delivery
     ]
