@@ -121,11 +121,13 @@ _ALERT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 def handle_call_event(event: dict[str, Any], context: Any = None) -> dict[str, int]:
     """One call status event from EventBridge; 1 when it moved its delivery, else 0."""
-    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    raw = event.get("detail")
+    detail: dict[str, Any] = raw if isinstance(raw, dict) else {}
     kind = str(detail.get("eventType") or "")
     if kind not in ANSWERED and kind not in NOT_ANSWERED:
         return {"applied": 0}  # initiated, ringing: not a final word yet
-    ours = detail.get("context") if isinstance(detail.get("context"), dict) else {}
+    given = detail.get("context")
+    ours: dict[str, Any] = given if isinstance(given, dict) else {}
     city, alert_id, sk = str(ours.get("tenant", "")), str(ours.get("alert", "")), str(ours.get("delivery", ""))
     try:
         tenant = TenantContext(city)
