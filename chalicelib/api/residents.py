@@ -22,8 +22,9 @@ def register(principal: Principal, body: RegistrationIn) -> Registration:
 
 @route(bp, "/v1/me/registration", roles=RESIDENT)
 def my_registration(principal: Principal) -> Registration:
-    """The caller's own registration and its status."""
-    return ResidentService(principal).mine()
+    """The caller's own registration and its status, with the name and phone they gave in full (their own
+    data; everywhere else, ``GET /v1/me`` included, they are masked)."""
+    return ResidentService(principal).mine(full=True)
 
 
 @route(bp, "/v1/communities/{community_id}/registrations", roles=STAFF_ROLES, query=QueueQuery)

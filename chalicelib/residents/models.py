@@ -64,7 +64,8 @@ class VerificationIn(Model):
 
 
 class Registration(Model):
-    """What residents and staff see; personal data masked."""
+    """What residents and staff see; personal data masked, except for the resident's own registration
+    (``GET /v1/me/registration``)."""
 
     resident_id: str
     username: str
@@ -75,8 +76,8 @@ class Registration(Model):
     room: str
     household_id: str
     relation: Relation
-    name: str
-    phone: str = Field(description="masked, e.g. 139****5678")
+    name: str = Field(description="masked, e.g. 张*兰; in full in the resident's own registration")
+    phone: str = Field(description="masked, e.g. 139****5678; in full in the resident's own registration")
     submitted_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None

@@ -57,11 +57,18 @@ class ResidentService:
         self.repo.submit(self.principal.user_id, data, current[1] if current else None)
         return _view(data)
 
-    def mine(self) -> Registration:
+    def mine(self, full: bool = False) -> Registration:
+        """The caller's registration; ``full``: with the name and phone they gave, opened from their sealed
+        fields (their own data — ``GET /v1/me`` keeps them masked and needs no key)."""
         found = self.repo.get(self.principal.user_id)
         if found is None:
             raise NotFound("you have not registered into a household yet", field="registration")
-        return _view(found[0])
+        view = _view(found[0])
+        if full:
+            data = found[0]
+            view = view.model_copy(update={"name": privacy.unseal(self.tenant, "name", data["name_sealed"]),
+                                           "phone": privacy.unseal(self.tenant, "phone", data["phone_sealed"])})
+        return view
 
     # -- staff side ------------------------------------------------------------------
     def queue(self, community_id: str, status: Status, limit: int, cursor: str | None) -> RegistrationPage:

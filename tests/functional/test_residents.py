@@ -28,7 +28,10 @@ def test_registration_is_pending_until_staff_of_the_community_approve_it(client,
     assert r.status_code == 201, r.body
     assert r.json_body["status"] == "pending"
     assert r.json_body["household_id"] == "jinghu-g1-b1-2-1203"
-    assert client.http.get("/v1/me", headers=auth(resident)).json_body["registration"]["status"] == "pending"
+    me = client.http.get("/v1/me", headers=auth(resident)).json_body["registration"]
+    assert (me["status"], me["name"], me["phone"]) == ("pending", "张*兰", "139****5678")
+    own = client.http.get("/v1/me/registration", headers=auth(resident)).json_body
+    assert (own["name"], own["phone"]) == ("张秀兰", "13912345678")  # her own, as she gave them
 
     queue = client.http.get("/v1/communities/jinghu/registrations", headers=auth(staff)).json_body["items"]
     assert [q["resident_id"] for q in queue] == [r.json_body["resident_id"]]

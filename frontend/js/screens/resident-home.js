@@ -47,8 +47,11 @@ export default {
     const reg = me.registration || null;
     if (!reg) return { me, reg };
     const emergencies = reg.status === "verified" ? unreadEmergencies(ctx) : Promise.resolve([]);
-    const [cs, bs, es] = await Promise.allSettled([communities(ctx), buildings(ctx, reg.community_id), emergencies]);
-    return { me, reg, communities: byId(cs.value), buildings: byId(bs.value), emergencies: es.value || [] };
+    // her own registration reads her name and phone in full (/v1/me has them masked); masked if it fails
+    const [cs, bs, es, own] = await Promise.allSettled([communities(ctx), buildings(ctx, reg.community_id), emergencies,
+                                                        ctx.api.get("/v1/me/registration")]);
+    return { me, reg: own.value || reg, communities: byId(cs.value), buildings: byId(bs.value),
+             emergencies: es.value || [] };
   },
 
   render(data, ctx) {

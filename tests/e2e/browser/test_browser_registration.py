@@ -33,6 +33,10 @@ def test_staff_approve_a_pending_resident_who_then_sees_verified(open_site):
     resident.reload()
     resident.screen("resident-home")
     assert "已核验" in resident.main_text() and "待核验" not in resident.main_text()
+    # her own registration shows her name and number as she gave them, not masked
+    resident.page.locator(".home-reg summary").click()
+    facts = resident.page.locator(".home-reg .facts").inner_text()
+    assert "张秀兰" in facts and "13912345678" in facts and "*" not in facts
     resident.axe("resident home, verified")
 
 
