@@ -1,5 +1,6 @@
 // 附近服务 (一刻钟便民生活圈): service points around the resident's home, nearest first, with
-// distance and walking time, open now, hours, a phone link and the elderly-friendly mark; filters
+// distance and walking time, open now, the address, a phone link and the elderly-friendly mark (hours,
+// services and description folded under 营业时间与服务, so the list stays short); filters
 // by category, radius, open now and elderly friendly; a map of the circle with numbered points.
 // Elder mode: a few categories as large buttons and the list — no map, no other filters.
 import { html, pageTitle, empty, badge, facts } from "../templates.js";
@@ -68,13 +69,16 @@ function point(ctx, p, n) {
       <h3 id="sv-${p.service_point_id}-name"><span class="sv-num" aria-hidden="true">${n}</span> ${ctx.loc(p.name)}</h3>
       <p class="sv-distance">${distanceText(ctx, p)}</p>
       <p class="sv-badges">${ctx.elder ? "" : html`${badge(t(`services.category.${p.category}`), "neutral")} `}${badges}</p>
-      ${ctx.elder ? "" : facts([
-        [t("services.hours"), hoursText(ctx, p.opening_hours)],
-        [t("services.address"), p.address],
-        [t("services.tags"), (p.tags || []).join("、")],
-      ])}
-      ${!ctx.elder && p.description ? html`<p class="sv-desc">${ctx.loc(p.description)}</p>` : ""}
+      ${ctx.elder || !p.address ? "" : html`<p class="sv-address">${p.address}</p>`}
       ${phoneLink(ctx, p.phone, { kind: ctx.elder ? "primary" : "secondary" })}
+      ${ctx.elder ? "" : html`<details class="sv-more">
+        <summary>${t("services.more")}</summary>
+        ${facts([
+          [t("services.hours"), hoursText(ctx, p.opening_hours)],
+          [t("services.tags"), (p.tags || []).join("、")],
+        ])}
+        ${p.description ? html`<p class="sv-desc">${ctx.loc(p.description)}</p>` : ""}
+      </details>`}
     </article>
   </li>`;
 }

@@ -39,7 +39,11 @@ def test_nearby_services_are_listed_nearest_first_with_walking_time_and_a_map(op
     items = site.page.locator(".sv-item")
     assert all(re.search(r"步行约 \d+ 分钟", t) for t in items.all_inner_texts())
     assert all(("营业中" in t) != ("未营业" in t) for t in items.all_inner_texts())
-    assert "营业时间" in items.first.inner_text()
+    # each entry short: hours and services folded until asked for
+    first = items.first
+    assert first.locator(".sv-more").get_attribute("open") is None
+    first.get_by_text("营业时间与服务").click()
+    assert re.search(r"营业时间\s+(每天|周)", first.locator(".sv-more").inner_text())
     call = site.page.locator('.sv-item a[href^="tel:"]').first
     assert re.fullmatch(r"tel:[\d+]+", call.get_attribute("href"))
     assert call.inner_text().startswith("拨打")
