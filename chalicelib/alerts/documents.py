@@ -52,8 +52,9 @@ def new_alert(t: Transition, device: Device, now: datetime, escalate_at: datetim
         "alert_id": uuid.uuid4().hex, "state": AlertState.OPEN.value, "severity": t.severity,
         "rule_id": t.rule_id, "metric": t.metric,
         "rule_name": {"zh": t.name_zh, "en": t.name_en} if t.name_zh and t.name_en else None,
-        "device_id": device.device_id, "device_type": device.type.value,
-        "community_id": device.community_id, "grid_id": device.grid_id, "building_id": device.building_id,
+        "device_id": device.device_id, "device_type": device.type.value, "device_name": device.name,
+        "spot": device.spot, "community_id": device.community_id, "grid_id": device.grid_id,
+        "building_id": device.building_id,
         "household_id": device.household_id, "path": list(device.path), "care_subject": device.care_subject,
         "opened_at": iso(now), "first_ts": t.ts, "last_ts": t.ts, "last_seen": iso(datetime.fromtimestamp(t.ts, UTC)),
         "first_value": _finite(t.value), "peak_value": _finite(t.value),
@@ -61,6 +62,34 @@ def new_alert(t: Transition, device: Device, now: datetime, escalate_at: datetim
         "last_value": _finite(t.value), "occurrences": 1, "seen": [t.ts], "level": 1, "recovered_at": None,
         "ended_ts": None, "outcome": None,
         "escalate_at": iso(escalate_at), "closed_at": None, "timeline": [entry("raised", "system", now, sample=t.ts)],
+    }
+
+
+REPORT_RULE = "request.emergency"  # an emergency a resident reported (燃气泄漏, 电梯困人 …), not a device reading
+REPORT_TYPE = "report"
+
+
+def report_alert(request: Doc, alert_id: str, now: datetime, escalate_at: datetime) -> Doc:
+    """The alert of an emergency request: critical, at the request's place, raised when it is filed so
+    that the grid's staff are told at once (push, SMS) and it climbs like any critical alert until
+    someone acknowledges it. The request stays the case file; the alert names it (``request_id``)."""
+    name, where = request.get("category_name") or {}, request.get("location") or {}
+    ts = now.timestamp()
+    return {
+        "alert_id": alert_id, "state": AlertState.OPEN.value, "severity": "critical",
+        "rule_id": REPORT_RULE, "metric": "report",
+        "rule_name": {"zh": f"紧急报事：{name.get('zh', request['category'])}",
+                      "en": f"Emergency report: {name.get('en', request['category'])}"},
+        "device_id": request["request_id"], "device_type": REPORT_TYPE, "device_name": None,
+        "spot": where.get("address"), "request_id": request["request_id"],
+        "community_id": request["community_id"], "grid_id": request.get("grid_id"),
+        "building_id": where.get("building_id"), "household_id": where.get("household_id"),
+        "path": list(where.get("path") or []), "care_subject": False,
+        "opened_at": iso(now), "first_ts": ts, "last_ts": ts, "last_seen": iso(now),
+        "first_value": None, "peak_value": None, "peak_at": None, "last_value": None, "occurrences": 1,
+        "seen": [ts], "level": 1, "recovered_at": None, "ended_ts": None, "outcome": None,
+        "escalate_at": iso(escalate_at), "closed_at": None,
+        "timeline": [entry("raised", "system", now, note=str(request.get("description") or "")[:200] or None)],
     }
 
 

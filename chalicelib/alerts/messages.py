@@ -11,6 +11,7 @@ DEVICE_NAMES = {
     "power_meter": ("智能电表", "power meter"), "wristband": ("智能手环", "wristband"),
     "smart_bin": ("智能垃圾箱", "smart bin"), "air_quality": ("空气质量监测仪", "air-quality monitor"),
     "noise": ("噪声监测仪", "noise monitor"), "elevator": ("电梯", "elevator"), "manhole": ("井盖", "manhole cover"),
+    "report": ("居民报事", "resident report"),
 }
 SEVERITY_NAMES = {"critical": ("紧急", "critical"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 LEVEL_NAMES = {1: ("网格", "grid"), 2: ("社区", "community"), 3: ("市级", "city")}

@@ -87,6 +87,22 @@ class Bilingual(Model):
     en: str
 
 
+class AlertContact(Model):
+    """Someone to call about an alert (staff reading one alert)."""
+
+    kind: Literal["household", "family", "staff"] = Field(
+        description="household: a verified resident of the alert's household; family: a care subject's "
+                    "family contact; staff: the grid's staff")
+    name: str = Field(description="masked for residents and family; staff by name")
+    relation: str | None = Field(default=None, description="household: owner / tenant / family; family: "
+                                                           "child / spouse / relative / neighbour")
+    resident_id: str | None = Field(default=None, description="a resident's id: their full number through "
+                                    "POST /v1/residents/{resident_id}/reveal (audited)")
+    phone: str | None = Field(default=None, description="staff: the work phone, in full")
+    phone_masked: str | None = Field(default=None, description="residents and family: masked, e.g. 139****5678")
+    subject: bool = Field(default=False, description="the care subject the device watches")
+
+
 class Alert(Model):
     alert_id: str
     state: AlertState
@@ -96,6 +112,12 @@ class Alert(Model):
     metric: str
     device_id: str
     device_type: str
+    device_name: str | None = Field(default=None, description="the device's name in the registry when it was "
+                                    "raised (厨房烟感 …)")
+    spot: str | None = Field(default=None, description="the public spot of the community the device is at (北门 …); "
+                             "a reported emergency: the address the resident gave")
+    request_id: str | None = Field(default=None, description="an emergency a resident reported (device_type "
+                                   "report): its service request, the case file")
     community_id: str
     grid_id: str | None = None
     building_id: str | None = None
@@ -122,6 +144,9 @@ class Alert(Model):
 
     deliveries: list[Delivery] = Field(default_factory=list,
                                        description="SMS and calls of this alert, by level (one alert's detail only)")
+    contacts: list[AlertContact] = Field(default_factory=list,
+                                         description="who to call (staff reading one alert only): the household's "
+                                                     "residents, a care subject's family, the grid's staff")
 
     @model_validator(mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.alerts import documents, listing
 from chalicelib.alerts.access import Access
+from chalicelib.alerts.contacts import who_to_call
 from chalicelib.alerts.inbox import InboxRepository
 from chalicelib.alerts.inputs import AlertQuery, InboxQuery, MyAlertQuery
 from chalicelib.alerts.lifecycle import Lifecycle
@@ -24,7 +25,7 @@ from chalicelib.alerts.models import (
     Transition,
 )
 from chalicelib.alerts.repository import AlertRepository, Stored
-from chalicelib.alerts.routing import Router
+from chalicelib.alerts.routing import ESCALATE_AFTER, Router
 from chalicelib.alerts.stats import AlertStats
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
@@ -57,6 +58,17 @@ class AlertService:
               now: datetime | None = None) -> ApplyResult:
         return Lifecycle(self.repo, self.router).apply(transitions, devices, now or datetime.now(UTC))
 
+    def raise_report(self, request: dict[str, Any], now: datetime) -> bool:
+        """The alert of an emergency request (``request['alert_id']``), raised once: the grid's staff
+        are told at once and it escalates until acknowledged. False when it was raised before."""
+        doc = documents.report_alert(request, request["alert_id"], now, now + ESCALATE_AFTER[Severity.CRITICAL])
+        staff = self.router.staff(1, doc)
+        doc["timeline"][0]["to"] = staff
+        if not self.repo.open(doc):
+            return False
+        self.router.send(doc, 1, staff, now)
+        return True
+
     # -- reads -----------------------------------------------------------------------
     def in_scope(self, principal: Principal, q: AlertQuery) -> AlertPage:
         return self._page(q, self._access(principal).staff_prefixes(q.scope))
@@ -70,7 +82,10 @@ class AlertService:
         access = self._access(principal)
         access.require_view(stored.doc)
         deliveries = NotifyRepository(self.tenant).deliveries(alert_id)
-        return _shown(Alert.model_validate({**stored.doc, "deliveries": deliveries}), access)
+        alert = _shown(Alert.model_validate({**stored.doc, "deliveries": deliveries}), access)
+        if access.is_admin or access.is_staff:
+            alert = alert.model_copy(update={"contacts": who_to_call(self.router, stored.doc)})
+        return alert
 
     def notifications(self, principal: Principal, q: InboxQuery) -> NotificationPage:
         docs, last = self.inbox.newest(principal.username, q.limit, decode_cursor(q.cursor))

@@ -88,6 +88,15 @@ def platform() -> tuple[Alarm, ...]:
                   "The logs of the function that raised or escalated it: `alert notification not queued`.",
                   "SQS availability and the functions' sqs:SendMessage permission on cc-notifications.",
                   "The escalation sweep still moves the alert up; tell the city's duty officer meanwhile.")),
+        Alarm("EmergencyDispatchFailed", "cc-emergency-dispatch-failed", "紧急诉求未能通知网格员",
+              "an emergency request was filed but its grid staff were not alerted",
+              Series("EmergencyDispatchFailed", "未派发", "not dispatched", "Sum"), 0, period=60, evaluation_periods=1,
+              datapoints_to_alarm=1, degrades_platform=True, runbook=(
+                  "A resident reported an emergency (gas, fire, trapped in a lift, flooding); the request is filed "
+                  "and first in its queue, but no alert was raised: nobody was pushed or texted.",
+                  "The API's logs: `emergency request filed but its alert not raised`, with the request id.",
+                  "DynamoDB errors or throttles on the table at that minute.",
+                  "Phone the community of the request now; then the city's duty officer.")),
         Alarm("NotificationLatencyHigh", "cc-notification-latency", "告警短信发出过慢",
               "alert SMS and calls go out more than a minute after the alert",
               Series("NotificationLatency", "最大", "max", "Maximum"), 60000, period=60, evaluation_periods=3,

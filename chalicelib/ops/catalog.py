@@ -87,6 +87,8 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("ServiceRequestsFiled", "Count", CITY, "新诉求", "service requests filed", "request filing"),
     _m("EmergencyRequestsFiled", "Count", CITY, "紧急诉求", "emergency requests filed (燃气泄漏, 电梯困人 …)",
        "request filing"),
+    _m("EmergencyDispatchFailed", "Count", CITY, "紧急诉求未能派发告警", "emergency requests filed whose alert (push "
+       "and SMS to the grid's staff) could not be raised", "request filing"),
     _m("PhotosUploaded", "Count", CITY, "诉求照片", "photos attached to service requests", "request filing"),
     _m("PhotoRejected", "Count", CITY, "被拒照片", "photo keys refused: another city's, missing, too large, "
        "not an image", "request filing"),

@@ -3,13 +3,14 @@ for a caller (phone call, walk-in), or an Open311 client — and routes it by ca
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.care.watchers import cared_for_by
-from chalicelib.errors import Forbidden, InvalidInput, NotFound
-from chalicelib.observability import emit
+from chalicelib.errors import Forbidden, InvalidInput, NotFound, StorageError
+from chalicelib.observability import emit, logger
 from chalicelib.requests import documents, photos, stats
 from chalicelib.requests.inputs import RequestIn
 from chalicelib.requests.locate import locate
@@ -91,6 +92,7 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
         "due_resolve_at": documents.iso(at + timedelta(hours=sla["resolve_hours"])),
         "timeline": [documents.step(Action.FILE, State.SUBMITTED, filer.display, None, at, None,
                                     channel=filer.channel)],
+        "alert_id": uuid.uuid4().hex if urgent else None,
         **(extra or {}),
     }
     t = tenancy.tenant
@@ -99,4 +101,19 @@ def file_request(tenancy: TenantService, repo: RequestRepository, residents: Res
     emit(tenancy.tenant.tenant_id, {"ServiceRequestsFiled": 1, **({"EmergencyRequestsFiled": 1} if urgent else {})})
     if files:
         photos.attached(tenancy.tenant.tenant_id, files)
+    if urgent:
+        dispatch(tenancy, residents, doc, at)
     return doc
+
+
+def dispatch(tenancy: TenantService, residents: ResidentRepository, doc: Doc, at: datetime) -> None:
+    """An emergency is also an alert: the grid's staff are pushed and texted at once, and it climbs to the
+    community and the city until someone acknowledges it. The request is filed whatever happens here —
+    a failure is logged and counted (``EmergencyDispatchFailed``, alarmed), the queue still lists it first."""
+    from chalicelib.alerts.service import AlertService  # the alert side, only for emergencies
+
+    try:
+        AlertService(tenancy.tenant, tenancy=tenancy, residents=residents).raise_report(doc, at)
+    except StorageError:
+        logger.exception("emergency request filed but its alert not raised", extra={"request_id": doc["request_id"]})
+        emit(tenancy.tenant.tenant_id, {"EmergencyDispatchFailed": 1})

@@ -72,6 +72,8 @@ class ServiceRequest(Model):
     department: str
     emergency: bool = Field(default=False, description="an emergency category (燃气泄漏, 电梯困人): the shortest SLA, "
                             "listed first in a page of a queue")
+    alert_id: str | None = Field(default=None, description="an emergency's alert: the grid's staff told at once "
+                                 "(push, SMS), escalating until someone acknowledges it")
     description: str
     location: Location
     photos: list[str] = Field(description="links to photos kept elsewhere (Open311 media_url, older data)")

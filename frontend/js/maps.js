@@ -142,3 +142,32 @@ export function keepLabelsApart(map, markers, { extra = [] } = {}) {
   map.on("zoomend resize", place);
   return () => map.off("zoomend resize", place);
 }
+
+/** A few places on one map — each a circle with a permanent label kept apart from the others — over
+ *  the basemap; the view fits them (one place: a street-level view around it). ``places``:
+ *  [{lat, lng, label, colour}], the first one's label placed first. Returns the cleanup. */
+export async function placesMap(el, places, ctx, { zoom = 16 } = {}) {
+  const L = await leaflet(ctx);
+  if (!el.isConnected || !places.length) return null;
+  const map = L.map(el, { scrollWheelZoom: false, keyboard: false, zoomSnap: 0.25 });
+  const base = await basemap(L, map, ctx.session?.tenantId);
+  if (!el.isConnected) return () => map.remove();
+  const bounds = L.latLngBounds(places.map((p) => [p.lat, p.lng]));
+  if (places.length > 1) map.fitBounds(bounds, { padding: [40, 40], maxZoom: zoom });
+  else map.setView(bounds.getCenter(), zoom);
+  L.control.scale({ imperial: false }).addTo(map);
+  // Labels go through html``, which escapes tenant text.
+  const markers = places.map((p) => L.circleMarker([p.lat, p.lng], {
+    radius: 9, color: p.colour || "#8c1010", weight: 3, fillColor: p.colour || "#8c1010", fillOpacity: 0.45,
+    interactive: false,
+  }).bindTooltip(String(html`${p.label}`), { permanent: true, direction: "top", className: "db-label", offset: [0, -9] })
+    .addTo(map));
+  const stop = keepLabelsApart(map, markers, { extra: base.labels });
+  const observer = new ResizeObserver(() => map.invalidateSize());
+  observer.observe(el);
+  return () => {
+    observer.disconnect();
+    stop();
+    map.remove();
+  };
+}

@@ -49,16 +49,17 @@ def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1,
         homes = [_household(buildings[i % len(buildings)], 1 + i % 2, 3 + 2 * i + n, 1 + i) for i in range(3)]
         for i, home in enumerate(homes):
             alone = i == 0  # an elderly resident living alone: 未出门 / 未用电 rules apply
-            add("door", f"door-{home}", household_id=home, care_subject=alone)
-            add("power_meter", f"meter-{home}", household_id=home, care_subject=alone)
+            add("door", f"door-{home}", household_id=home, care_subject=alone, name="入户门磁")
+            add("power_meter", f"meter-{home}", household_id=home, care_subject=alone, name="智能电表")
             if i:
-                add("smoke", f"smoke-{home}", household_id=home)
-        add("gas", f"gas-{homes[2]}", household_id=homes[2])
+                add("smoke", f"smoke-{home}", household_id=home, name="客厅烟感")
+        add("gas", f"gas-{homes[2]}", household_id=homes[2], name="厨房燃气报警器")
         first = buildings[0]
         grid = first["path"][3] if len(first.get("path", [])) > 3 else None
-        for spot in ("east", "north", "market"):
-            add("smart_bin", f"bin-{spot}{sfx}", spot=f"{spot} bin / 垃圾分类点", **({"grid_id": grid} if grid else {}))
-        add("noise", f"noise-gate{sfx}", spot="north gate / 北门", **({"grid_id": grid} if grid else {}))
+        for spot, where in (("east", "东门"), ("north", "北区"), ("market", "菜市场")):
+            add("smart_bin", f"bin-{spot}{sfx}", spot=f"{where}垃圾分类点", name="智能垃圾箱",
+                **({"grid_id": grid} if grid else {}))
+        add("noise", f"noise-gate{sfx}", spot="北门", name="噪声监测仪", **({"grid_id": grid} if grid else {}))
 
     by_type: dict[str, SimDevice] = {}
     for d in devices:  # the first copy's devices carry the incidents

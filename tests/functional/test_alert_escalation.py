@@ -123,6 +123,17 @@ def test_a_care_subjects_family_is_told_and_follows_its_household_but_not_the_ne
     assert said.status_code == 201 and said.json_body["timeline"][-1]["by"] == "jinghu.daughter"
     assert post(client, f"/v1/alerts/{mine[0]['alert_id']}/comments", neighbour, {"text": "?"}).status_code == 404
 
+    # who to call: staff reading the alert get the household's residents (masked, to reveal under audit)
+    # and the grid's staff with their work phones; family reading it get none of that
+    staff = client.http.get(f"/v1/alerts/{mine[0]['alert_id']}", headers=auth(city.login(GRID1))).json_body
+    assert [(c["kind"], c["name"], c["relation"], c["resident_id"], c["phone_masked"], c["phone"])
+            for c in staff["contacts"]] == [
+        ("household", "张*兰", "family", family_id, "139****5678", None),
+        ("staff", "王芳", None, None, None, "13903711101")]
+    assert client.http.get(f"/v1/alerts/{mine[0]['alert_id']}", headers=auth(family)).json_body["contacts"] == []
+    listed = list_alerts(client, city.login(GRID1))
+    assert all(a["contacts"] == [] for a in listed)  # the board's list stays lean: contacts on opening one
+
 
 def test_a_resident_without_a_registration_has_no_household_alerts(client, city):
     r = client.http.get("/v1/me/alerts", headers=auth(city.token_for("resident", "zhengzhou")))

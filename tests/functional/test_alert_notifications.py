@@ -107,6 +107,50 @@ def test_an_sos_is_texted_to_the_family_and_the_grid_worker_once(zz, client):
     assert all(d["latency_ms"] is not None and d["latency_ms"] < 10_000 for d in staff["deliveries"])
 
 
+def test_an_emergency_a_resident_reports_texts_the_grid_worker_at_once_and_climbs_unacknowledged(zz, client):
+    """燃气泄漏 filed by 王建军 (荆胡社区 2号楼 1单元 801, grid jinghu-g1): its alert is raised as it is filed,
+    王芳 is texted straight away, the board lists it critical with its request, and nobody acknowledging
+    it in 5 minutes moves it to the community's staff."""
+    before = len(texts())
+    filed = post(client, "/v1/requests", zz.login("zz.wang.jianjun"), {
+        "category": "gas-leak", "description": "厨房燃气味很重，已关阀门开窗", "location": {"household": True}})
+    assert filed.status_code == 201, filed.body
+    request = filed.json_body
+    assert request["emergency"] and request["alert_id"]
+    jobs = drain()
+    assert len(jobs) == 1
+    sent = texts()[before:]
+    assert [p for p, _ in sent] == [WANG_FANG]
+    assert sent[0][1].startswith("【郑州智慧社区】紧急：荆胡社区") and "紧急报事：燃气泄漏" in sent[0][1]
+
+    staff = zz.login("zz.wang.fang")
+    board = client.http.get("/v1/alerts?state=open&severity=critical", headers=auth(staff)).json_body["items"]
+    alert = next(a for a in board if a["alert_id"] == request["alert_id"])
+    assert (alert["device_type"], alert["request_id"], alert["household_id"], alert["rule_name"]["zh"]) == (
+        "report", request["request_id"], "jinghu-g1-b2-1-801", "紧急报事：燃气泄漏")
+    assert alert["timeline"][0]["to"] == ["zz.wang.fang"] and "燃气味" in alert["timeline"][0]["note"]
+    note = client.http.get("/v1/me/notifications", headers=auth(staff)).json_body["items"][0]
+    assert note["alert_id"] == request["alert_id"] and note["severity"] == "critical"
+
+    opened = datetime.fromisoformat(alert["opened_at"])
+    assert sweep_escalations(opened + timedelta(minutes=5, seconds=1))["zhengzhou"]
+    escalated = client.http.get(f"/v1/alerts/{request['alert_id']}", headers=auth(staff)).json_body
+    assert escalated["level"] == 2
+
+    # another city's staff cannot read it: keys come from their own city
+    zz.onboard("yinchuan")
+    other = client.http.get(f"/v1/alerts/{request['alert_id']}", headers=auth(zz.token_for("staff", "yinchuan")))
+    assert other.status_code == 404 and request["request_id"] not in other.body.decode()
+
+
+def test_a_request_that_is_not_an_emergency_raises_no_alert(zz, client):
+    filed = post(client, "/v1/requests", zz.login("zz.wang.jianjun"), {
+        "category": "water-electric-repair", "description": "厨房水龙头一直滴水，关不紧",
+        "location": {"household": True}})
+    assert filed.status_code == 201 and filed.json_body["alert_id"] is None
+    assert drain() == []
+
+
 def calls() -> list[str]:
     return [c.phone for c in channels.RECORDED]
 

@@ -169,6 +169,19 @@ def test_an_sos_reaches_the_daughters_inbox_and_she_may_open_the_alert(client, z
     assert get(client, f"/v1/care/{sid}/status", stranger).status_code == 404
     assert get(client, f"/v1/care/{sid}", stranger).status_code == 404
 
+    # the grid worker opening the alert sees who to call: the subject herself, her daughter (a resident,
+    # whose number is revealed under audit) and a son with only a phone number, all masked
+    staff = zz.login("zz.wang.fang")
+    assert post(client, f"/v1/care/{sid}/contacts", staff, {"name": "李强", "phone": "13903712299",
+                                                           "relation": "child"}).status_code == 201
+    opened = get(client, f"/v1/alerts/{notes[0]['alert_id']}", staff).json_body
+    who = {(c["kind"], c["name"], c["relation"], c["subject"], c["resident_id"] is not None)
+           for c in opened["contacts"]}
+    assert {("household", "张*兰", "owner", True, True), ("family", "李*", "child", False, True),
+            ("family", "李*", "child", False, False), ("staff", "王芳", None, False, False)} <= who, who
+    son = next(c for c in opened["contacts"] if c["kind"] == "family" and c["resident_id"] is None)
+    assert son["phone_masked"] == "139****2299" and "13903712299" not in str(opened)
+
 
 def test_door_activity_from_telemetry_shows_in_the_status(client, zz):
     from chalicelib.telemetry.pipeline import process_batch

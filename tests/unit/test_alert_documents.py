@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.alerts import documents
 from chalicelib.alerts.models import AlertState, Transition
-from chalicelib.devices.models import Device
+from chalicelib.devices.models import Device, DeviceType
 from chalicelib.errors import Conflict
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -28,6 +28,13 @@ def opened(ts: float = 1000.0) -> dict:
 def test_a_new_alert_is_open_at_level_one_with_its_place():
     doc = opened()
     assert (doc["state"], doc["level"], doc["occurrences"], doc["seen"]) == ("open", 1, 1, [1000.0])
+    assert (doc["device_name"], doc["spot"]) == (None, None)
+
+
+def test_a_new_alert_names_the_device_and_its_spot_as_the_registry_does():
+    bin_ = DEVICE.model_copy(update={"type": DeviceType.SMART_BIN, "name": "智能垃圾箱", "spot": "北门垃圾分类点"})
+    doc = documents.new_alert(raise_at(1.0), bin_, NOW, NOW)
+    assert (doc["device_name"], doc["spot"], doc["device_type"]) == ("智能垃圾箱", "北门垃圾分类点", "smart_bin")
     assert doc["path"] == DEVICE.path and doc["grid_id"] == "g" and len(doc["alert_id"]) == 32
 
 

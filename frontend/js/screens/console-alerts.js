@@ -1,14 +1,16 @@
 // 告警看板 (live): open or acknowledged device alerts of the user's area, read again every 3 s while shown,
-// critical first (icon, words, a beep when a new one arrives), the time until escalation, place and
-// time; a critical alert whose device said normal before anyone confirmed it is marked 已恢复待确认;
+// critical first (icon, words, a beep when a new one arrives), grouped by device (named as the registry
+// names it), the time until escalation, place and time, and a map of where they are; a critical alert whose device said normal before anyone confirmed it is marked 已恢复待确认;
 // acknowledge, resolve with an outcome (误报, 设备测试, …) and a note, comment. An alert's record opens on request: then (and only
 // then) the alert is read alone, which brings its SMS and calls, merged into its steps by time.
-import { html, pageTitle, field, formError, button, empty, badge, card, loading, icon } from "../templates.js";
+import { html, pageTitle, field, formError, button, linkButton, empty, badge, card, loading, icon } from "../templates.js";
 import { buildings, byId, communities } from "../places.js";
 import { formatDateTime, errorText } from "../i18n.js";
 import { qs, tabs, placeText, term, myCommunities, OUTCOMES, clockTime, durationText, valueText, sampleNote }
   from "../console-parts.js";
 import { mergedTimeline } from "../notify-parts.js";
+import { placesMap } from "../maps.js";
+import { revealControls, revealActions } from "../privacy-parts.js";
 
 const SEVERITIES = ["critical", "warning", "info"];
 const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
@@ -86,11 +88,39 @@ function steps(ctx, a) {
   }));
 }
 
+function relationText(ctx, c) {
+  if (!c.relation) return "";
+  return ctx.t(c.kind === "household" ? `relation.${c.relation}` : `safety.relation.${c.relation}`);
+}
+
+/** 联系人: who to call about it — the household's residents and a care subject's family (masked; a
+ *  resident's number revealed under audit, reason 紧急情况, with a call button), family with only a
+ *  number (the system texts and calls them), and the grid's staff at their work phones. */
+function contactsView(ctx, data, alert) {
+  const { t } = ctx;
+  const list = alert.contacts || [];
+  if (!list.length) return "";
+  return html`<section class="console-contacts" aria-labelledby="contacts-${alert.alert_id}">
+    <h4 id="contacts-${alert.alert_id}">${t("console.alert.contacts")}</h4>
+    <ul class="console-contacts__list">${list.map((c) => html`<li class="console-contact" data-kind="${c.kind}">
+      <p><strong>${c.name}</strong>${c.relation ? html`（${relationText(ctx, c)}）` : ""}
+        ${c.subject ? badge(t("console.alert.contactSubject"), "danger") : ""}
+        ${badge(t(`console.alert.contactKind.${c.kind}`), "neutral")}
+        ${c.phone_masked ? html`<span class="console-muted">${c.phone_masked}</span>` : ""}</p>
+      ${c.phone ? linkButton(t("console.alert.callStaff", { phone: c.phone }), `tel:${c.phone}`, { kind: "secondary" }) : ""}
+      ${c.resident_id ? revealControls(ctx, data, c.resident_id, { reason: "emergency" })
+        : c.kind === "family" ? html`<p class="field__hint">${t("console.alert.contactAuto")}</p>` : ""}
+    </li>`)}</ul>
+  </section>`;
+}
+
 /** The alert's steps with its SMS and calls once the alert was read alone; until then its steps and a word. */
 function alertTimeline(ctx, data, a) {
   const read = data.records.get(a.alert_id);
   const label = ctx.t("console.alert.historyLabel");
-  if (read?.alert) return mergedTimeline(ctx, steps(ctx, read.alert), read.alert.deliveries, label);
+  if (read?.alert) {
+    return html`${contactsView(ctx, data, read.alert)}${mergedTimeline(ctx, steps(ctx, read.alert), read.alert.deliveries, label)}`;
+  }
   return html`${mergedTimeline(ctx, steps(ctx, a), [], label)}
     ${read?.error ? html`<p class="field__error">${ctx.t("console.alert.deliveriesFailed", { error: read.error })}</p>`
       : loading(ctx.t("console.alert.deliveriesLoading"))}`;
@@ -149,11 +179,60 @@ function readings(ctx, a) {
   return html`${values}<div><dt>${t("console.alert.duration")}</dt><dd>${lasted}</dd></div>`;
 }
 
+/** 烟雾报警器 · 客厅烟感: the kind of device and its name in the registry (its id when it has none). */
+function deviceText(ctx, a) {
+  return `${term(ctx, "console.device", a.device_type)} · ${a.device_name || a.device_id}`;
+}
+
+/** Where: community · building, unit and room (or the public spot: 北门). */
+function alertPlace(ctx, data, a) {
+  return placeText(ctx, { ...a, address: a.spot }, data.names);
+}
+
+/** The board's alerts by device, each device where its most urgent alert ranks (a bin that is full
+ *  and whose lid is stuck is one place to go, not two). */
+function byDevice(items) {
+  const groups = new Map();
+  for (const a of items) {
+    if (!groups.has(a.device_id)) groups.set(a.device_id, []);
+    groups.get(a.device_id).push(a);
+  }
+  return [...groups.values()];
+}
+
+function groupView(ctx, data, group) {
+  if (group.length === 1) return alertView(ctx, data, group[0]);
+  const a = group[0];
+  return html`<li class="console-alert-group">
+    <p class="console-alert-group__head">${icon("pin")} ${ctx.t("console.alert.sameDevice", {
+      n: group.length, device: deviceText(ctx, a), place: alertPlace(ctx, data, a) })}</p>
+    <ul class="queue">${group.map((x) => alertView(ctx, data, x))}</ul>
+  </li>`;
+}
+
+/** 告警分布: the open alerts' communities on a map, each labelled with its count (red when one is critical). */
+function alertMap(el, data, ctx) {
+  const by = new Map();
+  for (const a of data.items) {
+    const c = data.names.communities[a.community_id];
+    if (!c?.location) continue;
+    const spot = by.get(c.id) || { ...c.location, n: 0, critical: 0, name: ctx.loc(c.name) };
+    spot.n += 1;
+    spot.critical += a.severity === "critical" ? 1 : 0;
+    by.set(c.id, spot);
+  }
+  const places = [...by.values()].sort((x, y) => y.critical - x.critical || y.n - x.n).map((p) => ({
+    lat: p.lat, lng: p.lng, colour: p.critical ? "#8c1010" : "#8a4b00",
+    label: ctx.t(p.critical ? "console.alerts.mapLabelCritical" : "console.alerts.mapLabel",
+                 { name: p.name, n: p.n, critical: p.critical }) }));
+  return placesMap(el, places, ctx, { zoom: 15 });
+}
+
 function alertView(ctx, data, a) {
   const { t, loc } = ctx;
   const acting = data.acting?.id === a.alert_id ? data.acting.kind : null;
   const name = a.rule_name ? loc(a.rule_name) : a.rule_id;
-  const place = placeText(ctx, a, data.names);
+  const place = alertPlace(ctx, data, a);
   return html`<li class="queue__item console-alert console-alert--${a.severity}" id="alert-${a.alert_id}">
     <article aria-labelledby="alert-${a.alert_id}-name">
       <h3 id="alert-${a.alert_id}-name">${a.severity === "critical" ? icon("alert") : ""}${badge(t(`console.alert.severity.${a.severity}`), SEVERITY_KINDS[a.severity])} ${name}</h3>
@@ -166,7 +245,9 @@ function alertView(ctx, data, a) {
       <dl class="facts">
         <div><dt>${t("console.alert.place")}</dt><dd>${place}</dd></div>
         <div><dt>${t("console.alert.opened")}</dt><dd><time datetime="${a.opened_at}">${formatDateTime(a.opened_at)}</time></dd></div>
-        ${ctx.elder ? "" : html`<div><dt>${t("console.alert.device")}</dt><dd>${term(ctx, "console.device", a.device_type)} · ${a.device_id}</dd></div>
+        ${ctx.elder ? "" : html`<div><dt>${t("console.alert.device")}</dt><dd>${a.request_id
+          ? html`${term(ctx, "console.device", a.device_type)} · <a href="#/console/requests/${encodeURIComponent(a.request_id)}">${t("console.alert.openRequest", { id: a.request_id })}</a>`
+          : deviceText(ctx, a)}</dd></div>
         <div><dt>${t("console.alert.lastSeen")}</dt><dd>${formatDateTime(a.last_seen)}${a.occurrences > 1 ? ` · ${t("console.alert.occurrences", { n: a.occurrences })}` : ""}</dd></div>
         ${readings(ctx, a)}`}
       </dl>
@@ -196,7 +277,7 @@ export default {
     const { items, more } = await readItems(ctx, state, severity, scope);
     armAudio();
     return { state, severity, scope, communities: mine, items, more, delay: POLL_MS, liveError: null,
-             names: await placeNames(ctx, items), acting: null,
+             names: await placeNames(ctx, items), acting: null, revealing: null, revealed: {},
              open: new Set(), records: new Map() }; // records: alert id → {alert} read alone, or {error}
   },
 
@@ -207,16 +288,19 @@ export default {
     return html`${pageTitle(t("console.alerts.title"), { speak: true })}
       ${tabs(t("console.alerts.states"), STATES.map((s) => ({ href: href({ state: s }), label: t(`console.alert.state.${s}`), current: data.state === s })))}
       <div class="console-filters">
-        ${field({ name: "severity", label: t("console.alerts.severityFilter"), value: data.severity, change: "pickSeverity",
+        ${field({ name: "severity", label: t("console.alerts.severityFilter"), value: data.severity, change: "pickSeverity", any: true,
                   options: SEVERITIES.map((s) => ({ value: s, label: t(`console.alert.severity.${s}`) })) })}
-        ${data.communities.length > 1 ? field({ name: "community", label: t("console.community"), value: data.scope, change: "pickCommunity",
+        ${data.communities.length > 1 ? field({ name: "community", label: t("console.community"), value: data.scope, change: "pickCommunity", any: true,
                                                 options: data.communities.map((c) => ({ value: c.id, label: loc(c.name) })) }) : ""}
       </div>
       ${card(data.items.length ? html`<p data-speak>${t("console.alerts.count", { n: data.items.length })}
           ${critical ? badge(t("console.alerts.criticalCount", { n: critical }), "danger") : ""}
           ${data.more ? badge(t("console.requests.more"), "info") : ""}</p>
-        <ul class="queue">${data.items.map((a) => alertView(ctx, data, a))}</ul>`
+        <ul class="queue">${byDevice(data.items).map((g) => groupView(ctx, data, g))}</ul>`
       : empty(t(`console.alerts.empty.${data.state}`)), { title: t(`console.alerts.list.${data.state}`) })}
+      ${ctx.elder || !data.items.some((a) => data.names.communities[a.community_id]?.location) ? ""
+        : card(html`<figure class="console-figure"><div class="console-alert-map" data-widget="alertMap"></div>
+            <figcaption>${t("console.alerts.mapAlt", { n: data.items.length })}</figcaption></figure>`, { title: t("console.alerts.map") })}
       <p class="console-live">
         ${data.liveError ? html`<span class="field__error">${t("console.alerts.liveFailed", { error: data.liveError })}</span>`
           : t("console.alerts.live")}
@@ -228,6 +312,7 @@ export default {
   },
 
   widgets: {
+    alertMap,
     // Not a drawing: the board's polling and countdowns, started with each paint and stopped before
     // the next one (and when the screen is left), so they run only while this screen is shown.
     live(el, data, ctx) {
@@ -237,7 +322,7 @@ export default {
       }), 1000);
       let timer = 0;
       const poll = async () => {
-        if (document.hidden || data.acting) return; // not while an outcome or note is being written
+        if (document.hidden || data.acting || data.revealing) return; // not while a form is being filled
         try {
           const fresh = await readItems(ctx, data.state, data.severity, data.scope);
           if (!el.isConnected) return;
@@ -265,6 +350,7 @@ export default {
   },
 
   actions: {
+    ...revealActions,
     pickSeverity(ctx, { value }) {
       ctx.navigate(`/console/alerts${qs({ state: ctx.data.state, severity: value, community: ctx.data.scope })}`);
     },

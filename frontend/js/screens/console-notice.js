@@ -4,7 +4,7 @@
 import { html, pageTitle, field, formError, button, linkButton, facts, empty, card } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
 import { householdText, percent, hierarchy, treeBuildings, tabs } from "../console-parts.js";
-import { noticeBadges } from "./console-notices.js";
+import { noticeBadges, reachFacts } from "./console-notices.js";
 
 const METHODS = ["phone", "visit", "neighbour"];
 
@@ -98,7 +98,7 @@ export default {
           [t("console.notice.published"), `${formatDateTime(n.published_at)} · ${n.published_by_name || n.published_by}`],
           [t("console.notice.validFrom"), formatDateTime(n.valid_from)],
           [t("console.notice.validUntil"), n.valid_until ? formatDateTime(n.valid_until) : t("console.notice.openEnded")],
-          [t("console.notice.readersLabel"), n.stats ? String(n.stats.readers) : ""],
+          ...reachFacts(ctx, n),
           [t("console.notice.withdrawnLabel"), n.withdrawn_at ? `${formatDateTime(n.withdrawn_at)} · ${n.withdrawn_by} · ${n.withdrawal_reason || ""}` : ""],
         ])}
         ${withdraw}`, { title: t("console.notice.content") })}

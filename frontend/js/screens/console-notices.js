@@ -1,6 +1,6 @@
 // 村务公开与应急广播: the notices that reach the user's area, newest first (withdrawn ones too),
 // filtered by category; links to publish a notice or a broadcast and to each notice's page.
-import { html, pageTitle, field, empty, badge, button, linkButton, card } from "../templates.js";
+import { html, pageTitle, field, empty, badge, button, linkButton, card, facts } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
 import { qs, percent } from "../console-parts.js";
 
@@ -16,22 +16,31 @@ export function noticeBadges(ctx, n) {
     ${n.pinned ? badge(t("console.notice.pinned"), "info") : ""}`;
 }
 
+/** 已读: residents who read it (every notice), and for a broadcast the households reached — each
+ *  under its own label and unit, never side by side as one figure. */
+export function reachFacts(ctx, n) {
+  const { t } = ctx;
+  const s = n.stats;
+  if (!s) return [];
+  const rows = [[t("console.notice.readersLabel"), t("console.notice.readers", { n: s.readers })]];
+  if (n.category === "emergency") {
+    rows.push([t("console.notice.householdsLabel"), t("console.notice.readHouseholds", {
+      read: s.households_read, total: s.households, rate: percent(s.households ? s.households_read / s.households : 0) })]);
+  }
+  return rows;
+}
+
 function itemView(ctx, n) {
   const { t, loc } = ctx;
-  const s = n.stats;
-  const reach = n.category === "emergency" && s
-    ? t("console.notice.readHouseholds", { read: s.households_read, total: s.households,
-                                           rate: percent(s.households ? s.households_read / s.households : 0) })
-    : s ? t("console.notice.readers", { n: s.readers }) : "";
   return html`<li class="queue__item">
     <article aria-labelledby="nt-${n.notice_id}">
       <h3 id="nt-${n.notice_id}"><a href="#/console/notices/${encodeURIComponent(n.notice_id)}">${loc(n.title)}</a></h3>
       <p class="console-badges">${noticeBadges(ctx, n)}</p>
-      <dl class="facts">
-        <div><dt>${t("console.notice.scope")}</dt><dd>${n.scope.name ? loc(n.scope.name) : t(`console.scope.${n.scope.level}`)}</dd></div>
-        <div><dt>${t("console.notice.published")}</dt><dd>${formatDateTime(n.published_at)}</dd></div>
-        ${reach ? html`<div><dt>${t("console.notice.reach")}</dt><dd>${reach}</dd></div>` : ""}
-      </dl>
+      ${facts([
+        [t("console.notice.scope"), n.scope.name ? loc(n.scope.name) : t(`console.scope.${n.scope.level}`)],
+        [t("console.notice.published"), formatDateTime(n.published_at)],
+        ...reachFacts(ctx, n),
+      ])}
     </article>
   </li>`;
 }

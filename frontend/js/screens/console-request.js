@@ -7,6 +7,7 @@ import { formatDateTime } from "../i18n.js";
 import { revealControls, revealActions } from "../privacy-parts.js";
 import { ApiError } from "../api.js";
 import { photoThumbs } from "../photos-parts.js";
+import { placesMap } from "../maps.js";
 import { allowedActions, requestStateBadge, slaBadge, placeText, notice } from "../console-parts.js";
 
 // Actions done with one click; the others open a short form.
@@ -65,6 +66,22 @@ function actionForm(ctx, data, action) {
   </form>`;
 }
 
+/** 报事位置: the point the resident dropped on the map, beside their community, with the address they
+ *  typed and the coordinates (requests filed at a household, building or community need no map). */
+function pinSection(ctx, r) {
+  const p = r.location?.kind === "point" ? r.location.point : null;
+  if (!p) return "";
+  const { t } = ctx;
+  return card(html`<figure class="console-figure"><div class="rq-map rq-pin-map" data-widget="pin"></div>
+      <figcaption>${t("console.request.pinLabel", { lat: p.lat.toFixed(5), lng: p.lng.toFixed(5) })}</figcaption></figure>
+    ${facts([
+      [t("console.request.pinAddress"), r.location.address || ""],
+      [t("console.request.pinCoords"), `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`],
+      [t("console.request.pinDistance"), r.location.distance_km != null
+        ? t("console.request.pinKm", { km: r.location.distance_km.toFixed(1) }) : ""],
+    ])}`, { title: t("console.request.pin") });
+}
+
 export default {
   id: "console-request",
   path: "/console/requests/:id",
@@ -120,8 +137,22 @@ export default {
         [t("console.req.duplicateOf"), r.duplicate_of || ""],
         [t("console.req.rating"), r.rating ? t(`console.req.ratingValue.${r.rating.value}`) : ""],
       ])}${r.filer_resident ? revealControls(ctx, data, r.filer_resident) : ""}`, { title: t("console.request.details") })}
+      ${pinSection(ctx, r)}
       ${card(timeline(timelineItems(ctx, data, r)), { title: t("timeline.label") })}
       ${linkButton(t("console.request.back"), "#/console/requests", { kind: "quiet" })}`;
+  },
+
+  widgets: {
+    pin(el, data, ctx) {
+      const r = data.request;
+      const p = r.location.point;
+      const community = data.names.communities[r.location.community_id];
+      const places = [{ lat: p.lat, lng: p.lng, label: ctx.t("console.request.pinHere") }];
+      if (community?.location) {
+        places.push({ ...community.location, label: ctx.loc(community.name), colour: "#0b4a7d" });
+      }
+      return placesMap(el, places, ctx);
+    },
   },
 
   actions: {

@@ -82,6 +82,8 @@ export default {
     const status = html`<div class="status rq-status rq-status--${r.state}" data-speak>
       <p class="status__label">${t("requests.detail.number", { id: r.request_id })} ${stateBadge(ctx, r.state)} ${slaBadge(ctx, r)}</p>
       <p class="status__sentence">${t(`requests.sentence.${r.state}`)}</p>
+      ${r.alert_id && ["submitted", "accepted", "assigned", "in_progress"].includes(r.state)
+        ? html`<p class="status__sentence rq-dispatched">${t("requests.detail.dispatched")}</p>` : ""}
     </div>`;
     const rating = r.rating ? ratingView(ctx, r.rating) : r.state === "resolved" ? rateForm(ctx, data) : "";
     const reopen = r.rating && canReopen(r) ? reopenForm(ctx, r) : "";

@@ -28,14 +28,15 @@ GRID_WORKER = "zz.wang.fang"
 LIVE_S = 5.0  # from the alert being stored to its card on an open board
 
 
-def _smoke_alarm(stack: dict, folder: Path) -> tuple[str, float]:
+def _smoke_alarm(stack: dict, folder: Path) -> tuple[str, str, float]:
     """A care subject's smoke detector, provisioned as its vendor would (CSR), publishing an alarm;
-    its device id and when the alarm was sent (monotonic)."""
+    its device id, its name and when the alarm was sent (monotonic)."""
     device_id = f"br-live-{uuid.uuid4().hex[:8]}"
+    name = f"卧室烟感{device_id[-4:]}"
     key, csr = new_key_and_csr(device_id)
     body = api(stack, "zhengzhou.vendor", "POST", "/v1/vendor/devices", {
         "device_id": device_id, "type": "smoke", "serial": f"BR-{device_id}", "credentials": "csr", "csr": csr,
-        "care_subject": True, **HOME})
+        "name": name, "care_subject": True, **HOME})
     conn, cert = body["connection"], body["certificate"]
     identity: Identity = save_identity(folder, conn["client_id"], cert["certificate_pem"], key, conn["root_ca_pem"])
     link = MqttLink(conn["endpoint"], conn["port"], identity).start(10.0)
@@ -45,7 +46,7 @@ def _smoke_alarm(stack: dict, folder: Path) -> tuple[str, float]:
         sent = time.monotonic()
     finally:
         link.stop()
-    return device_id, sent
+    return device_id, name, sent
 
 
 def _stored(stack: dict, device_id: str) -> float:
@@ -67,12 +68,15 @@ def test_a_new_critical_alert_comes_to_the_top_of_the_open_board_and_is_acknowle
     staff.sign_in(GRID_WORKER)
     staff.open("#/console/alerts")
     staff.screen("console-alerts")
+    # its filters start at 全部 (every severity), not 请选择
+    severity = staff.page.locator("#f-severity")
+    assert severity.input_value() == "" and severity.locator("option:checked").inner_text() == "全部"
     navigations: list[str] = []
     staff.page.on("framenavigated", lambda f: navigations.append(f.url) if f == staff.page.main_frame else None)
     reloads = staff.page.evaluate("() => performance.getEntriesByType('navigation').length")
     # WHEN a care subject's smoke detector goes off
-    device_id, sent = _smoke_alarm(stack, tmp_path_factory.mktemp(f"br-live-{label}"))
-    card = staff.page.locator(".console-alert").filter(has_text=device_id)
+    device_id, name, sent = _smoke_alarm(stack, tmp_path_factory.mktemp(f"br-live-{label}"))
+    card = staff.page.locator(".console-alert").filter(has_text=name)
     stored = _stored(stack, device_id)  # the local pipeline's share, not the board's
     card.wait_for(timeout=(LIVE_S + 10) * 1000)
     took = time.monotonic() - stored
@@ -80,12 +84,26 @@ def test_a_new_critical_alert_comes_to_the_top_of_the_open_board_and_is_acknowle
     assert took <= LIVE_S, f"shown {took:.1f} s after the API had it, over {LIVE_S} s"
     assert not navigations and reloads == staff.page.evaluate("() => performance.getEntriesByType('navigation').length")
     # THEN it is at the top, critical in words and with an icon, the countdown, the place in words, the care flag
-    first = staff.page.locator(".queue > .console-alert").first
-    assert device_id in first.inner_text()
+    first = staff.page.locator(".queue > li").first
+    assert name in first.inner_text()
+    assert f"烟感 · {name}" in card.inner_text() and device_id not in card.inner_text()  # as the registry names it
     assert card.locator("h3 svg.icon").count() == 1 and "紧急" in card.locator("h3").inner_text()
     assert "后升级到下一级" in card.locator(".console-due").inner_text()
     assert "荆胡社区" in card.inner_text() and "801" in card.inner_text()
     assert "关爱对象" in card.locator(".console-badges").inner_text()
+    # the map of the board's alerts marks 荆胡社区 with its count, critical ones named
+    spot = staff.page.locator(".console-alert-map .db-label").filter(has_text="荆胡社区")
+    spot.wait_for()
+    assert "紧急" in spot.inner_text()
+    if label == "desk":  # who to call, on opening its record: the household masked, the grid worker's phone
+        card.get_by_text("联系人与处理记录").click()
+        household = card.locator('.console-contact[data-kind="household"]').filter(has_text="王*军")
+        household.wait_for()
+        assert "业主" in household.inner_text() and "136****3303" in household.inner_text()
+        assert household.get_by_role("button", name="查看完整手机号").count() == 1  # under audit, not opened here
+        worker = card.locator('.console-contact[data-kind="staff"]').filter(has_text="王芳")
+        assert worker.get_by_role("link", name="拨打 13903711101").get_attribute("href") == "tel:13903711101"
+        staff.axe("live alert board, who to call")
     staff.axe(f"live alert board, {label}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the new alert as it arrived, besides the page at the end
     staff.page.screenshot(path=str(SCREENSHOTS / f"test_live_alert_board--arrived-{label}.png"), full_page=True)

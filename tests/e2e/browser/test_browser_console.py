@@ -8,6 +8,7 @@ for 6号楼 (jinghu-g2-b6, zz.chen.yu's building); an alert of a public device (
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -178,6 +179,12 @@ def test_staff_publish_a_broadcast_to_a_building_and_follow_up_an_unread_househo
     read = site.page.locator(".queue__item").filter(has_text="6号楼 1单元 3001室")
     assert "电话告知" in read.inner_text() and "已电话告知陈雨" in read.inner_text()
     site.axe("read households")
+
+    # the list names each count's unit: residents who read it, and for a broadcast the households reached
+    site.page.get_by_role("link", name="公告广播", exact=True).click()
+    site.screen("console-notices")
+    text = site.page.locator(".queue__item").filter(has_text=title).inner_text()
+    assert re.search(r"已读居民\s+0 人", text) and re.search(r"已读户数\s+1/\d+ 户（", text), text
 
 
 def test_city_admin_open_a_consultation_and_close_it_early(stack, open_site):

@@ -71,7 +71,8 @@ def test_the_emergency_entry_is_on_every_resident_screen_and_calls_in_one_tap_in
     request_id = site.page.url.rsplit("/", 1)[-1]
     filed = site.page.evaluate("""async ([api, token, id]) => (await fetch(api + '/v1/requests/' + id,
         {headers: {Authorization: 'Bearer ' + token}})).json()""", [site.api, token, request_id])
-    assert filed["emergency"] is True and filed["category"] == "gas-leak", filed
+    assert filed["emergency"] is True and filed["category"] == "gas-leak" and filed["alert_id"], filed
+    assert "已同时通知网格员" in site.page.locator(".rq-status").inner_text()  # and read aloud with it
     calls.assert_clean()
 
     # the grid worker's queue marks it 紧急
@@ -82,6 +83,15 @@ def test_the_emergency_entry_is_on_every_resident_screen_and_calls_in_one_tap_in
     item = staff.page.locator(".console-req").filter(has_text=request_id)
     assert "紧急" in item.locator(".console-badges").inner_text()
     staff.axe("queue with an emergency")
+
+    # and it is on the live alert board at once, critical, naming the request
+    staff.open("#/console/alerts")
+    staff.screen("console-alerts")
+    card = staff.page.locator(f'#alert-{filed["alert_id"]}')
+    assert "紧急报事：燃气泄漏" in card.locator("h3").inner_text() and "紧急" in card.locator("h3").inner_text()
+    card.get_by_role("link", name=f"查看工单 {request_id}").click()
+    staff.screen("console-request")
+    assert request_id in staff.page.locator("h1").inner_text()
 
 
 def test_the_emergency_entry_in_normal_mode_and_not_for_staff(open_site):

@@ -6,6 +6,7 @@ zz.sun.lihua rates her seeded resolved request, zz.zhou.qiang rates one of his o
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -76,7 +77,7 @@ def test_a_too_short_description_is_refused_beside_the_field(site):
     site.axe("report form with an error")
 
 
-def test_a_problem_outside_is_placed_on_the_map(site):
+def test_a_problem_outside_is_placed_on_the_map_and_staff_see_the_pin(site, open_site):
     site.sign_in("zz.wang.jianjun")
     site.open("#/requests/new")
     site.screen("requests-new")
@@ -103,6 +104,20 @@ def test_a_problem_outside_is_placed_on_the_map(site):
     text = site.main_text()
     assert "荆胡社区小广场东侧" in text and "市政管理" in text and "已提交" in text
     site.axe("request on the map")
+
+    # the grid worker sees where it is: the resident's pin beside the community, with the address given
+    request_id = site.page.url.rsplit("/", 1)[-1]
+    staff = open_site("staff", width=1280, height=900)
+    staff.sign_in("zz.wang.fang")
+    staff.open(f"#/console/requests/{request_id}")
+    staff.screen("console-request")
+    pin = staff.page.locator(".rq-pin-map")
+    pin.locator(".db-label").filter(has_text="居民标注的位置").wait_for()
+    assert pin.locator(".db-label").filter(has_text="荆胡社区").count() == 1
+    assert pin.locator("path.leaflet-interactive, path").count() >= 2  # the two circles
+    facts = staff.page.locator(".card").filter(has=pin).inner_text()
+    assert "荆胡社区小广场东侧" in facts and re.search(r"34\.\d{5}, 113\.\d{5}", facts)
+    staff.axe("staff request detail with the pin")
 
 
 def test_elder_mode_asks_for_the_kind_of_problem_with_large_buttons(site):
