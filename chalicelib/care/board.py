@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chalicelib import privacy
 from chalicelib.alerts.access import prefix
+from chalicelib.alerts.models import Bilingual
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.auth.principal import Principal
 from chalicelib.care import render, status
@@ -13,9 +15,10 @@ from chalicelib.care.access import CareAccess
 from chalicelib.care.activity import ActivityReader, summarize
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.status import Clock
-from chalicelib.care.status_models import CareStatus, SubjectPage, SubjectRow
+from chalicelib.care.status_models import CallAction, CareStatus, SubjectPage, SubjectRow
 from chalicelib.care.views import ConsentState
 from chalicelib.errors import NotFound
+from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
 from chalicelib.tenancy.service import TenantService
 
@@ -33,7 +36,7 @@ class CareBoard:
         self.activity = ActivityReader(self.tenant)
 
     def status(self, subject_id: str) -> CareStatus:
-        stored, _, _ = self.access.watch(subject_id)
+        stored, _, relation = self.access.watch(subject_id)
         doc, at = stored.doc, self.clock()
         devices = set(doc["device_ids"])
         alerts = [a for a in status.open_alerts(self.alerts, status.household_prefix(doc)) if a["device_id"] in devices]
@@ -42,8 +45,31 @@ class CareBoard:
         return CareStatus(subject_id=doc["subject_id"], name=doc["name_masked"], summary=summary, message=message,
                           last_activity=activity.last, last_door_activity=activity.door,
                           open_alerts=[status.brief(a) for a in alerts],
-                          actions=status.actions(self.tenancy, doc, alerts), last_visit=render.visit(doc),
+                          actions=self._actions(doc, relation, alerts),
+                          last_visit=render.visit(doc),
                           checked_at=at)
+
+    def _actions(self, doc: Doc, relation: str, alerts: list[Doc]) -> list[CallAction]:
+        """Who to call, most urgent first: 120 on an SOS, then (family) her, then the grid worker and
+        the community service centre."""
+        out = status.actions(self.tenancy, doc, alerts)
+        first = 1 if out and out[0].kind == "emergency" else 0
+        out[first:first] = self._call_her(doc, relation)
+        return out
+
+    def _call_her(self, doc: Doc, relation: str) -> list[CallAction]:
+        """给她打个电话: for her family contacts (named in the consent she or her guardian gave), her own
+        number opened from her registration — the first thing a daughter does. Staff reveal it under
+        audit instead; she does not need her own."""
+        if relation not in ("family", "guardian"):
+            return []
+        found = ResidentRepository(self.tenant).get(doc["subject_id"])
+        sealed = found[0].get("phone_sealed") if found else None
+        if not sealed:
+            return []
+        return [CallAction(kind="subject", name=doc["name_masked"],
+                           phone=privacy.unseal(self.tenant, "phone", sealed),
+                           label=Bilingual(zh="给老人打电话", en="Call her"))]
 
     def community(self, community_id: str) -> SubjectPage:
         """A community's care subjects with their summaries: a handful of Queries, whatever its size."""

@@ -31,7 +31,8 @@ class AlertBrief(Model):
 
 
 class CallAction(Model):
-    kind: Literal["grid_worker", "community", "emergency"]
+    kind: Literal["subject", "grid_worker", "community", "emergency"] = Field(
+        description="subject: the care subject herself, shown only to her family contacts")
     label: Bilingual
     name: str | None = None
     phone: str | None = None

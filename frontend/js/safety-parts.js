@@ -42,12 +42,13 @@ export function callButton(label, phone, kind = "primary") {
   return html`<a class="btn btn--${kind} sf-call" href="${href}">${PHONE}<span>${label}</span></a>`;
 }
 
-/** Who to call, most urgent first (the API's order): 120 on an SOS or fall, the grid worker, the
- *  community service centre. A grid worker without a published number is named, not linked. */
+/** Who to call, most urgent first (the API's order): 120 on an SOS or fall, the watched relative
+ *  herself (family only), the grid worker, the community service centre. A grid worker without a published number is named, not linked. */
 export function callActions(ctx, actions) {
   const { t } = ctx;
   const items = (actions || []).map((a) => {
     if (a.kind === "emergency") return callButton(t("safety.call.emergency", { phone: a.phone }), a.phone, "danger");
+    if (a.kind === "subject") return callButton(t("safety.call.subject", { name: a.name || "", phone: a.phone }), a.phone);
     if (a.kind === "grid_worker") {
       return a.phone
         ? callButton(t("safety.call.gridWorker", { name: a.name || "", phone: a.phone }), a.phone)

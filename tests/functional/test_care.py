@@ -164,6 +164,13 @@ def test_an_sos_reaches_the_daughters_inbox_and_she_may_open_the_alert(client, z
     assert status["actions"][0] == {"kind": "emergency", "label": {"zh": "一键呼救：请立即拨打120",
                                                                    "en": "SOS: call 120 now"},
                                     "name": None, "phone": "120"}
+    # then her mother, at her own number (family see it; staff and the subject herself do not get it)
+    assert (status["actions"][1]["kind"], status["actions"][1]["name"]) == ("subject", "张*兰")
+    assert status["actions"][1]["phone"] == "13803711201"
+    assert not any(a["kind"] == "subject" for a in get(client, f"/v1/care/{sid}/status",
+                                                       zz.login("zz.wang.fang")).json_body["actions"])
+    assert not any(a["kind"] == "subject" for a in get(client, f"/v1/care/{sid}/status",
+                                                       zz.login("zz.zhang.guilan")).json_body["actions"])
     stranger = zz.login("zz.wang.jianjun")
     assert get(client, f"/v1/alerts/{notes[0]['alert_id']}", stranger).status_code == 404
     assert get(client, f"/v1/care/{sid}/status", stranger).status_code == 404
