@@ -89,29 +89,42 @@ function axisText() {
   return { color: TEXT, fontSize: 13 };
 }
 
-/** Horizontal bars: one or more series over categories (labels read top to bottom). */
+/** The legend on the title's line, at the right: the plot keeps the card's height. */
+function legend(series) {
+  return series.length > 1 ? { top: 0, right: 0, itemWidth: 14, itemHeight: 10, textStyle: axisText() } : undefined;
+}
+
+/** Horizontal bars: one or more series over categories (labels read top to bottom). Categories that
+ *  count nothing are left out of the drawing (the data table keeps every row), so a small card shows
+ *  the few that matter with their names, never a stack of squeezed, skipped labels. */
 function bars(ctx, data, series) {
-  const labels = data.map((r) => r[0]).reverse();
+  const kept = data.filter((r) => r.slice(1).some((v) => Number(v) > 0));
+  const shown = kept.length ? kept : data.slice(0, 1);
+  const labels = shown.map((r) => r[0]).reverse();
   return {
     ...BASE,
-    legend: series.length > 1 ? { top: 0, textStyle: axisText() } : undefined,
-    xAxis: { type: "value", minInterval: 1, axisLabel: axisText() },
-    yAxis: { type: "category", data: labels, axisLabel: { ...axisText(), width: 140, overflow: "truncate" } },
+    grid: { ...BASE.grid, top: series.length > 1 ? 24 : 8 },
+    legend: legend(series),
+    xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: axisText() },
+    yAxis: { type: "category", data: labels, axisLabel: { ...axisText(), interval: 0, width: 120, overflow: "truncate" } },
     series: series.map((s, i) => ({
-      type: "bar", name: s.name, barMaxWidth: 18, label: { show: true, position: "right", color: TEXT },
+      type: "bar", name: s.name, barMaxWidth: 16, barGap: "10%",
+      label: { show: true, position: "right", color: TEXT, fontSize: 12, formatter: (p) => (p.value ? p.value : "") },
       itemStyle: { color: s.colour(0) }, // the legend's swatch
-      data: data.map((r, n) => ({ value: r[i + 1], itemStyle: { color: s.colour(n) } })).reverse(),
+      data: shown.map((r) => ({ value: r[i + 1], itemStyle: { color: s.colour(data.indexOf(r)) } })).reverse(),
     })),
   };
 }
 
-/** Columns over time: bars for the first series, a line for the second. */
-function overTime(ctx, data, series) {
+/** Columns over time: bars for the first series, a line for the second. Labels level, as many as fit. */
+function overTime(ctx, data, series, short = (v) => v) {
   return {
     ...BASE,
-    legend: series.length > 1 ? { top: 0, textStyle: axisText() } : undefined,
-    xAxis: { type: "category", data: data.map((r) => r[0]), axisLabel: { ...axisText(), interval: 0, rotate: 40 } },
-    yAxis: { type: "value", minInterval: 1, axisLabel: axisText() },
+    grid: { ...BASE.grid, top: series.length > 1 ? 24 : 12 },
+    legend: legend(series),
+    xAxis: { type: "category", data: data.map((r) => r[0]),
+             axisLabel: { ...axisText(), hideOverlap: true, formatter: short } },
+    yAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: axisText() },
     series: series.map((s, i) => ({
       type: i === 0 ? "bar" : "line", name: s.name, barMaxWidth: 28, color: s.colour, symbolSize: 8,
       data: data.map((r) => r[i + 1]),
@@ -128,8 +141,9 @@ export function chartOption(ctx, name, data) {
       return bars(ctx, data, [{ name: t("dashboard.filed"), colour: () => FILED },
         { name: t("dashboard.resolved"), colour: () => RESOLVED }]);
     case "trend":
+      // the axis says the month (7月, Jul); the tooltip and the table keep the year
       return overTime(ctx, data, [{ name: t("dashboard.filed"), colour: FILED },
-        { name: t("dashboard.resolved"), colour: RESOLVED }]);
+        { name: t("dashboard.resolved"), colour: RESOLVED }], (v) => v.replace(/^\d{4}年\s*|\s*\d{4}$/g, ""));
     case "alertsByType":
       return bars(ctx, data, [{ name: t("dashboard.openAlerts"), colour: () => ALERT }]);
     default:

@@ -52,7 +52,8 @@ def test_a_city_admin_sees_charts_with_the_citys_numbers_and_the_communities_on_
 
     by_state = site.page.evaluate(SERIES, "byState")
     filed = int(kpi(site, "本月诉求"))
-    assert len(by_state[0]) == 8 and sum(by_state[0]) == filed > 0
+    # the chart draws the states that count something (the table below lists all eight)
+    assert 1 <= len(by_state[0]) <= 8 and all(v > 0 for v in by_state[0]) and sum(by_state[0]) == filed > 0
     by_department = site.page.evaluate(SERIES, "byDepartment")
     assert len(by_department) == 2 and sum(by_department[0]) == filed
     trend = site.page.evaluate(SERIES, "trend")
