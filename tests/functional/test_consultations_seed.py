@@ -12,7 +12,7 @@ from tests.support import JSON_HEADERS, auth, jbody
 def seeded(aws):
     for tenant in ("zhengzhou", "yinchuan"):
         aws.onboard(tenant)
-        written = aws.seed(tenant)
+        written = aws.seed(tenant, "residents", "consultations")  # what the consultations stand on
         assert written["consultations"] == {"zhengzhou": 3, "yinchuan": 1}[tenant]
     return aws
 
