@@ -18,7 +18,7 @@ IOT_ENDPOINT = "CC_IOT_ENDPOINT"  # host[:port] devices connect to; unset: IoT's
 FUNCTION_NAMES = "CC_FUNCTION_NAMES"  # deployed Lambda names by logical id: "HandleTelemetry=name,…"
 LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
 OPS_TOPIC_ARN = "CC_OPS_TOPIC_ARN"  # the operators' SNS topic: alarm actions of the alarms put per city
-UPLOADS_BUCKET = "CC_UPLOADS_BUCKET"  # residents' photos: t/<tenant>/requests/… (chalicelib/requests/photos.py)
+UPLOADS_BUCKET = "CC_UPLOADS_BUCKET"  # photos: t/<tenant>/requests/… and t/<tenant>/alerts/… (chalicelib/photos.py)
 PUBLIC_URL = "CC_PUBLIC_URL"  # the residents' and staff's web app: alert SMS links point there
 VOICE_SENDER = "CC_VOICE_SENDER"  # "end-user-messaging" (AWS) or "recorder" (local: calls kept, not placed)
 VOICE_ORIGINATION = "CC_VOICE_ORIGINATION"  # the number or pool voice calls are placed from

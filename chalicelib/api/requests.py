@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.http.routing import route
+from chalicelib.photos import PhotoUpload, PhotoUploadIn
 from chalicelib.requests.inputs import (
     AssignIn,
     CommunityQueueQuery,
@@ -14,13 +15,12 @@ from chalicelib.requests.inputs import (
     DuplicateIn,
     NoteIn,
     PageQuery,
-    PhotoUploadIn,
     RatingIn,
     ReasonIn,
     RequestIn,
     StatsQuery,
 )
-from chalicelib.requests.models import PhotoUpload, RequestPage, ServiceRequest, StatsReport
+from chalicelib.requests.models import RequestPage, ServiceRequest, StatsReport
 from chalicelib.requests.queues import RequestQueues
 from chalicelib.requests.service import RequestService
 from chalicelib.requests.states import Action

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from chalicelib.requests import photos
+from chalicelib import photos
 from chalicelib.requests.models import ServiceRequest
 from chalicelib.requests.states import OPEN, REOPEN_WINDOW, RESPONSES, Action, State
 

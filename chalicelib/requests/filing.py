@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib import photos
 from chalicelib.care.watchers import cared_for_by
 from chalicelib.errors import Forbidden, InvalidInput, NotFound, StorageError
 from chalicelib.observability import emit, logger
-from chalicelib.requests import documents, photos, stats
+from chalicelib.requests import documents, stats
 from chalicelib.requests.inputs import RequestIn
 from chalicelib.requests.locate import locate
 from chalicelib.requests.repository import RequestRepository

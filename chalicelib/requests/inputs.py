@@ -8,14 +8,14 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
+from chalicelib.photos import key_pattern
 from chalicelib.requests.states import State
 from chalicelib.tenancy.models import Code, Username
 
 RequestId = Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{8}-\d{4,6}$", description="e.g. ZH-20261126-0001")]
 PhotoUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]{3,500}$", description="an https URL")]
-PhotoKey = Annotated[str, Field(
-    pattern=r"^t/[a-z][a-z0-9-]{1,30}[a-z0-9]/requests/\d{4}/\d{2}/[0-9a-f]{32}\.(jpg|png|webp|heic)$",
-    description="the key of a photo uploaded with POST /v1/requests/photo-uploads")]
+PhotoKey = Annotated[str, Field(pattern=key_pattern("requests"),
+                                description="the key of a photo uploaded with POST /v1/requests/photo-uploads")]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="e.g. 2026-11")]
 
 
@@ -78,13 +78,6 @@ class RequestIn(In):
                                        description="photos uploaded to the city's storage, at most 4")
     on_behalf_of: str | None = Field(default=None, min_length=1, max_length=64,
                                      description="resident id of the person the request is for")
-
-
-class PhotoUploadIn(In):
-    """Ask to upload one photo: its type, and its size when known (refused here if over 5 MB)."""
-
-    content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"]
-    size: int | None = Field(default=None, ge=1, le=5 * 1024 * 1024, description="bytes, at most 5 MB")
 
 
 class NoteIn(In):

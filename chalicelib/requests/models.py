@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from chalicelib.model import Model
+from chalicelib.photos import Photo
 from chalicelib.requests.states import State
 
 
@@ -46,23 +47,6 @@ class Rating(Model):
     value: str
     comment: str | None = None
     at: datetime
-
-
-class Photo(Model):
-    key: str
-    url: str = Field(description="a presigned GET URL, valid for 15 minutes")
-    content_type: str
-    size: int = Field(description="bytes")
-
-
-class PhotoUpload(Model):
-    """A presigned POST: send ``fields`` then the file as ``file`` (multipart/form-data) to ``url``."""
-
-    key: str = Field(description="name it in photo_keys when filing the request")
-    url: str
-    fields: dict[str, str]
-    max_bytes: int
-    expires_at: datetime
 
 
 class ServiceRequest(Model):

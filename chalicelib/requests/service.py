@@ -7,14 +7,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from chalicelib import photos
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.privacy import mask_name
-from chalicelib.requests import access, documents, news, photos, stats
+from chalicelib.requests import access, documents, news, stats
 from chalicelib.requests.filing import Filer, file_request
-from chalicelib.requests.inputs import AssignIn, PhotoUploadIn, RatingIn, RequestIn
-from chalicelib.requests.models import PhotoUpload, ServiceRequest
+from chalicelib.requests.inputs import AssignIn, RatingIn, RequestIn
+from chalicelib.requests.models import ServiceRequest
 from chalicelib.requests.repository import RequestRepository, Stored
 from chalicelib.requests.states import MOVES, Action, State
 from chalicelib.residents.repository import ResidentRepository
@@ -54,7 +55,7 @@ class RequestService:
         at = self.clock()
         return documents.view(file_request(self.tenancy, self.repo, self.residents, filer, body, at, extra), at)
 
-    def photo_upload(self, body: PhotoUploadIn) -> PhotoUpload:
+    def photo_upload(self, body: photos.PhotoUploadIn) -> photos.PhotoUpload:
         return photos.presign(self.tenant.tenant_id, body.content_type, self.clock())
 
     def get(self, request_id: str) -> ServiceRequest:

@@ -1,32 +1,67 @@
-"""Photos of a request (随手拍): the browser uploads straight to S3 with a presigned POST whose policy
-allows one key under the city's prefix (``t/<tenant>/requests/<yyyy>/<mm>/<uuid>.<ext>``), an
-``image/`` type and 1 B–5 MB, for five minutes. Filing names the keys; each is checked with
-HeadObject (there, this city's, size and type) and its first bytes (moto does not enforce a POST
-policy, and a browser's ``Content-Type`` is only a claim) before it is stored on the request.
-Reading a request gives short-lived presigned GET URLs. The API's role may put and get only under
-``t/*`` (``infra/template.d/70-uploads.json``)."""
+"""Photos people take for the city: a resident's of a request (随手拍), staff's of an alert they handled
+(on site, when closing it or adding a note). The browser uploads straight to S3 with a presigned
+POST whose policy allows one key under the city's prefix for that use
+(``t/<tenant>/<use>/<yyyy>/<mm>/<uuid>.<ext>``, use ``requests`` or ``alerts``), an ``image/`` type
+and 1 B–5 MB, for five minutes. The request or the note then names the keys; each is checked with
+HeadObject (there, this city's and this use's, size and type) and its first bytes (moto does not
+enforce a POST policy, and a browser's ``Content-Type`` is only a claim) before it is stored.
+Reading gives short-lived presigned GET URLs. The API's role may put and get only under ``t/*``
+(``infra/template.d/70-uploads.json``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ConfigDict, Field
 
 from chalicelib.aws import RETRIES, session
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInput, StorageError
+from chalicelib.model import Model
 from chalicelib.observability import emit
-from chalicelib.requests.models import Photo, PhotoUpload
 
 MAX_PHOTOS = 4
 MAX_BYTES = 5 * 1024 * 1024
 POST_SECONDS = 300
 GET_SECONDS = 900
 TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+Use = Literal["requests", "alerts"]
+
+
+def key_pattern(use: Use) -> str:
+    """A photo key of one use, as the inputs that name keys check it."""
+    return rf"^t/[a-z][a-z0-9-]{{1,30}}[a-z0-9]/{use}/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.(jpg|png|webp|heic)$"
+
+
+class Photo(Model):
+    key: str
+    url: str = Field(description="a presigned GET URL, valid for 15 minutes")
+    content_type: str
+    size: int = Field(description="bytes")
+
+
+class PhotoUpload(Model):
+    """A presigned POST: send ``fields`` then the file as ``file`` (multipart/form-data) to ``url``."""
+
+    key: str = Field(description="name it in photo_keys when filing the request or writing the note")
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: datetime
+
+
+class PhotoUploadIn(Model):
+    """Ask to upload one photo: its type, and its size when known (refused here if over 5 MB)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"]
+    size: int | None = Field(default=None, ge=1, le=5 * 1024 * 1024, description="bytes, at most 5 MB")
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"hevc")
 
 
@@ -49,13 +84,13 @@ def bucket() -> str:
     return name
 
 
-def prefix(tenant_id: str) -> str:
-    return f"t/{tenant_id}/requests/"
+def prefix(tenant_id: str, use: Use = "requests") -> str:
+    return f"t/{tenant_id}/{use}/"
 
 
-def presign(tenant_id: str, content_type: str, at: datetime) -> PhotoUpload:
+def presign(tenant_id: str, content_type: str, at: datetime, use: Use = "requests") -> PhotoUpload:
     """A presigned POST for one new key of the city: the browser sends ``fields`` then ``file``."""
-    key = f"{prefix(tenant_id)}{at:%Y/%m}/{uuid.uuid4().hex}.{TYPES[content_type]}"
+    key = f"{prefix(tenant_id, use)}{at:%Y/%m}/{uuid.uuid4().hex}.{TYPES[content_type]}"
     post = s3().generate_presigned_post(
         bucket(), key, Fields={"Content-Type": content_type},
         Conditions=[["starts-with", "$Content-Type", "image/"], ["content-length-range", 1, MAX_BYTES]],
@@ -77,11 +112,11 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def verify(tenant_id: str, keys: list[str], field: str = "photo_keys") -> list[dict[str, Any]]:
+def verify(tenant_id: str, keys: list[str], field: str = "photo_keys", use: Use = "requests") -> list[dict[str, Any]]:
     """What is stored for each key: ``{key, content_type, size}``; a 400 naming ``photo_keys[i]`` otherwise."""
     if len(set(keys)) != len(keys):
         raise InvalidInput("the same photo is named twice", field=field)
-    return [_verify_one(tenant_id, key, f"{field}[{i}]") for i, key in enumerate(keys)]
+    return [_verify_one(tenant_id, key, f"{field}[{i}]", use) for i, key in enumerate(keys)]
 
 
 def _refuse(tenant_id: str, message: str, field: str) -> InvalidInput:
@@ -89,8 +124,8 @@ def _refuse(tenant_id: str, message: str, field: str) -> InvalidInput:
     return InvalidInput(message, field=field)
 
 
-def _verify_one(tenant_id: str, key: str, field: str) -> dict[str, Any]:
-    if not key.startswith(prefix(tenant_id)):
+def _verify_one(tenant_id: str, key: str, field: str, use: Use) -> dict[str, Any]:
+    if not key.startswith(prefix(tenant_id, use)):
         raise _refuse(tenant_id, "this photo was not uploaded for this city", field)
     try:
         head = s3().head_object(Bucket=bucket(), Key=key)
