@@ -28,11 +28,13 @@ def _finite(value: float) -> float | None:
 
 
 def entry(action: str, by: str, at: datetime, note: str | None = None, *, level: int | None = None,
-          to: list[str] | None = None, sample: float | None = None, by_name: str | None = None) -> Doc:
+          to: list[str] | None = None, sample: float | None = None, by_name: str | None = None,
+          photos: list[Doc] | None = None) -> Doc:
     """``at``: when the platform did it; ``sample``: the device sample it was about (epoch seconds);
-    ``by_name``: a staff member's name, as the city's records give it."""
+    ``by_name``: a staff member's name, as the city's records give it; ``photos``: what was stored of
+    the photos taken (key, type, size)."""
     return {"action": action, "by": by, "by_name": by_name, "at": iso(at), "note": note, "level": level,
-            "to": to or [], "sample_at": _sample_at(sample)}
+            "to": to or [], "sample_at": _sample_at(sample), **({"photo_files": photos} if photos else {})}
 
 
 def _sample_at(ts: float | None) -> str | None:
@@ -124,7 +126,7 @@ def acknowledged(doc: Doc, by: str, at: datetime, note: str | None, by_name: str
 
 
 def closed(doc: Doc, state: AlertState, by: str, at: datetime, note: str | None, *, sample: float | None = None,
-           outcome: str | None = None, by_name: str | None = None) -> Doc:
+           outcome: str | None = None, by_name: str | None = None, photos: list[Doc] | None = None) -> Doc:
     """Resolved by staff (with an ``outcome``), or auto-cleared by the engine (``sample``: the clear's
     sample time): final either way."""
     if doc["state"] not in ACTIVE:
@@ -132,11 +134,12 @@ def closed(doc: Doc, state: AlertState, by: str, at: datetime, note: str | None,
     ended = doc.get("ended_ts") or (sample if sample is not None else at.timestamp())
     return {**doc, "state": state.value, "escalate_at": None, "closed_at": iso(at), "ended_ts": ended,
             "outcome": outcome, "timeline": [*doc["timeline"], entry(state.value, by, at, note, sample=sample,
-                                                                      by_name=by_name)]}
+                                                                      by_name=by_name, photos=photos)]}
 
 
-def commented(doc: Doc, by: str, at: datetime, text: str, by_name: str | None = None) -> Doc:
-    return {**doc, "timeline": [*doc["timeline"], entry("comment", by, at, text, by_name=by_name)]}
+def commented(doc: Doc, by: str, at: datetime, text: str, by_name: str | None = None,
+              photos: list[Doc] | None = None) -> Doc:
+    return {**doc, "timeline": [*doc["timeline"], entry("comment", by, at, text, by_name=by_name, photos=photos)]}
 
 
 def escalated(doc: Doc, level: int, at: datetime, next_at: datetime | None, to: list[str]) -> Doc:

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.alerts.models import AlertState, CloseOutcome, Severity
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
+from chalicelib.photos import key_pattern
 
 # A hierarchy id (district … building) or a household id (<building>-<unit>-<room>).
 PlaceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}[a-z0-9]$")]
@@ -40,8 +41,14 @@ class AckIn(Strict):
     note: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+AlertPhotoKey = Annotated[str, Field(pattern=key_pattern("alerts"),
+                                     description="the key of a photo uploaded with POST /v1/alerts/photo-uploads")]
+PHOTO_KEYS = "photos taken on site (uploaded first with POST /v1/alerts/photo-uploads), at most 4"
+
+
 class ResolveIn(Strict):
     note: str = Field(min_length=1, max_length=500, description="what was found and done")
+    photo_keys: list[AlertPhotoKey] = Field(default_factory=list, max_length=4, description=PHOTO_KEYS)
     outcome: CloseOutcome = Field(default=CloseOutcome.HANDLED, description="结案结论: handled 已处置, "
                                   "verified_on_site 已上门核实, false_alarm 误报, device_test 设备测试, other 其他")
 
@@ -53,3 +60,4 @@ class StatsQuery(Strict):
 
 class CommentIn(Strict):
     text: str = Field(min_length=1, max_length=500)
+    photo_keys: list[AlertPhotoKey] = Field(default_factory=list, max_length=4, description=PHOTO_KEYS)

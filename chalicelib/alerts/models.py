@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from chalicelib.model import Model
 from chalicelib.notify.models import Delivery
+from chalicelib.photos import Photo
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class TimelineEntry(Model):
     note: str | None = None
     level: int | None = Field(default=None, description="escalation level reached: 1 grid, 2 community, 3 city")
     to: list[str] = Field(default_factory=list, description="staff notified")
+    photo_files: list[Photo] = Field(default_factory=list, description="photos taken on site with this step")
 
 
 class Bilingual(Model):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib import photos
 from chalicelib.alerts import documents, listing
 from chalicelib.alerts.access import Access
 from chalicelib.alerts.contacts import who_to_call
@@ -82,7 +83,7 @@ class AlertService:
         access = self._access(principal)
         access.require_view(stored.doc)
         deliveries = NotifyRepository(self.tenant).deliveries(alert_id)
-        alert = _shown(Alert.model_validate({**stored.doc, "deliveries": deliveries}), access)
+        alert = _shown(_alert({**stored.doc, "deliveries": deliveries}), access)
         if access.is_admin or access.is_staff:
             alert = alert.model_copy(update={"contacts": who_to_call(self.router, stored.doc)})
         return alert
@@ -98,19 +99,35 @@ class AlertService:
                             lambda d, at: documents.acknowledged(d, principal.username, at, note, by_name=name))
 
     def resolve(self, principal: Principal, alert_id: str, note: str,
-                outcome: CloseOutcome = CloseOutcome.HANDLED) -> Alert:
+                outcome: CloseOutcome = CloseOutcome.HANDLED, photo_keys: list[str] | None = None) -> Alert:
         name = self._staff_name(principal)
+        files = self._photos(photo_keys)
         alert = self._change(principal, alert_id, lambda d, at: documents.closed(
-            d, AlertState.RESOLVED, principal.username, at, note, outcome=outcome.value, by_name=name), release=True)
+            d, AlertState.RESOLVED, principal.username, at, note, outcome=outcome.value, by_name=name,
+            photos=files), release=True)
+        if files:
+            photos.attached(self.tenant.tenant_id, files)
         AlertStats(self.tenant).closed(alert.community_id, alert.device_type, outcome, alert.closed_at)
         return alert
 
-    def comment(self, principal: Principal, alert_id: str, text: str) -> Alert:
-        """Anyone who may see the alert may comment, at any time (family members included)."""
+    def comment(self, principal: Principal, alert_id: str, text: str, photo_keys: list[str] | None = None) -> Alert:
+        """Anyone who may see the alert may comment, at any time (family members included); staff may add
+        the photos they took."""
         name = self._staff_name(principal)
-        return self._change(principal, alert_id,
-                            lambda d, at: documents.commented(d, principal.username, at, text, by_name=name),
-                            view_only=True)
+        files = self._photos(photo_keys)
+        alert = self._change(principal, alert_id, lambda d, at: documents.commented(
+            d, principal.username, at, text, by_name=name, photos=files), view_only=True)
+        if files:
+            photos.attached(self.tenant.tenant_id, files)
+        return alert
+
+    def photo_upload(self, content_type: str, at: datetime) -> photos.PhotoUpload:
+        return photos.presign(self.tenant.tenant_id, content_type, at, "alerts")
+
+    def _photos(self, keys: list[str] | None) -> list[dict[str, Any]]:
+        """The photos named, checked in storage (this city's alert photos, type and size) before anything is
+        written; a 400 naming ``photo_keys[i]`` otherwise."""
+        return photos.verify(self.tenant.tenant_id, keys, use="alerts") if keys else []
 
     # -- helpers ---------------------------------------------------------------------
     def _staff_name(self, principal: Principal) -> str | None:
@@ -138,14 +155,22 @@ class AlertService:
             doc = change(stored.doc, datetime.now(UTC))
             saved = self.repo.close(stored, doc, _watermark(doc)) if release else self.repo.save(stored, doc)
             if saved:
-                return _shown(Alert.model_validate(doc), access)
+                return _shown(_alert(doc), access)
         raise Conflict("the alert changed while this was being saved; try again", field="alert_id")
 
     def _page(self, q: MyAlertQuery, prefixes: list[str]) -> AlertPage:
         severities = [q.severity] if q.severity else list(Severity)
         partitions = [self.tenant.alerts_pk(q.state.value, s.value) for s in severities]
         docs, last = listing.page(self.repo.range, partitions, prefixes, q.limit, decode_cursor(q.cursor))
-        return AlertPage(items=[Alert.model_validate(d) for d in docs], next_cursor=encode_cursor(last))
+        return AlertPage(items=[_alert(d) for d in docs], next_cursor=encode_cursor(last))
+
+
+def _alert(doc: dict[str, Any]) -> Alert:
+    """The stored alert as shown: photos of its steps with short-lived URLs (signed here, no call to S3)."""
+    if any(e.get("photo_files") for e in doc.get("timeline", [])):
+        doc = {**doc, "timeline": [{**e, "photo_files": [p.model_dump() for p in photos.views(e["photo_files"])]}
+                                   if e.get("photo_files") else e for e in doc["timeline"]]}
+    return Alert.model_validate(doc)
 
 
 def _watermark(doc: dict[str, Any]) -> float:

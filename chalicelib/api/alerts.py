@@ -14,6 +14,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.http.openapi import documented
 from chalicelib.http.routing import parse_body, route
+from chalicelib.photos import PhotoUpload, PhotoUploadIn
 
 bp = Blueprint(__name__)
 RESIDENT = frozenset({Role.RESIDENT})
@@ -49,7 +50,7 @@ def acknowledge(principal: Principal, alert_id: str) -> Alert:
 def resolve(principal: Principal, alert_id: str) -> Alert:
     """处置完毕: resolve an alert, saying what was found and done (``note``)."""
     body = parse_body(bp.current_request, ResolveIn, optional=True)  # no body: 400 naming ``note``
-    return AlertService(principal.tenant).resolve(principal, alert_id, body.note, body.outcome)
+    return AlertService(principal.tenant).resolve(principal, alert_id, body.note, body.outcome, body.photo_keys)
 
 
 @route(bp, "/v1/alert-stats", roles=STAFF_ROLES, query=StatsQuery)
@@ -62,7 +63,14 @@ def alert_stats(principal: Principal, query: StatsQuery) -> AlertStatsView:
 @route(bp, "/v1/alerts/{alert_id}/comments", method="POST", roles=VIEWERS, status=201, body=CommentIn)
 def comment(principal: Principal, alert_id: str, body: CommentIn) -> Alert:
     """Add a comment to an alert's timeline, at any time."""
-    return AlertService(principal.tenant).comment(principal, alert_id, body.text)
+    return AlertService(principal.tenant).comment(principal, alert_id, body.text, body.photo_keys)
+
+
+@route(bp, "/v1/alerts/photo-uploads", method="POST", roles=STAFF_ROLES, status=201, body=PhotoUploadIn)
+def alert_photo_upload(principal: Principal, body: PhotoUploadIn) -> PhotoUpload:
+    """A presigned POST for one photo taken on site (JPEG, PNG, WebP or HEIC, ≤ 5 MB) under the city's
+    alert photos, valid 5 minutes; name its ``key`` in ``photo_keys`` when resolving or commenting."""
+    return AlertService(principal.tenant).photo_upload(body.content_type, datetime.now(UTC))
 
 
 @route(bp, "/v1/me/alerts", roles=RESIDENT, query=MyAlertQuery)

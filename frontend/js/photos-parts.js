@@ -1,7 +1,8 @@
-// Photos of a request: the picker of the form (choose or take up to 4, previews, progress, remove)
-// and the thumbnails of a request's detail, for residents and staff. The browser checks type and
+// Photos people take — a request's, an alert note's: the picker of the form (choose or take up to 4,
+// previews, progress, remove), its upload actions, and the thumbnails, for residents and staff. The browser checks type and
 // size before anything is sent; storage's policy and the API check again.
 import { html, button, icon, safeUrl } from "./templates.js";
+import { ApiError, postForm } from "./api.js";
 
 export const MAX_PHOTOS = 4;
 export const MAX_BYTES = 5 * 1024 * 1024;
@@ -38,13 +39,13 @@ function chosen(ctx, p, n) {
 }
 
 /** The picker: `photos` [{id, preview, state: uploading|done|failed, progress, key}], `error` what was refused. */
-export function photoPicker(ctx, photos, error) {
+export function photoPicker(ctx, photos, error, label = ctx.t("requests.new.photos"), hint = ctx.t("requests.new.photosHint")) {
   const { t } = ctx;
   // the native control is hidden (its button speaks the browser's language, not the page's): a
   // label styled as a button opens it, and the input keeps the keyboard focus
   return html`<div class="field rq-photo-pick">
-    <p class="field__label" id="rq-photos-label">${t("requests.new.photos")}</p>
-    <p class="field__hint" id="rq-photos-hint">${t("requests.new.photosHint")}</p>
+    <p class="field__label" id="rq-photos-label">${label}</p>
+    <p class="field__hint" id="rq-photos-hint">${hint}</p>
     ${photos.length ? html`<ul class="rq-thumbs rq-thumbs--chosen">${photos.map((p, i) => chosen(ctx, p, i + 1))}</ul>` : ""}
     ${photos.length < MAX_PHOTOS ? html`<input type="file" id="rq-photo-file" class="sr-only rq-photo-pick__input" accept="image/*" capture="environment" multiple
         data-change="pickPhotos" aria-describedby="rq-photos-hint rq-photos-error">
@@ -61,4 +62,61 @@ export function photoThumbs(ctx, r) {
       <a class="rq-thumb__link" href="${safeUrl(p.url)}" target="_blank" rel="noopener noreferrer">
         <img src="${safeUrl(p.url)}" alt="${ctx.t("requests.detail.photosOpen", { n: i + 1 })}" loading="lazy">
       </a></li>`)}</ul>`;
+}
+
+let photoSeq = 0;
+
+/** Upload one chosen photo: a presigned POST from the API (``endpoint``), then the file straight to
+ *  storage; repaints only while the screen (``hash``) is shown. */
+async function upload(ctx, endpoint, hash, p) {
+  const repaint = () => (window.location.hash.startsWith(hash) ? ctx.update({}) : null);
+  try {
+    const up = await ctx.api.post(endpoint, { content_type: p.file.type, size: p.file.size });
+    await postForm(up.url, up.fields, p.file, (pct) => {
+      if (pct - p.progress >= 25 && pct < 100) {
+        p.progress = pct;
+        repaint();
+      }
+    });
+    Object.assign(p, { key: up.key, state: "done", progress: 100 });
+  } catch {
+    p.state = "failed";
+  }
+  repaint();
+}
+
+/** The picker's actions for a screen keeping `photos` and `photoError` in its data: photos are
+ *  uploaded as soon as they are chosen, through `endpoint` (/v1/requests/photo-uploads …). */
+export function photoActions(endpoint, hash) {
+  return {
+    async pickPhotos(ctx, { el }) {
+      const files = [...(el.files || [])];
+      el.value = "";
+      if (!files.length) return;
+      const { accepted, refused } = checkFiles(ctx, files, MAX_PHOTOS - ctx.data.photos.length);
+      const added = accepted.map((file) => ({ id: String(++photoSeq), file, preview: URL.createObjectURL(file),
+                                              state: "uploading", progress: 0, key: "" }));
+      ctx.update({ photos: [...ctx.data.photos, ...added], photoError: refused.join(" ") });
+      await Promise.all(added.map((p) => upload(ctx, endpoint, hash, p)));
+    },
+    removePhoto(ctx, { data }) {
+      const gone = ctx.data.photos.find((p) => p.id === data.id);
+      if (gone) URL.revokeObjectURL(gone.preview);
+      ctx.update({ photos: ctx.data.photos.filter((p) => p.id !== data.id), photoError: "" });
+      ctx.focus("#rq-photo-file");
+    },
+  };
+}
+
+/** The keys of the photos uploaded, for the form's body; a 400 naming the picker while one is still on its way. */
+export function uploadedKeys(ctx, photos) {
+  if (photos.some((p) => p.state === "uploading")) {
+    throw new ApiError({ status: 400, code: "invalid_input", field: "rq-photos", message: ctx.t("requests.photos.wait") });
+  }
+  return photos.filter((p) => p.state === "done").map((p) => p.key);
+}
+
+/** Let the previews go (their blob: URLs) once the form is sent or left. */
+export function forgetPreviews(photos) {
+  for (const p of photos) URL.revokeObjectURL(p.preview);
 }

@@ -194,6 +194,7 @@ export function timeline(items, label = t("timeline.label")) {
       <p class="timeline__title">${i.title}</p>
       ${i.when ? html`<p class="timeline__when"><time datetime="${i.when}">${formatDateTime(i.when, { seconds: Boolean(i.seconds) })}</time></p>` : ""}
       ${i.note ? html`<p class="timeline__note">${i.note}</p>` : ""}
+      ${i.extra || ""}
     </li>`)}
   </ol>`;
 }

@@ -11,6 +11,7 @@ import { qs, tabs, placeText, term, myCommunities, OUTCOMES, clockTime, duration
 import { mergedTimeline } from "../notify-parts.js";
 import { placesMap } from "../maps.js";
 import { revealControls, revealActions } from "../privacy-parts.js";
+import { photoPicker, photoActions, photoThumbs, uploadedKeys, forgetPreviews } from "../photos-parts.js";
 
 const SEVERITIES = ["critical", "warning", "info"];
 const SEVERITY_KINDS = { critical: "danger", warning: "warn", info: "info" };
@@ -85,6 +86,7 @@ function steps(ctx, a) {
   return a.timeline.map((e) => ({
     title: ctx.t("console.alert.step", { action: term(ctx, "console.alert.action", e.action), who: e.by === "system" ? ctx.t("console.alert.system") : (e.by_name || e.by) }),
     when: e.at, note: [sampleNote(ctx, e), e.note || ""].filter(Boolean).join(ctx.t("console.alert.noteSep")), kind: e.action === "comment" ? "neutral" : SEVERITY_KINDS[a.severity],
+    extra: photoThumbs(ctx, e),
   }));
 }
 
@@ -147,7 +149,7 @@ function outcomeChoice(ctx, a) {
   </fieldset>`;
 }
 
-function alertForm(ctx, a, kind) {
+function alertForm(ctx, data, a, kind) {
   const { t } = ctx;
   const input = kind === "resolve"
     ? html`${outcomeChoice(ctx, a)}${field({ name: "note", label: t("console.alert.resolveNote"), hint: t("console.alert.resolveHint"), type: "textarea",
@@ -156,6 +158,7 @@ function alertForm(ctx, a, kind) {
   return html`<form class="form form--inline" data-submit="${kind}" data-id="${a.alert_id}" novalidate>
     ${formError()}
     ${input}
+    ${photoPicker(ctx, data.photos, data.photoError, t("console.alert.photos"), t("console.alert.photosHint"))}
     <div class="form__actions">
       ${button(t(`console.alert.confirm.${kind}`), { type: "submit", kind: "primary" })}
       ${button(t("action.cancel"), { action: "closeForm", kind: "quiet" })}
@@ -251,7 +254,7 @@ function alertView(ctx, data, a) {
         <div><dt>${t("console.alert.lastSeen")}</dt><dd>${formatDateTime(a.last_seen)}${a.occurrences > 1 ? ` · ${t("console.alert.occurrences", { n: a.occurrences })}` : ""}</dd></div>
         ${readings(ctx, a)}`}
       </dl>
-      ${acting ? alertForm(ctx, a, acting) : html`<div class="form__actions">
+      ${acting ? alertForm(ctx, data, a, acting) : html`<div class="form__actions">
         ${a.state === "open" ? button(t("console.alert.do.acknowledge"), { action: "acknowledge", kind: "primary", data: { id: a.alert_id } }) : ""}
         ${button(t("console.alert.do.resolve"), { action: "openForm", kind: a.state === "open" ? "secondary" : "primary", data: { id: a.alert_id, kind: "resolve" } })}
         ${button(t("console.alert.do.comment"), { action: "openForm", data: { id: a.alert_id, kind: "comment" } })}
@@ -277,7 +280,7 @@ export default {
     const { items, more } = await readItems(ctx, state, severity, scope);
     armAudio();
     return { state, severity, scope, communities: mine, items, more, delay: POLL_MS, liveError: null,
-             names: await placeNames(ctx, items), acting: null, revealing: null, revealed: {},
+             names: await placeNames(ctx, items), acting: null, revealing: null, revealed: {}, photos: [], photoError: "",
              open: new Set(), records: new Map() }; // records: alert id → {alert} read alone, or {error}
   },
 
@@ -351,6 +354,7 @@ export default {
 
   actions: {
     ...revealActions,
+    ...photoActions("/v1/alerts/photo-uploads", "#/console/alerts"),
     pickSeverity(ctx, { value }) {
       ctx.navigate(`/console/alerts${qs({ state: ctx.data.state, severity: value, community: ctx.data.scope })}`);
     },
@@ -378,12 +382,14 @@ export default {
       ctx.update({});
     },
     openForm(ctx, { data }) {
-      ctx.update({ acting: { id: data.id, kind: data.kind } });
+      forgetPreviews(ctx.data.photos);
+      ctx.update({ acting: { id: data.id, kind: data.kind }, photos: [], photoError: "" });
       ctx.focus(data.kind === "resolve" ? `#outcome-${CSS.escape(data.id)}-${OUTCOMES[0]}` : "#f-text");
     },
     closeForm(ctx) {
       const id = ctx.data.acting?.id;
-      ctx.update({ acting: null });
+      forgetPreviews(ctx.data.photos);
+      ctx.update({ acting: null, photos: [], photoError: "" });
       ctx.focus(`#alert-${CSS.escape(id || "")} .form__actions button`);
     },
     async acknowledge(ctx, { data }) {
@@ -393,13 +399,19 @@ export default {
       ctx.focus(`#alert-${CSS.escape(data.id)} .form__actions button`);
     },
     async resolve(ctx, { data, values }) {
-      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/resolve`, { note: values.note, outcome: values.outcome });
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/resolve`, {
+        note: values.note, outcome: values.outcome, photo_keys: uploadedKeys(ctx, ctx.data.photos) });
+      forgetPreviews(ctx.data.photos);
+      ctx.data.photos = [];
       replace(ctx, a);
       ctx.toast(ctx.t("console.alert.done.resolved", { outcome: ctx.t(`console.alert.outcome.${a.outcome || values.outcome}`) }), "ok");
       ctx.focus("#page-title");
     },
     async comment(ctx, { data, values }) {
-      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/comments`, { text: values.text });
+      const a = await ctx.api.post(`/v1/alerts/${encodeURIComponent(data.id)}/comments`, {
+        text: values.text, photo_keys: uploadedKeys(ctx, ctx.data.photos) });
+      forgetPreviews(ctx.data.photos);
+      ctx.data.photos = [];
       replace(ctx, a);
       ctx.toast(ctx.t("console.alert.done.comment"), "ok");
       ctx.focus(`#alert-${CSS.escape(data.id)} .form__actions button`);
@@ -408,12 +420,13 @@ export default {
 };
 
 /** Put the alert as the API returned it in the list (a resolved one leaves the board); an open record
- *  keeps the SMS and calls it read (an action's answer carries the steps, not the deliveries). */
+ *  keeps the SMS, calls and contacts it read (an action's answer carries the steps, not those). */
 function replace(ctx, a) {
   const read = ctx.data.records.get(a.alert_id);
   if (read?.alert) {
     const deliveries = a.deliveries?.length ? a.deliveries : read.alert.deliveries;
-    ctx.data.records.set(a.alert_id, { alert: { ...a, deliveries } });
+    const contacts = a.contacts?.length ? a.contacts : read.alert.contacts;
+    ctx.data.records.set(a.alert_id, { alert: { ...a, deliveries, contacts } });
   }
   const items = ctx.data.items.map((i) => (i.alert_id === a.alert_id ? a : i))
     .filter((i) => i.state === "open" || i.state === "acknowledged");

@@ -4,11 +4,11 @@
 // or, 亲友代办, for a relative I watch. Elder mode asks one thing at a time: first the kind of
 // problem (large buttons, common ones first), then a few words and where.
 import { html, pageTitle, field, formError, button, linkButton } from "../templates.js";
-import { ApiError, postForm } from "../api.js";
+import { ApiError } from "../api.js";
 import { leaflet, tileLayer } from "../maps.js";
 import { communities, buildings, byId, householdLabel } from "../places.js";
 import { renameFields } from "../requests-parts.js";
-import { MAX_PHOTOS, checkFiles, photoPicker } from "../photos-parts.js";
+import { photoPicker, photoActions, uploadedKeys, forgetPreviews } from "../photos-parts.js";
 
 // Shown first (as large buttons in elder mode) when the city's catalog has them.
 const COMMON = ["water-electric-repair", "house-leak", "elevator-fault", "heating-fault", "noise", "garbage-collection"];
@@ -20,7 +20,6 @@ const API_FIELDS = {
 const ME = "me";
 
 let picker = null; // the map being shown, for "use the centre of the map"
-let photoSeq = 0;
 
 /** Emergencies (燃气泄漏, 电梯困人 …: `emergency` in the city's catalog) first, then the common kinds. */
 function commonFirst(catalog) {
@@ -160,25 +159,6 @@ function elderForm(ctx, data) {
     </form>`;
 }
 
-/** Upload one chosen photo: a presigned POST from the API, then the file straight to storage. */
-async function upload(ctx, p) {
-  // the screen may have been left meanwhile: repaint only while it is shown
-  const repaint = () => (window.location.hash.startsWith("#/requests/new") ? ctx.update({}) : null);
-  try {
-    const up = await ctx.api.post("/v1/requests/photo-uploads", { content_type: p.file.type, size: p.file.size });
-    await postForm(up.url, up.fields, p.file, (pct) => {
-      if (pct - p.progress >= 25 && pct < 100) {
-        p.progress = pct;
-        repaint();
-      }
-    });
-    Object.assign(p, { key: up.key, state: "done", progress: 100 });
-  } catch {
-    p.state = "failed";
-  }
-  repaint();
-}
-
 function location(values) {
   const where = values["rq-where"] || "home";
   if (where === "building") return { building_id: values["rq-building"] };
@@ -293,31 +273,13 @@ export default {
     moreCategories(ctx) {
       ctx.update({ allCategories: true });
     },
-    async pickPhotos(ctx, { el }) {
-      const files = [...(el.files || [])];
-      el.value = "";
-      if (!files.length) return;
-      const { accepted, refused } = checkFiles(ctx, files, MAX_PHOTOS - ctx.data.photos.length);
-      const added = accepted.map((file) => ({ id: String(++photoSeq), file, preview: URL.createObjectURL(file),
-                                              state: "uploading", progress: 0, key: "" }));
-      ctx.update({ photos: [...ctx.data.photos, ...added], photoError: refused.join(" ") });
-      await Promise.all(added.map((p) => upload(ctx, p)));
-    },
-    removePhoto(ctx, { data }) {
-      const gone = ctx.data.photos.find((p) => p.id === data.id);
-      if (gone) URL.revokeObjectURL(gone.preview);
-      ctx.update({ photos: ctx.data.photos.filter((p) => p.id !== data.id), photoError: "" });
-      ctx.focus("#rq-photo-file");
-    },
+    ...photoActions("/v1/requests/photo-uploads", "#/requests/new"),
     async file(ctx, { values }) {
       const loc = location(values);
       if (!loc) throw new ApiError({ status: 400, code: "invalid_input", field: "rq-where", message: ctx.t("requests.map.none") });
       const { photos } = ctx.data;
-      if (photos.some((p) => p.state === "uploading")) {
-        throw new ApiError({ status: 400, code: "invalid_input", field: "rq-photos", message: ctx.t("requests.photos.wait") });
-      }
       const body = { category: values["rq-category"], description: values["rq-description"], location: loc,
-                     photo_keys: photos.filter((p) => p.state === "done").map((p) => p.key) };
+                     photo_keys: uploadedKeys(ctx, photos) };
       if (ctx.data.forWhom !== ME) body.on_behalf_of = ctx.data.forWhom;
       let r;
       try {
@@ -325,7 +287,7 @@ export default {
       } catch (err) {
         throw renameFields(err, API_FIELDS, ctx);
       }
-      for (const p of photos) URL.revokeObjectURL(p.preview);
+      forgetPreviews(photos);
       ctx.toast(ctx.t("requests.new.done", { id: r.request_id }), "ok");
       ctx.navigate(`/requests/${encodeURIComponent(r.request_id)}`);
     },

@@ -19,6 +19,7 @@ from iot.sim.provision import new_key_and_csr
 from iot.topics import topic
 from tests.e2e.browser.conftest import SCREENSHOTS
 from tests.e2e.browser.test_browser_alert_outcome import Clean
+from tests.e2e.browser.test_browser_photos import png
 from tests.e2e.helpers import api
 
 pytestmark = pytest.mark.e2e
@@ -104,13 +105,27 @@ def test_a_new_critical_alert_comes_to_the_top_of_the_open_board_and_is_acknowle
         worker = card.locator('.console-contact[data-kind="staff"]').filter(has_text="王芳")
         assert worker.get_by_role("link", name="拨打 13903711101").get_attribute("href") == "tel:13903711101"
         staff.axe("live alert board, who to call")
+        # a note with a photo from the site: uploaded straight to storage, then a thumbnail in the record
+        card.get_by_role("button", name="添加备注").click()
+        card.get_by_label("备注内容").fill("到场查看：客厅有烟味，老人安好")
+        card.locator("#rq-photo-file").set_input_files(files=[{"name": "现场.png", "mimeType": "image/png",
+                                                               "buffer": png()}])
+        card.locator(".rq-thumb__ok").filter(has_text="已上传").wait_for()
+        staff.axe("live alert board, a note with a photo")
+        card.get_by_role("button", name="保存备注").click()
+        staff.page.locator("#toast").filter(has_text="备注").wait_for()
+        thumb = card.locator(".timeline__item").filter(has_text="老人安好").locator(".rq-thumbs img")
+        thumb.wait_for()
+        assert card.locator('.console-contact[data-kind="staff"]').count() == 1  # who to call stays in the record
+        thumb.scroll_into_view_if_needed()  # loaded lazily: the image itself, served by storage
+        staff.page.wait_for_function("(img) => img.complete && img.naturalWidth === 240", arg=thumb.element_handle())
     staff.axe(f"live alert board, {label}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the new alert as it arrived, besides the page at the end
     staff.page.screenshot(path=str(SCREENSHOTS / f"test_live_alert_board--arrived-{label}.png"), full_page=True)
     # AND acknowledging it updates the card in place, the rest of the board stays
     before = staff.page.locator(".queue > .console-alert").count()
     card.get_by_role("button", name="确认告警").click()
-    staff.page.locator("#toast").wait_for()
+    staff.page.locator("#toast").filter(has_text="已确认告警").wait_for()
     alert_id = (card.get_attribute("id") or "").removeprefix("alert-")
     assert api(stack, GRID_WORKER, "GET", f"/v1/alerts/{alert_id}")["state"] == "acknowledged"
     # the card says so until the next read of the open list, which no longer holds it

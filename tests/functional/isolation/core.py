@@ -38,6 +38,8 @@ def samples(other: Other) -> Samples:
             ("POST", "/v1/alerts/{alert_id}/acknowledge"): (JSON_HEADERS, jbody({"note": "isolation test"})),
             ("POST", "/v1/alerts/{alert_id}/resolve"): (JSON_HEADERS, jbody({"note": "isolation test"})),
             ("POST", "/v1/alerts/{alert_id}/comments"): (JSON_HEADERS, jbody({"text": "isolation test"})),
+            # 银川 gets an upload of its own: a key under t/yinchuan/alerts/, nothing of 郑州's
+            ("POST", "/v1/alerts/photo-uploads"): (JSON_HEADERS, jbody({"content_type": "image/png"})),
             ("POST", "/v1/vendor/devices"): (JSON_HEADERS, jbody(provisioned)),
             ("POST", "/v1/vendor/devices/bulk"): (JSON_HEADERS, jbody({"devices": [provisioned]})),
             ("POST", "/v1/vendor/devices/{device_id}/certificates"): (JSON_HEADERS, jbody({"credentials": "generate"})),
