@@ -53,9 +53,9 @@ def edited(doc: Doc, body: NoticeEdit, by: str, at: datetime) -> Doc:
             "updated_by": by}
 
 
-def withdrawn(doc: Doc, reason: str, by: str, at: datetime) -> Doc:
-    return {**doc, "status": "withdrawn", "withdrawn_at": iso(at), "withdrawn_by": by, "withdrawal_reason": reason,
-            "updated_at": iso(at), "updated_by": by}
+def withdrawn(doc: Doc, reason: str, by: str, at: datetime, by_name: str | None = None) -> Doc:
+    return {**doc, "status": "withdrawn", "withdrawn_at": iso(at), "withdrawn_by": by, "withdrawn_by_name": by_name,
+            "withdrawal_reason": reason, "updated_at": iso(at), "updated_by": by}
 
 
 def state(doc: Doc, now: datetime) -> State:
@@ -84,6 +84,7 @@ def view(doc: Doc, now: datetime, *, stats: Stats | None = None, read_at: str | 
         revision=int(doc["revision"]), updated_at=doc["updated_at"],
         updated_by=doc["updated_by"], withdrawn_at=doc.get("withdrawn_at") if staff else None,
         withdrawn_by=doc.get("withdrawn_by") if staff else None,
+        withdrawn_by_name=doc.get("withdrawn_by_name") if staff else None,
         withdrawal_reason=doc.get("withdrawal_reason") if staff else None,
         read=(read_at is not None) if resident else None,
         read_at=datetime.fromisoformat(read_at) if read_at else None, stats=stats if staff else None)

@@ -80,6 +80,7 @@ class Notice(Model):
     updated_by: str
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
+    withdrawn_by_name: str | None = Field(default=None, description="who withdrew it, by name (staff)")
     withdrawal_reason: str | None = None
     read: bool | None = Field(default=None, description="residents: whether they marked it read")
     read_at: datetime | None = None

@@ -82,7 +82,8 @@ class NoticeService(NoticeAccess):
         if stored.doc["status"] == "withdrawn":
             raise Conflict("this notice is withdrawn already", field="notice_id")
         at = self.clock()
-        doc = documents.withdrawn(stored.doc, body.reason, self.principal.username, at)
+        doc = documents.withdrawn(stored.doc, body.reason, self.principal.username, at,
+                                  self.tenancy.staff_name(self.principal.username))
         self.repo.replace(stored, doc)
         return documents.view(doc, at, stats=stats(stored))
 

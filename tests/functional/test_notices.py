@@ -139,8 +139,8 @@ def test_a_withdrawn_notice_disappears_for_residents_and_stays_marked_for_staff(
     assert titles(client, resident) == []
     assert get(client, f"/v1/notices/{n['notice_id']}", resident).status_code == 404
     seen = get(client, f"/v1/notices/{n['notice_id']}", staff).json_body
-    assert (seen["state"], seen["withdrawn_by"], seen["withdrawal_reason"]) == ("withdrawn", "zz.wang.fang",
-                                                                                 "金额有误，核对后重发")
+    assert (seen["state"], seen["withdrawn_by"], seen["withdrawn_by_name"], seen["withdrawal_reason"]) == (
+        "withdrawn", "zz.wang.fang", "王芳", "金额有误，核对后重发")
     listed = get(client, "/v1/notices", staff).json_body["items"]
     assert [(i["notice_id"], i["state"]) for i in listed] == [(n["notice_id"], "withdrawn")]
     edit = put(client, f"/v1/notices/{n['notice_id']}", staff, {"title": {"zh": "改"}, "body": {"zh": "改"}})

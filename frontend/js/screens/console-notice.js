@@ -99,7 +99,7 @@ export default {
           [t("console.notice.validFrom"), formatDateTime(n.valid_from)],
           [t("console.notice.validUntil"), n.valid_until ? formatDateTime(n.valid_until) : t("console.notice.openEnded")],
           ...reachFacts(ctx, n),
-          [t("console.notice.withdrawnLabel"), n.withdrawn_at ? `${formatDateTime(n.withdrawn_at)} · ${n.withdrawn_by} · ${n.withdrawal_reason || ""}` : ""],
+          [t("console.notice.withdrawnLabel"), n.withdrawn_at ? `${formatDateTime(n.withdrawn_at)} · ${n.withdrawn_by_name || n.withdrawn_by} · ${n.withdrawal_reason || ""}` : ""],
         ])}
         ${withdraw}`, { title: t("console.notice.content") })}
       ${data.receipts ? card(receiptsView(ctx, data), { title: t("console.receipt.title") }) : ""}
