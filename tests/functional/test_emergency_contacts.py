@@ -44,7 +44,8 @@ def test_staff_are_refused(aws, client):
 
 def test_the_manifest_names_its_emergency_categories_and_lines():
     m = load_manifest("zhengzhou")
-    assert {c.code for c in m.service_catalog if c.emergency} == {"gas-leak", "elevator-entrapment"}
+    assert {c.code for c in m.service_catalog if c.emergency} == {"gas-leak", "elevator-entrapment", "fire-smoke",
+                                                                  "flooding"}
     shortest = min(c.sla.resolve_hours for c in m.service_catalog)
     assert all(c.sla.resolve_hours == shortest for c in m.service_catalog if c.emergency)
     assert m.emergency.gas == "0371-96777" and len(m.emergency.property) == 4
