@@ -9,6 +9,10 @@ import { WINDOWS, REFRESH_MS, windowOf, fetchAll, statusBadge, tierLabel, health
   quotaTable, alarmsView, widgetCard, lineWidget } from "../ops-parts.js";
 
 let latest = 0; // a newer read makes the answer of an older one stale
+// The window and dashboard last asked for: the 60 s refresh reads these, not the ones of the paint it
+// started with — otherwise a refresh firing while a slow read of a new choice is under way would
+// supersede it and put the old window back.
+let wanted = { minutes: 0, name: "" };
 
 async function read(ctx, minutes, name) {
   const mine = ++latest;
@@ -17,6 +21,7 @@ async function read(ctx, minutes, name) {
 }
 
 async function refreshWith(ctx, minutes, name) {
+  wanted = { minutes, name };
   const fresh = await read(ctx, minutes, name);
   if (fresh) ctx.update({ ...fresh, refreshError: null });
   return fresh;
@@ -86,8 +91,8 @@ export default {
 
   async load(ctx) {
     latest += 1; // any read still under way from an earlier visit is stale now
-    return { ...(await fetchAll(ctx, windowOf(ctx.query.minutes), ctx.query.dashboard)), changing: null, open: {},
-             refreshError: null };
+    wanted = { minutes: windowOf(ctx.query.minutes), name: ctx.query.dashboard };
+    return { ...(await fetchAll(ctx, wanted.minutes, wanted.name)), changing: null, open: {}, refreshError: null };
   },
 
   render(data, ctx) {
@@ -126,7 +131,7 @@ export default {
         if (document.hidden || data.changing || reading) return; // not while a reason is being typed
         reading = true;
         try {
-          const fresh = await read(ctx, data.minutes, data.name);
+          const fresh = await read(ctx, wanted.minutes || data.minutes, wanted.name || data.name);
           if (fresh && el.isConnected) ctx.update({ ...fresh, refreshError: null });
         } catch (err) {
           if (el.isConnected) ctx.update({ refreshError: errorText(err) });
@@ -139,14 +144,17 @@ export default {
   },
 
   actions: {
+    // each choice keeps the other one last asked for (a board picked a moment ago may still be loading)
     async pickWindow(ctx, { value }) {
-      if (value) await refreshWith(ctx, windowOf(value), ctx.data.name);
+      if (value) await refreshWith(ctx, windowOf(value), wanted.name || ctx.data.name);
     },
     async pickBoard(ctx, { value }) {
-      if (value) await refreshWith(ctx, ctx.data.minutes, value);
+      if (value) await refreshWith(ctx, wanted.minutes || ctx.data.minutes, value);
     },
     async refresh(ctx) {
-      if (await refreshWith(ctx, ctx.data.minutes, ctx.data.name)) ctx.toast(ctx.t("ops.refreshed"), "ok");
+      if (await refreshWith(ctx, wanted.minutes || ctx.data.minutes, wanted.name || ctx.data.name)) {
+        ctx.toast(ctx.t("ops.refreshed"), "ok");
+      }
     },
     toggleData(ctx, { data }) {
       const open = { ...ctx.data.open };
