@@ -14,10 +14,17 @@ let latest = 0; // a newer read makes the answer of an older one stale
 // supersede it and put the old window back.
 let wanted = { minutes: 0, name: "" };
 
+let inFlight = 0; // reads under way: the 60 s refresh waits for them rather than superseding them
+
 async function read(ctx, minutes, name) {
   const mine = ++latest;
-  const fresh = await fetchAll(ctx, minutes, name);
-  return mine === latest ? fresh : null;
+  inFlight += 1;
+  try {
+    const fresh = await fetchAll(ctx, minutes, name);
+    return mine === latest ? fresh : null;
+  } finally {
+    inFlight -= 1;
+  }
 }
 
 async function refreshWith(ctx, minutes, name) {
@@ -128,7 +135,9 @@ export default {
     autoRefresh(el, data, ctx) {
       let reading = false; // a slow answer is not asked for again on top of itself
       const timer = setInterval(async () => {
-        if (document.hidden || data.changing || reading) return; // not while a reason is being typed
+        // not while a reason is being typed, nor on top of a read under way (when reads take longer than
+        // the interval, a refresh would supersede each answer before it could be shown)
+        if (document.hidden || data.changing || reading || inFlight) return;
         reading = true;
         try {
           const fresh = await read(ctx, wanted.minutes || data.minutes, wanted.name || data.name);

@@ -55,7 +55,7 @@ class Watch:
 
 # The ops screen, and each refresh or change of window, reads every city's figures and the dashboards' series
 # from moto's CloudWatch: seconds on a quiet machine, more while the other tests load both cores.
-OPS_READY_MS = 45_000
+OPS_READY_MS = 90_000
 
 
 def open_ops(site: Site) -> None:
