@@ -4,6 +4,7 @@
 // alarms in sentences and leaves the charts out.
 import { html, pageTitle, field, formError, button, card, empty } from "../templates.js";
 import { ApiError } from "../api.js";
+import { qs } from "../console-parts.js";
 import { formatDateTime, errorText } from "../i18n.js";
 import { WINDOWS, REFRESH_MS, windowOf, fetchAll, statusBadge, tierLabel, healthSentence, healthTable,
   quotaTable, alarmsView, widgetCard, lineWidget } from "../ops-parts.js";
@@ -153,12 +154,13 @@ export default {
   },
 
   actions: {
-    // each choice keeps the other one last asked for (a board picked a moment ago may still be loading)
-    async pickWindow(ctx, { value }) {
-      if (value) await refreshWith(ctx, windowOf(value), wanted.name || ctx.data.name);
+    // A choice of window or dashboard is the screen's address (#/ops?minutes=360&dashboard=…): it can be
+    // bookmarked and shared, Back returns to the previous view, and the screen loads it whole.
+    pickWindow(ctx, { value }) {
+      if (value) ctx.navigate(`/ops${qs({ minutes: windowOf(value), dashboard: wanted.name || ctx.data.name })}`);
     },
-    async pickBoard(ctx, { value }) {
-      if (value) await refreshWith(ctx, wanted.minutes || ctx.data.minutes, value);
+    pickBoard(ctx, { value }) {
+      if (value) ctx.navigate(`/ops${qs({ minutes: wanted.minutes || ctx.data.minutes, dashboard: value })}`);
     },
     async refresh(ctx) {
       if (await refreshWith(ctx, wanted.minutes || ctx.data.minutes, wanted.name || ctx.data.name)) {

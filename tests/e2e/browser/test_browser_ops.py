@@ -143,10 +143,14 @@ def test_the_platform_admin_lands_on_ops_with_each_citys_quotas_readings_and_the
         page.locator(".card--ops-alarms").screenshot(path=str(SCREENSHOTS / "test_browser_ops--alarm-in-alarm.png"))
 
     board.select_option("cc-city-zhengzhou")
-    page.wait_for_function("() => document.querySelector('#f-opsBoard').value === 'cc-city-zhengzhou' && "
-                           "document.querySelector('.ops-board__title').innerText.includes('郑州')")
+    # a choice is the screen's address: it loads again, whole
+    page.wait_for_function("() => document.querySelector('#f-opsBoard')?.value === 'cc-city-zhengzhou' && "
+                           "document.querySelector('.ops-board__title')?.innerText.includes('郑州')",
+                           timeout=OPS_READY_MS)
+    assert "dashboard=cc-city-zhengzhou" in page.url
     page.get_by_label("时间窗口").select_option("360")
     page.locator(".ops-table--health caption", has_text="最近 6 小时").wait_for(timeout=OPS_READY_MS)
+    assert "minutes=360" in page.url and "dashboard=cc-city-zhengzhou" in page.url
     assert page.get_by_label("面板").input_value() == "cc-city-zhengzhou"
 
     # the stack's simulator publishes for 郑州: its readings reach the health table
