@@ -37,6 +37,7 @@ from infra.local.certificates import configure_moto
 from infra.local.iot_side import IotSide, SimulatorPlan
 from infra.local.metrics_sink import CloudWatchSink
 from infra.local.moto_atomic import make_dynamodb_atomic
+from infra.local.moto_metric_index import make_cloudwatch_indexed
 from infra.local.moto_percentiles import make_cloudwatch_percentiles
 from infra.local.push import LocalPushService, push_env
 from infra.local.schedules import Scheduler
@@ -86,6 +87,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     make_dynamodb_atomic()  # API, bridge and poller write at once (infra/local/moto_atomic.py)
     make_cloudwatch_percentiles()  # p50 / p99 series of the dashboards (infra/local/moto_percentiles.py)
+    make_cloudwatch_indexed()  # reads that stay fast as metrics pile up (infra/local/moto_metric_index.py)
     configure_moto()  # certificate ids as AWS IoT makes them, which the broker's gateway computes
     moto = ThreadedMotoServer(ip_address=host, port=moto_port, verbose=False)
     moto.start()
