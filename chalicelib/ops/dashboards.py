@@ -53,7 +53,8 @@ def _telemetry(city: bool) -> tuple[Widget, ...]:
         Widget("readings", "遥测读数与消息", "telemetry readings and messages", "Count", (
             _ours("TelemetryReadings", "读数", "readings", city=city),
             _ours("TelemetryMessages", "消息", "messages", city=city),
-            _ours("TelemetryBadMessages", "无法解析", "bad messages", city=city))),
+            _ours("TelemetryBadMessages", "无法解析", "bad messages", city=city),
+            _ours("TelemetryRejected", "被拒读数", "rejected readings", city=city))),
         Widget("telemetry-lag", "遥测延迟", "telemetry lag", "Milliseconds", (
             _ours("TelemetryLag", "p99", "p99", "p99", city=city),
             _ours("TelemetryLag", "最大", "max", "Maximum", city=city))),
@@ -62,7 +63,8 @@ def _telemetry(city: bool) -> tuple[Widget, ...]:
         Widget("absence-sweep", "未出门/离线巡检", "absence sweep", "Count", (
             _ours("AbsenceDevicesChecked", "核查设备", "devices checked", city=city),
             _ours("AbsenceSweepMinutes", "覆盖分钟（落后时大于1）", "minutes read (over 1: catching up)", "Maximum",
-                  city=city)), period=300),
+                  city=city),
+            _ours("AbsenceAlertsRaised", "未出门/离线告警", "absence alerts raised", city=city)), period=300),
     )
 
 
@@ -70,8 +72,10 @@ def _alerts(city: bool) -> tuple[Widget, ...]:
     return (
         Widget("alerts-raised", "新告警（按级别）", "alerts raised by severity", "Count", tuple(
             _ours("AlertsRaised", zh, en, city=city, severity=s) for s, zh, en in SEVERITIES)),
-        Widget("alerts-escalated", "告警升级（按级别）", "alerts escalated by severity", "Count", tuple(
-            _ours("AlertsEscalated", zh, en, city=city, severity=s) for s, zh, en in SEVERITIES)),
+        Widget("alerts-escalated", "告警升级（按级别）与状态变化", "alerts escalated by severity, transitions",
+               "Count", (
+            *(_ours("AlertsEscalated", zh, en, city=city, severity=s) for s, zh, en in SEVERITIES),
+            _ours("AlertTransitions", "状态变化", "transitions", city=city))),
     )
 
 
@@ -86,6 +90,7 @@ def _notifications(city: bool) -> tuple[Widget, ...]:
             *(_ours("NotificationsUndelivered", f"{zh}未送达/未接", f"{en} not delivered or unanswered", city=city,
                     channel=c) for c, zh, en in CHANNELS[:2]),
             _ours("NotificationsSkipped", "未发送", "not sent", city=city),
+            _ours("NotificationsNotQueued", "未能入队", "not queued", city=city),
             _ours("NotificationQuotaReached", "超出月度额度", "over the monthly quota", city=city),
             *(() if city else (_ours("ReceiptsUnmatched", "无法对应的回执", "receipts matching no SMS or call"),))),
             period=300),
@@ -169,13 +174,19 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("CriticalUnacknowledged", "超时未确认", "unacknowledged", "Maximum", city=True),), period=300),
         *_alerts(city=True),
         *_notifications(city=True),
-        Widget("service-requests", "诉求：新增与超期", "service requests: filed and overdue", "Count", (
+        Widget("service-requests", "诉求：新增、超期与紧急", "service requests: filed, overdue, emergencies", "Count", (
             _ours("ServiceRequestsFiled", "新增", "filed", city=True),
-            _ours("ServiceRequestsOverdue", "超期", "overdue", "Maximum", city=True)), period=300),
+            _ours("ServiceRequestsOverdue", "超期", "overdue", "Maximum", city=True),
+            _ours("EmergencyRequestsFiled", "紧急求助", "emergencies filed", city=True),
+            _ours("EmergencyDispatchFailed", "紧急未能派发", "emergencies not dispatched", city=True)), period=300),
         Widget("quotas", "配额：拒绝、限流与丢弃", "quotas: refusals, throttling, drops", "Count", (
             _ours("QuotaRefused", "配额拒绝", "refused", city=True), _ours("ApiThrottled", "API 限流", "throttled",
                                                                        city=True),
             _ours("TelemetryDropped", "丢弃消息", "dropped", city=True)), period=300),
+        Widget("photos-broadcasts", "照片与应急广播", "photos and emergency broadcasts", "Count", (
+            _ours("PhotosUploaded", "诉求照片", "request photos", city=True),
+            _ours("PhotoRejected", "被拒照片", "photos refused", city=True),
+            _ours("BroadcastsPublished", "应急广播", "broadcasts", city=True)), period=3600),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

@@ -49,6 +49,11 @@ def _string_constants(paths: list[Path]) -> set[str]:
     return found
 
 
+def test_every_catalogued_metric_is_drawn_on_a_dashboard():
+    drawn = {m for _, s in _all_series() if not _.startswith("alarm ") for m in _metrics_of(s)}
+    assert sorted(set(catalog.METRICS) - drawn) == []
+
+
 def test_every_catalogued_metric_is_named_by_the_code_that_publishes_it():
     definitions = {ROOT / "chalicelib" / "ops" / f"{m}.py" for m in ("catalog", "dashboards", "alarms", "model")}
     code = [p for p in (ROOT / "chalicelib").rglob("*.py") if p not in definitions]
