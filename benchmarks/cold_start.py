@@ -112,7 +112,7 @@ def local_aws() -> Iterator[dict[str, str]]:
         from chalicelib.aws import client
         from chalicelib.config import get_settings, reset_settings
         from chalicelib.tenancy import manifest
-        from chalicelib.tenancy.service import apply_manifest
+        from chalicelib.tenancy.apply import apply_manifest
 
         reset_settings()
         apply_manifest(manifest.load((ROOT / "tenants" / f"{TENANT}.yaml").read_text(encoding="utf-8")))

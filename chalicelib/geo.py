@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from geographiclib.geodesic import Geodesic
 
-from chalicelib.tenancy.models import GeoPoint
+from chalicelib.tenancy.common import GeoPoint
 
 WALK_M_PER_MIN = 80.0  # an unhurried adult pace; the circle's "15 minutes" is 1200 m
 

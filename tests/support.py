@@ -14,8 +14,9 @@ from chalicelib.auth import users
 from chalicelib.auth.roles import Role
 from chalicelib.telemetry.plans import forget_plans
 from chalicelib.tenancy import manifest
+from chalicelib.tenancy.apply import ApplyReport, apply_manifest
 from chalicelib.tenancy.models import StaffRole, TenantManifest
-from chalicelib.tenancy.service import ApplyReport, apply_manifest, forget_statuses
+from chalicelib.tenancy.service import forget_statuses
 from infra.local.bootstrap import LocalResources, bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent

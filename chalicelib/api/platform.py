@@ -19,9 +19,10 @@ from chalicelib.notify.service import outbox
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.scope import tenant_scope
 from chalicelib.tenancy import manifest
+from chalicelib.tenancy.apply import ApplyReport, apply_manifest
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import list_tenant_profiles
-from chalicelib.tenancy.service import ApplyReport, StatusChange, TenantService, apply_manifest, set_status
+from chalicelib.tenancy.service import StatusChange, TenantService, set_status
 from chalicelib.usage.models import UsageQuery, UsageReport
 from chalicelib.usage.service import usage_report
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.fields import Distinct
 from chalicelib.model import Model
-from chalicelib.tenancy.models import Code
+from chalicelib.tenancy.common import Code
 
 
 class ApiScope(StrEnum):

@@ -12,7 +12,7 @@ from chalicelib.devices.models import DeviceId
 from chalicelib.fields import Distinct
 from chalicelib.model import Model
 from chalicelib.residents.models import Mobile
-from chalicelib.tenancy.models import Username
+from chalicelib.tenancy.common import Username
 
 ResidentId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,64}$", description="a resident's id (registration)")]
 MAX_DEVICES = 20

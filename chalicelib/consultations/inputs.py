@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.model import Model
-from chalicelib.tenancy.models import Name, Text
+from chalicelib.tenancy.common import Name, Text
 from chalicelib.tenancy.scope import Scope
 
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,30}$", description="e.g. plan-a")]

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.consultations.inputs import Eligibility, Per, Publication
 from chalicelib.model import Model
-from chalicelib.tenancy.models import Name, Text
+from chalicelib.tenancy.common import Name, Text
 from chalicelib.tenancy.scope import Scope
 
 

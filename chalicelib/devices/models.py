@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
-from chalicelib.tenancy.models import Code
+from chalicelib.tenancy.common import Code
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{3,64}$"
 DeviceId = Annotated[str, Field(pattern=DEVICE_ID_PATTERN, description="the IoT thing name, unique in the city")]

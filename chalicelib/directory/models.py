@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 from chalicelib.directory.hours import OpeningHours
 from chalicelib.fields import Cursor, Distinct
 from chalicelib.model import Model
-from chalicelib.tenancy.models import GeoPoint, Name, Text
+from chalicelib.tenancy.common import GeoPoint, Name, Text
 
 MAX_RADIUS_M = 2000  # what one geohash-5 cell and its neighbours are sure to cover (see README)
 CIRCLE_M = 1200  # 一刻钟: 15 minutes on foot at 80 m/min

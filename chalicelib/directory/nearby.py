@@ -15,7 +15,7 @@ from chalicelib.directory.service import DirectoryBase
 from chalicelib.errors import InvalidInput
 from chalicelib.geo import distance_m, nearest, surely_beyond, walk_minutes
 from chalicelib.residents.repository import ResidentRepository
-from chalicelib.tenancy.models import GeoPoint
+from chalicelib.tenancy.common import GeoPoint
 from chalicelib.tenancy.scope import verified_household
 
 CITY_REACH_M = 20_000  # a given point counts as inside the city within this distance of one of its communities

@@ -16,7 +16,7 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.geo import distance_m
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import decode_cursor, encode_cursor, now
-from chalicelib.tenancy.models import GeoPoint
+from chalicelib.tenancy.common import GeoPoint
 from chalicelib.tenancy.scope import served_communities, verified_household
 from chalicelib.tenancy.service import TenantService
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_val
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
 from chalicelib.notices.models import Category, FollowupMethod, Severity
-from chalicelib.tenancy.models import Code
+from chalicelib.tenancy.common import Code
 from chalicelib.tenancy.scope import Scope, ScopeLevel
 
 Url = Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+(:\d{1,5})?(/\S*)?$", max_length=500,

@@ -10,7 +10,7 @@ from chalicelib.fields import Cursor
 from chalicelib.model import Model
 from chalicelib.photos import key_pattern
 from chalicelib.requests.states import State
-from chalicelib.tenancy.models import Code, Username
+from chalicelib.tenancy.common import Code, Username
 
 RequestId = Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{8}-\d{4,6}$", description="e.g. ZH-20261126-0001")]
 PhotoUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]{3,500}$", description="an https URL")]

@@ -8,7 +8,7 @@ from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.geo import distance_m
 from chalicelib.requests.inputs import LocationIn
 from chalicelib.requests.states import NEAR_KM
-from chalicelib.tenancy.models import GeoPoint
+from chalicelib.tenancy.common import GeoPoint
 from chalicelib.tenancy.service import TenantService
 
 Doc = dict[str, Any]

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.fields import Cursor
 from chalicelib.model import Model
-from chalicelib.tenancy.models import Code
+from chalicelib.tenancy.common import Code
 
 Mobile = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="mainland mobile number, 11 digits")]
 

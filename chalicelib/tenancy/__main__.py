@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             print(f"{path}: ok ({m.tenant_id})")
             continue
-        from chalicelib.tenancy.service import apply_manifest
+        from chalicelib.tenancy.apply import apply_manifest
 
         try:
             report = apply_manifest(m, dry_run=args.dry_run)

@@ -20,7 +20,7 @@ from chalicelib.errors import Forbidden, NotFound
 from chalicelib.model import Model
 from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
-from chalicelib.tenancy.models import Code
+from chalicelib.tenancy.common import Code
 from chalicelib.tenancy.service import TenantService
 
 

@@ -18,7 +18,6 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import AppError, QuotaExceeded, StorageError
-from chalicelib.notify.repository import NotifyRepository, this_month
 from chalicelib.store.base import TenantRepository, condition_failed, now, transaction
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import DeviceItem, QuotaItem, ResidentItem
@@ -141,6 +140,8 @@ def quota_use(tenant: TenantContext) -> dict[str, dict[str, int]]:
     out[STAFF_USERS] = {"limit": quotas.staff_users, "used": len(staff)}
     out["api_requests_per_second"] = {"limit": quotas.api_requests_per_second}
     out["telemetry_messages_per_minute"] = {"limit": quotas.telemetry_per_minute}
+    from chalicelib.notify.repository import NotifyRepository, this_month  # the usage page only: not per request
+
     sent = NotifyRepository(tenant).sent(this_month(str(TenantService(tenant).profile().get("timezone", TZ))))
     out["sms_per_month"] = {"limit": quotas.sms_per_month, "used": sent["sms"]}
     out["voice_calls_per_month"] = {"limit": quotas.voice_calls_per_month, "used": sent["voice"]}

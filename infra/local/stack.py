@@ -107,7 +107,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
 
     from chalicelib.config import reset_settings
     from chalicelib.tenancy import manifest
-    from chalicelib.tenancy.service import apply_manifest
+    from chalicelib.tenancy.apply import apply_manifest
     from infra.local.api import serve
     from infra.local.demo import DEMO_PASSWORD, create_demo_logins, seeded_logins
     from infra.local.seed import seed

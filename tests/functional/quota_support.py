@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 
 from chalicelib.config import get_settings
-from chalicelib.tenancy.service import apply_manifest
+from chalicelib.tenancy.apply import apply_manifest
 from tests.support import World, load_manifest
 
 

@@ -17,7 +17,7 @@ from chalicelib.directory.hours import DAYS
 from chalicelib.directory.models import NearbyQuery
 from chalicelib.directory.nearby import NearbySearch
 from chalicelib.geo import distance_m, surely_beyond, walk_minutes
-from chalicelib.tenancy.models import GeoPoint
+from chalicelib.tenancy.common import GeoPoint
 from tests.functional.test_directory import JINGHU, create, point
 from tests.support import auth
 

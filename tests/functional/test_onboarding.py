@@ -7,8 +7,8 @@ import yaml
 from chalicelib.auth import users
 from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy import manifest
+from chalicelib.tenancy.apply import apply_manifest
 from chalicelib.tenancy.repository import TenantConfigRepository
-from chalicelib.tenancy.service import apply_manifest
 from tests.support import JSON_HEADERS, auth, jbody, manifest_text
 
 

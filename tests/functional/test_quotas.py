@@ -6,8 +6,8 @@ import pytest
 
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import QuotaItem
+from chalicelib.tenancy.apply import apply_manifest
 from chalicelib.tenancy.manifest import ManifestError
-from chalicelib.tenancy.service import apply_manifest
 from chalicelib.usage.quotas import quota_use
 from tests.functional.places import PLACES, post, register
 from tests.functional.quota_support import new_user, onboard_with, stored_items, things

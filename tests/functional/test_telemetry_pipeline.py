@@ -109,7 +109,7 @@ def test_a_citys_rule_overrides_change_what_raises(client, aws):
 
     from chalicelib.telemetry.plans import forget_plans
     from chalicelib.tenancy import manifest
-    from chalicelib.tenancy.service import apply_manifest
+    from chalicelib.tenancy.apply import apply_manifest
     from tests.support import manifest_text
 
     data = yaml.safe_load(manifest_text("zhengzhou"))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from chalicelib.directory.models import ListQuery, ServicePointIn
 from chalicelib.directory.service import DirectoryService
-from chalicelib.tenancy.models import Code, Username
+from chalicelib.tenancy.common import Code, Username
 from infra.local.seed import SeedContext
 
 
