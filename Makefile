@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test token lint setup system-deps clean package bench fuzz
+.PHONY: run test token lint setup system-deps clean package bench fuzz routes
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench: $(STAMP) ## benchmarks: API cold start, critical path, rate limiter, tena
 	$(PY) -m benchmarks.pipeline --headline out/bench-pipeline.txt
 	$(PY) -m benchmarks.alert_core
 	@cat out/bench-pipeline.txt
+
+routes: $(STAMP) ## regenerate chalicelib/api/route_table.py after adding, removing or changing a route
+	$(PY) -m chalicelib.api.lazy --write
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

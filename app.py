@@ -9,39 +9,17 @@ from collections.abc import Callable
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, Request, SQSEvent
 
-from chalicelib.api import (
-    alerts,
-    apikeys,
-    care,
-    consultations,
-    devices,
-    directory,
-    emergency,
-    meta,
-    notices,
-    notify,
-    open311,
-    ops,
-    personal,
-    platform,
-    reports,
-    requests,
-    residents,
-    tenancy,
-    usage,
-    vendor,
-)
+from chalicelib.api import lazy
+from chalicelib.api.route_table import TABLE
 from chalicelib.http import errors
-from chalicelib.http.authorizer import auth
+from chalicelib.http.authorizer import auth, jwt_auth
 from chalicelib.observability import CORRELATION_HEADER, begin_request, end_request, traced
 
 app = Chalice(app_name="community-cloud", configure_logs=False)
 app.api.cors = True
 
 app.register_blueprint(auth)
-for blueprint in (meta, tenancy, residents, devices, vendor, alerts, platform, requests, open311, notices,
-                  consultations, directory, care, apikeys, reports, ops, usage, personal, notify, emergency):
-    app.register_blueprint(blueprint.bp)
+lazy.register(app, TABLE, jwt_auth)  # every route; each area's module imported on its first request
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -9,8 +9,7 @@ from chalice import Blueprint
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import ALL_ROLES, STAFF_ROLES, Role
 from chalicelib.errors import NotFound
-from chalicelib.http.openapi import cached
-from chalicelib.http.routing import ROUTES, route
+from chalicelib.http.routing import route
 from chalicelib.model import Model
 from chalicelib.residents.service import ResidentService
 from chalicelib.tenancy.service import TenantService
@@ -35,7 +34,10 @@ def openapi() -> dict[str, Any]:
 
     Built on the first request and kept for the life of the process.
     """
-    return cached(ROUTES)
+    from chalicelib.api.lazy import routes
+    from chalicelib.http.openapi import cached
+
+    return cached(routes())
 
 
 @route(bp, "/v1/me", roles=ALL_ROLES)

@@ -1,8 +1,10 @@
 """``route``: the one way a view is declared.
 
-It attaches the authorizer, checks the caller's role, resolves the principal, maps any
-error to the JSON error body, and serializes pydantic results. Each declaration is
-recorded in ``ROUTES`` (roles, whether public) so tests can walk every route.
+It checks the caller's role, resolves the principal, maps any error to the JSON error body,
+and serializes pydantic results. Each declaration is recorded in ``ROUTES`` (roles, whether
+public; what the OpenAPI document is made from) and its handler in ``HANDLERS``, which the
+app's routes call (chalicelib/api/lazy.py registers them, with the authorizer, from the
+generated route table).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
 from chalicelib.errors import InvalidInput
 from chalicelib.http import cursors
-from chalicelib.http.authorizer import jwt_auth
 from chalicelib.http.body import load_json
 from chalicelib.http.errors import JSON, error_response
 from chalicelib.store.scope import tenant_scope
@@ -45,6 +46,7 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+HANDLERS: dict[tuple[str, str], Callable[..., Response]] = {}  # (method, path) → the view as Chalice calls it
 
 
 def _serialize(result: Any, status: int) -> Response:
@@ -112,12 +114,7 @@ def route(bp: Blueprint, path: str, *, method: str = "GET", roles: Iterable[Role
 
         ROUTES.append(RouteSpec(path, method, allowed, public, view, body, query, status,
                                 tuple(content_types or ("application/json",))))
-        kwargs: dict[str, Any] = {"methods": [method], "cors": True}
-        if not public:
-            kwargs["authorizer"] = jwt_auth
-        if content_types:
-            kwargs["content_types"] = content_types
-        bp.route(path, **kwargs)(handler)
+        HANDLERS[(method, path)] = handler  # registered on the app from chalicelib/api/route_table.py
         return handler
 
     return decorate

@@ -13,12 +13,14 @@ from chalice.test import Client
 from moto import mock_aws
 
 from app import app
-from chalicelib.http.routing import ROUTES
+from chalicelib.api.lazy import routes
 from chalicelib.store import scope
 from infra.local.gateway import ConfiguredGateway
 from tests.functional.isolation import HOME, OTHER, Other, collect
 from tests.iam import Calls, recording_calls
 from tests.support import ROOT, World, auth, make_world
+
+ROUTES = routes()  # every area's declarations (the app imports each on its first request)
 
 ROLES = ["city_admin", "staff", "resident", "vendor"]
 # Writes of the caller's own record, naming nothing of any city: they succeed for the caller, and the
