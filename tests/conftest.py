@@ -29,6 +29,10 @@ _isolate_environment()
 from chalice.test import Client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from infra.local.moto_transactions import make_dynamodb_transactions_light  # noqa: E402
+
+make_dynamodb_transactions_light()  # a transaction's rollback copies its items, not the table (as `make run` does)
+
 from tests.support import World, make_world, moto_jwks_file  # noqa: E402
 
 

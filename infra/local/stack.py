@@ -39,6 +39,7 @@ from infra.local.metrics_sink import CloudWatchSink
 from infra.local.moto_atomic import make_dynamodb_atomic
 from infra.local.moto_metric_index import make_cloudwatch_indexed
 from infra.local.moto_percentiles import make_cloudwatch_percentiles
+from infra.local.moto_transactions import make_dynamodb_transactions_light
 from infra.local.push import LocalPushService, push_env
 from infra.local.schedules import Scheduler
 
@@ -85,6 +86,7 @@ def start(host: str, moto_port: int, api_port: int, web_port: int, mqtt_port: in
           simulator: SimulatorPlan | None = None) -> Stack:
     _env_defaults()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+    make_dynamodb_transactions_light()  # rollback of the items a transaction names (before the lock wraps it)
     make_dynamodb_atomic()  # API, bridge and poller write at once (infra/local/moto_atomic.py)
     make_cloudwatch_percentiles()  # p50 / p99 series of the dashboards (infra/local/moto_percentiles.py)
     make_cloudwatch_indexed()  # reads that stay fast as metrics pile up (infra/local/moto_metric_index.py)
