@@ -99,10 +99,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help=f"write {TABLE_FILE.name}; else check it")
     args = parser.parse_args()
-    text = render(table())
+    entries = table()
+    text = render(entries)
     if args.write:
         TABLE_FILE.write_text(text, encoding="utf-8")
-        print(f"{TABLE_FILE}: {text.count(chr(10)) - 6} routes")
+        print(f"{TABLE_FILE}: {len(entries)} routes")
     elif TABLE_FILE.read_text(encoding="utf-8") != text:
         sys.exit(f"{TABLE_FILE.name} is out of date: make routes")
 

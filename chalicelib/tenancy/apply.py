@@ -16,16 +16,11 @@ from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
-from chalicelib.tenancy.service import (
-    _CHILDREN,
-    ALERT_RULES,
-    EMERGENCY,
-    NODE_KINDS,
-    NOTIFICATIONS,
-    PLATFORM_OWNED,
-    TenantStatus,
-    forget_status,
-)
+from chalicelib.tenancy.service import ALERT_RULES, EMERGENCY, NODE_KINDS, NOTIFICATIONS, TenantStatus, forget_status
+
+# Profile fields set by platform operators, which re-applying a manifest leaves alone.
+PLATFORM_OWNED = ("status", "status_history")
+_CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
 
 
 class ApplyReport(Model):

@@ -26,9 +26,6 @@ NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
 NOTIFICATIONS = "notifications"
 EMERGENCY = "emergency"
-# Profile fields set by platform operators, which re-applying a manifest leaves alone.
-PLATFORM_OWNED = ("status", "status_history")
-_CHILDREN = {"district": "streets", "street": "communities", "community": "grids", "grid": "buildings"}
 
 
 class TenantStatus(StrEnum):

@@ -10,11 +10,6 @@ import { WINDOWS, REFRESH_MS, windowOf, fetchAll, statusBadge, tierLabel, health
   quotaTable, alarmsView, widgetCard, lineWidget } from "../ops-parts.js";
 
 let latest = 0; // a newer read makes the answer of an older one stale
-// The window and dashboard last asked for: the 60 s refresh reads these, not the ones of the paint it
-// started with — otherwise a refresh firing while a slow read of a new choice is under way would
-// supersede it and put the old window back.
-let wanted = { minutes: 0, name: "" };
-
 let inFlight = 0; // reads under way: the 60 s refresh waits for them rather than superseding them
 
 async function read(ctx, minutes, name) {
@@ -28,12 +23,6 @@ async function read(ctx, minutes, name) {
   }
 }
 
-async function refreshWith(ctx, minutes, name) {
-  wanted = { minutes, name };
-  const fresh = await read(ctx, minutes, name);
-  if (fresh) ctx.update({ ...fresh, refreshError: null });
-  return fresh;
-}
 
 /** The API names the field "reason"; ours is "opsReason" (the console's "reason" has other words). */
 function ourField(ctx, err) {
@@ -99,8 +88,8 @@ export default {
 
   async load(ctx) {
     latest += 1; // any read still under way from an earlier visit is stale now
-    wanted = { minutes: windowOf(ctx.query.minutes), name: ctx.query.dashboard };
-    return { ...(await fetchAll(ctx, wanted.minutes, wanted.name)), changing: null, open: {}, refreshError: null };
+    return { ...(await fetchAll(ctx, windowOf(ctx.query.minutes), ctx.query.dashboard)), changing: null, open: {},
+             refreshError: null };
   },
 
   render(data, ctx) {
@@ -141,7 +130,7 @@ export default {
         if (document.hidden || data.changing || reading || inFlight) return;
         reading = true;
         try {
-          const fresh = await read(ctx, wanted.minutes || data.minutes, wanted.name || data.name);
+          const fresh = await read(ctx, data.minutes, data.name);
           if (fresh && el.isConnected) ctx.update({ ...fresh, refreshError: null });
         } catch (err) {
           if (el.isConnected) ctx.update({ refreshError: errorText(err) });
@@ -157,13 +146,15 @@ export default {
     // A choice of window or dashboard is the screen's address (#/ops?minutes=360&dashboard=…): it can be
     // bookmarked and shared, Back returns to the previous view, and the screen loads it whole.
     pickWindow(ctx, { value }) {
-      if (value) ctx.navigate(`/ops${qs({ minutes: windowOf(value), dashboard: wanted.name || ctx.data.name })}`);
+      if (value) ctx.navigate(`/ops${qs({ minutes: windowOf(value), dashboard: ctx.data.name })}`);
     },
     pickBoard(ctx, { value }) {
-      if (value) ctx.navigate(`/ops${qs({ minutes: wanted.minutes || ctx.data.minutes, dashboard: value })}`);
+      if (value) ctx.navigate(`/ops${qs({ minutes: ctx.data.minutes, dashboard: value })}`);
     },
     async refresh(ctx) {
-      if (await refreshWith(ctx, wanted.minutes || ctx.data.minutes, wanted.name || ctx.data.name)) {
+      const fresh = await read(ctx, ctx.data.minutes, ctx.data.name);
+      if (fresh) {
+        ctx.update({ ...fresh, refreshError: null });
         ctx.toast(ctx.t("ops.refreshed"), "ok");
       }
     },
