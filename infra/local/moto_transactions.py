@@ -2,8 +2,8 @@
 
 moto 5.2 backs up a table before a ``TransactWriteItems`` by deep-copying all of it — once per item
 of the transaction — and restores the copy if any item fails. The cost grows with the table, not
-with the transaction: with a seeded city (a few thousand items) one registration of a resident
-took ~0.1 s, and the suite and the local stack spend much of their time copying tables.
+with the transaction: one copy took 16.7 ms at 276 items, and the local stack holds both demo cities
+and everything a session adds (the end-to-end tests took ~1,080 s with the copies, ~890 s without).
 
 This keeps moto's own code for the transaction (its checks, its order, its errors) and changes
 only the backup: before the call, a copy of each item the transaction names (or the fact that it
