@@ -28,6 +28,7 @@ class DeviceType(StrEnum):
     POWER_METER = "power_meter"
     WRISTBAND = "wristband"
     SMART_BIN = "smart_bin"
+    SORTING_BIN = "sorting_bin"
     AIR_QUALITY = "air_quality"
     NOISE = "noise"
     ELEVATOR = "elevator"

@@ -187,6 +187,16 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("PhotosUploaded", "诉求照片", "request photos", city=True),
             _ours("PhotoRejected", "被拒照片", "photos refused", city=True),
             _ours("BroadcastsPublished", "应急广播", "broadcasts", city=True)), period=3600),
+        Widget("sorting-points", "垃圾分类积分：投放与兑换", "sorting points: deposits and redemptions", "Count", (
+            _ours("SortingDeposits", "投放", "deposits", city=True),
+            _ours("SortingDepositsUnmatched", "未绑定卡", "unmatched", city=True),
+            _ours("SortingDepositsRefused", "被拒", "refused", city=True),
+            _ours("SortingDepositsDuplicate", "重复上报", "repeated", city=True),
+            _ours("PointsCredited", "发放积分", "points credited", city=True),
+            _ours("PointsRedeemed", "兑换积分", "points redeemed", city=True),
+            _ours("PointsRedemptions", "兑换次数", "redemptions", city=True)), period=3600),
+        Widget("sorting-weight", "分类投放重量（克）", "weight deposited (grams)", "Count", (
+            _ours("SortingGrams", "重量", "grams", city=True),), period=3600),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.model import Model
+from chalicelib.points.models import Diversion
 from chalicelib.requests.inputs import Month
 from chalicelib.requests.models import Bilingual, StatsRow
 
@@ -86,3 +87,4 @@ class Dashboard(Model):
     alerts: AlertFigures
     devices: DeviceFigures
     communities: list[CommunityFigures] = Field(description="for the map: each community with its location")
+    sorting: Diversion = Field(description="垃圾分类: the month's kg by category, deposits and points per community")

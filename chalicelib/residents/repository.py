@@ -134,6 +134,11 @@ class ResidentRepository(TenantRepository):
                           gsi2pk=self.tenant.members_pk(household["community_id"]), gsi2sk=f"{place}#{user_id}",
                           created_at=stamp, updated_at=stamp).save()
 
+    def household(self, household_id: str) -> dict[str, Any] | None:
+        """A verified household (its community, building, unit, room and path), or None."""
+        item = self._get(HouseholdItem, self.tenant.household_pk(household_id), "HOUSEHOLD")
+        return doc_of(item) if item else None
+
     def household_members(self, household_id: str) -> list[dict[str, Any]]:
         def read() -> list[HouseholdItem]:
             return list(HouseholdItem.query(self.tenant.household_pk(household_id),

@@ -240,3 +240,29 @@ class TenantContext:
     def usage_pk(self) -> str:
         """The city's daily usage counters, sort key the UTC day ``YYYY-MM-DD`` (a period is one Query)."""
         return self.key("USAGE")
+
+    # -- sorting points (chalicelib/points) ---------------------------------------------------
+
+    def points_pk(self, household_id: str) -> str:
+        """A household's points: ``BALANCE``, ``LEDGER#<at>#<id>``, ``CARD#<credential>``, ``DAY#<date>``."""
+        return self.key("PTS", household_id)
+
+    def credential_pk(self, credential: str) -> str:
+        """A sorting credential (the keyed hash of a card number or phone) → its household."""
+        return self.key("CRED", credential)
+
+    def deposit_pk(self, device_id: str, event_id: str) -> str:
+        """One deposit a bin reported, written once: the idempotency key of its credit."""
+        return self.key("DEPOSIT", device_id, event_id)
+
+    def points_ranking_pk(self, building_id: str, month: str) -> str:
+        """A building's households in one month (``YYYY-MM``), sort key the household."""
+        return self.key("PTSRANK", building_id, month)
+
+    def stock_pk(self, service_point_id: str) -> str:
+        """A redemption point's goods (``GOODS#<id>``, quantity by ``ADD``) and receipts (``RECEIPT#<at>#<no>``)."""
+        return self.key("STOCK", service_point_id)
+
+    def sorting_stats_pk(self, month: str) -> str:
+        """Sorting counters of one month (``YYYY-MM``), sort key the community (grams by category, points)."""
+        return self.key("SORTSTAT", month)

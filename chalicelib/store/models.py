@@ -369,6 +369,58 @@ class RevealCountItem(Entity, discriminator="reveal_count"):
     reveals = NumberAttribute(default=0)
 
 
+# -- sorting points ------------------------------------------------------------------------
+class PointsBalanceItem(Entity, discriminator="points_balance"):
+    """A household's points (``BALANCE``): moved only by ``ADD`` in the transaction that writes the
+    ledger entry; a redemption is conditioned on ``balance >= cost``, so it never goes below zero."""
+
+    balance = NumberAttribute(default=0)
+    earned = NumberAttribute(default=0)
+    redeemed = NumberAttribute(default=0)
+
+
+class PointsDayItem(Entity, discriminator="points_day"):
+    """Points a household earned on one local day, written conditionally on the value read (the daily cap)."""
+
+    points = NumberAttribute(default=0)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
+class PointsEntryItem(Entity, discriminator="points_entry"):
+    """A ledger entry, a bound credential, a deposit record or a receipt: written once, never changed."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class PointsRankItem(Entity, discriminator="points_rank"):
+    """One household's month in its building: points and grams by category (``ADD``)."""
+
+    points = NumberAttribute(default=0)
+    recyclable_g = NumberAttribute(default=0)
+    food_g = NumberAttribute(default=0)
+    hazardous_g = NumberAttribute(default=0)
+    residual_g = NumberAttribute(default=0)
+
+
+class StockItem(Entity, discriminator="stock"):
+    """Goods on hand at a redemption point; a redemption takes them only while ``quantity >= wanted``."""
+
+    quantity = NumberAttribute(default=0)
+
+
+class SortingStatsItem(Entity, discriminator="sorting_stats"):
+    """One community's month of sorting (``ADD`` with every deposit and redemption)."""
+
+    deposits = NumberAttribute(default=0)
+    unmatched = NumberAttribute(default=0)
+    points = NumberAttribute(default=0)
+    redeemed = NumberAttribute(default=0)
+    recyclable_g = NumberAttribute(default=0)
+    food_g = NumberAttribute(default=0)
+    hazardous_g = NumberAttribute(default=0)
+    residual_g = NumberAttribute(default=0)
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

@@ -135,6 +135,8 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return {"transitions": 0, "raised": 0, "bad": 1}
     event = {**event, "device": device}
     logger.append_keys(tenant_id=tenant_id)
+    if "deposit" in event:  # a sorting bin's drop: points, not readings (chalicelib/points)
+        return _deposit(tenant_id, event, now_ms)
     with tenant_scope(tenant_id):
         report = process_batch(TenantContext(tenant_id), [event], now_ms)
     received = event.get("received_at")
@@ -144,3 +146,21 @@ def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if report.bad_messages:  # an unreadable event is logged, not retried: the device must resend
         logger.error("unreadable event", extra={"reason": report.bad_messages[0][1]})
     return {"transitions": report.transitions, "raised": report.alerts.raised, "bad": len(report.bad_messages)}
+
+
+def _deposit(tenant_id: str, event: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    """Record a deposit once (a redelivered event credits nothing). A deposit that cannot be recorded is
+    counted and logged; storage trouble raises, so the invocation is retried and then dead-lettered."""
+    from chalicelib.points.service import DepositRecorder
+
+    with tenant_scope(tenant_id):
+        try:
+            outcome = DepositRecorder(TenantContext(tenant_id)).record(event, event.get("received_at") or now_ms)
+        except AppError as exc:
+            if exc.status >= 500 or exc.status == 409:
+                raise
+            emit(tenant_id, {"SortingDepositsRefused": 1})
+            logger.error("deposit refused", extra={"reason": exc.message, "field": exc.field})
+            return {"deposit": "refused", "reason": exc.message, "field": exc.field}
+    meter.maybe_flush()
+    return {"deposit": outcome}

@@ -16,7 +16,15 @@ from chalicelib.store.keys import PLATFORM_TENANTS, TenantContext
 from chalicelib.tenancy.manifest import ManifestError, Problem, staff_quota_problems
 from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
-from chalicelib.tenancy.service import ALERT_RULES, EMERGENCY, NODE_KINDS, NOTIFICATIONS, TenantStatus, forget_status
+from chalicelib.tenancy.service import (
+    ALERT_RULES,
+    EMERGENCY,
+    NODE_KINDS,
+    NOTIFICATIONS,
+    SORTING_POINTS,
+    TenantStatus,
+    forget_status,
+)
 
 # Profile fields set by platform operators, which re-applying a manifest leaves alone.
 PLATFORM_OWNED = ("status", "status_history")
@@ -68,6 +76,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs.append(ConfigDoc(ALERT_RULES, "current", m.alert_rules.model_dump(mode="json")))
     docs.append(ConfigDoc(NOTIFICATIONS, "current", m.notifications.model_dump(mode="json")))
     docs.append(ConfigDoc(EMERGENCY, "current", m.emergency.model_dump(mode="json")))
+    docs.append(ConfigDoc(SORTING_POINTS, "current", m.sorting_points.model_dump(mode="json")))
     return docs
 
 

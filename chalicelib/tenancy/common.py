@@ -46,6 +46,15 @@ class TierName(StrEnum):
     PREMIUM = "premium"
 
 
+class WasteCategory(StrEnum):
+    """The four categories of GB/T 19095-2019 (生活垃圾分类标志)."""
+
+    RECYCLABLE = "recyclable"  # 可回收物
+    FOOD = "food"  # 厨余垃圾
+    HAZARDOUS = "hazardous"  # 有害垃圾
+    RESIDUAL = "residual"  # 其他垃圾
+
+
 # Without ``telemetry_messages_per_minute``, each device may send this many messages a minute on average.
 MESSAGES_PER_DEVICE_MINUTE = 6
 

@@ -20,6 +20,7 @@ from chalicelib.tenancy.common import (
     Text,
     TierName,
     Username,
+    WasteCategory,
 )
 
 
@@ -162,6 +163,36 @@ class Emergency(Strict):
     property: list[PropertyLine] = Field(default_factory=list, description="each community's 24-hour property line")
 
 
+class PointRule(Strict):
+    category: WasteCategory
+    points_per_kg: float = Field(ge=0, le=1000, description="points credited per kilogram (rounded down)")
+    min_weight_kg: float = Field(default=0.1, ge=0, le=50, description="lighter deposits are weighed, not credited")
+
+
+class Goods(Strict):
+    id: Code
+    name: Name
+    points: int = Field(ge=1, le=1_000_000, description="points one item costs")
+
+
+class SortingPoints(Strict):
+    """垃圾分类积分: what a deposit at a sorting bin earns and what points buy (chalicelib/points)."""
+
+    rules: list[PointRule] = Field(default_factory=list, description="one per category; none: deposits earn nothing")
+    daily_cap: int = Field(default=20, ge=0, le=100_000, description="points a household can earn a day")
+    goods: list[Goods] = Field(default_factory=list, max_length=200, description="what service points redeem")
+
+    @model_validator(mode="after")
+    def _unique(self) -> SortingPoints:
+        for name, ids in (("rules", [r.category for r in self.rules]), ("goods", [g.id for g in self.goods])):
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"{name}: each {'category' if name == 'rules' else 'id'} once")
+        return self
+
+    def rule(self, category: str) -> PointRule | None:
+        return next((r for r in self.rules if r.category == category), None)
+
+
 class Hierarchy(Strict):
     districts: list[District] = Field(min_length=1)
 
@@ -182,3 +213,4 @@ class TenantManifest(Strict):
     alert_rules: AlertRules = Field(default_factory=AlertRules)
     notifications: Notifications = Field(default_factory=Notifications)
     emergency: Emergency = Field(default_factory=Emergency)
+    sorting_points: SortingPoints = Field(default_factory=SortingPoints)

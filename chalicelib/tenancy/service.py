@@ -20,12 +20,13 @@ from chalicelib.tenancy.repository import PROFILE, TenantConfigRepository
 
 if TYPE_CHECKING:
     from chalicelib.rules.models import AlertRules
-    from chalicelib.tenancy.models import Emergency, Notifications
+    from chalicelib.tenancy.models import Emergency, Notifications, SortingPoints
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
 NOTIFICATIONS = "notifications"
 EMERGENCY = "emergency"
+SORTING_POINTS = "sorting_points"
 
 
 class TenantStatus(StrEnum):
@@ -167,6 +168,15 @@ class TenantService:
             return Emergency.model_validate(self.repo.get(EMERGENCY, "current"))
         except NotFound:
             return Emergency()
+
+    def sorting_points(self) -> SortingPoints:
+        """What deposits earn and points buy (nothing when never set)."""
+        from chalicelib.tenancy.models import SortingPoints
+
+        try:
+            return SortingPoints.model_validate(self.repo.get(SORTING_POINTS, "current"))
+        except NotFound:
+            return SortingPoints()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

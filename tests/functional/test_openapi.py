@@ -21,7 +21,8 @@ from tests.support import JSON_HEADERS, auth, jbody
 ROUTES = routes()  # every area's declarations (the app imports each on its first request)
 
 TAGS = {"meta", "tenancy", "residents", "devices", "vendor", "alerts", "platform", "requests", "open311", "notices",
-        "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal", "notify", "emergency"}
+        "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal", "notify", "emergency",
+        "points"}
 
 
 @pytest.fixture(scope="module")
