@@ -140,6 +140,8 @@ def start_simulator(side: IotSide, plan: SimulatorPlan, api_url: str, token: str
     log_path = state_dir / "simulator.log"
     cmd = [sys.executable, "-m", "iot.simulator", "--api", api_url, "--community", plan.community,
            "--speed", str(plan.speed), "--rate", str(plan.rate), "--state-dir", str(state_dir / "simulator")]
+    if (cards := demo_cards(plan)).exists():
+        cmd += ["--cards", str(cards)]
     with log_path.open("wb") as out:
         side.simulator = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                           stdin=subprocess.DEVNULL, env={**os.environ, "CC_SIMULATOR_TOKEN": token})
@@ -156,14 +158,19 @@ def _watch(proc: subprocess.Popen[bytes], log_path: Path) -> None:
         log.warning("the simulator stopped (exit %s): %s — see %s", code, tail[0] if tail else "", log_path)
 
 
+def demo_cards(plan: SimulatorPlan) -> Path:
+    """The city's demo sorting cards (tenants/demo/<city>/points.yaml), which the simulated station's drops carry."""
+    return ROOT / "tenants" / "demo" / plan.tenant / "points.yaml"
+
+
 def simulator_preview(plan: SimulatorPlan) -> list[str]:
     """What the simulator will do, for the banner: the same fleet it builds from the same buildings."""
     from chalicelib.store.keys import TenantContext
     from chalicelib.tenancy.service import TenantService
-    from iot.sim.community import describe, fleet
+    from iot.sim.community import cards_in, describe, fleet
 
     svc = TenantService(TenantContext(plan.tenant))
     buildings = svc.children("building", svc.node("community", plan.community))
-    devices, incidents = fleet(plan.community, buildings)
+    devices, incidents = fleet(plan.community, buildings, cards=cards_in(demo_cards(plan)))
     return [f"{len(devices)} devices in {plan.tenant}/{plan.community}, daily rhythms at {plan.speed:g}× speed: "
             + describe(devices, incidents)[0], *describe(devices, incidents)[1:]]

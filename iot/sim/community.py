@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from iot.sim.devices import TYPES, GasDetector, SimDevice, SmartBin, SmokeDetector
+from iot.sim.devices import TYPES, GasDetector, SimDevice, SmartBin, SmokeDetector, SortingBin
 
 ID_PREFIX = "sim"
 
@@ -30,9 +31,10 @@ def _household(building: dict[str, Any], unit: int, floor: int, room: int) -> st
     return f"{building['id']}-{min(unit, int(building.get('units', 1)))}-{floor:02d}{room:02d}"
 
 
-def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1,
-          seed: int = 2026) -> tuple[list[SimDevice], list[Incident]]:
-    """``buildings``: the community's buildings (``GET /v1/communities/{id}/buildings``), in order."""
+def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1, seed: int = 2026,
+          cards: list[dict[str, str]] | None = None) -> tuple[list[SimDevice], list[Incident]]:
+    """``buildings``: the community's buildings (``GET /v1/communities/{id}/buildings``), in order;
+    ``cards``: the households' sorting cards and phones the sorting station's drops carry."""
     if not buildings:
         raise ValueError(f"community {community_id!r} has no buildings to place devices in")
     rng = random.Random(seed)  # noqa: S311 - a simulation, not cryptography: the same fleet every run
@@ -59,6 +61,10 @@ def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1,
         for spot, where in (("east", "东门"), ("north", "北区"), ("market", "菜市场")):
             add("smart_bin", f"bin-{spot}{sfx}", spot=f"{where}垃圾分类点", name="智能垃圾箱",
                 **({"grid_id": grid} if grid else {}))
+        station = add("sorting_bin", f"sort-east{sfx}", spot="东门垃圾分类积分站", name="智能分类回收箱",
+                      **({"grid_id": grid} if grid else {}))
+        assert isinstance(station, SortingBin)
+        station.cards = list(cards or [])
         add("noise", f"noise-gate{sfx}", spot="北门", name="噪声监测仪", **({"grid_id": grid} if grid else {}))
 
     by_type: dict[str, SimDevice] = {}
@@ -78,6 +84,16 @@ def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1,
     return devices, incidents
 
 
+def cards_in(path: Path | None) -> list[dict[str, str]]:
+    """``[{"card": …} | {"phone": …}]`` from a demo points file; none without one."""
+    if path is None or not path.exists():
+        return []
+    import yaml
+
+    listed = yaml.safe_load(path.read_text(encoding="utf-8")).get("cards", [])
+    return [{k: str(c[k])} for c in listed for k in ("card", "phone") if c.get(k)]
+
+
 def describe(devices: list[SimDevice], incidents: list[Incident]) -> list[str]:
     """Lines for the stack's banner."""
     counts: dict[str, int] = {}
@@ -85,5 +101,7 @@ def describe(devices: list[SimDevice], incidents: list[Incident]) -> list[str]:
         counts[d.type] = counts.get(d.type, 0) + 1
     lines = [", ".join(f"{t} ×{n}" for t, n in counts.items()),
              "market bin fills up → 满溢预警 (warning, via the queue) within the first minute"]
+    if any(isinstance(d, SortingBin) and d.cards for d in devices):
+        lines.append("sorting station: households' drops (card or phone) → 垃圾分类积分 credited within seconds")
     lines += [f"+{i.at_s:>3.0f} s  {i.device_id}: {i.says}" for i in incidents]
     return lines

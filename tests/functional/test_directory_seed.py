@@ -14,7 +14,7 @@ def cities(aws: Any) -> Any:
     for tenant in ("zhengzhou", "yinchuan"):
         aws.onboard(tenant)
         written = aws.seed(tenant, "residents", "directory")
-        assert written["directory"] == {"zhengzhou": 19, "yinchuan": 13}[tenant]
+        assert written["directory"] == {"zhengzhou": 20, "yinchuan": 13}[tenant]
     return aws
 
 
@@ -33,7 +33,7 @@ def test_a_jinghu_resident_sees_the_circle_around_home_nearest_first(cities, cli
     wider = client.http.get("/v1/services/nearby?radius_m=2000&category=laundry", headers=me).json_body
     assert _names(wider) == ["洁丽干洗店"] and wider["items"][0]["walk_minutes"] == 18
     sorting = client.http.get("/v1/services/nearby?category=garbage_point", headers=me).json_body
-    assert len(sorting["items"]) == 3
+    assert len(sorting["items"]) == 4 and "荆胡社区垃圾分类积分兑换站" in _names(sorting)
 
 
 def test_a_yinchuan_resident_sees_only_yinchuans_points(cities, client):

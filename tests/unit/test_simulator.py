@@ -108,3 +108,26 @@ def test_evenings_use_more_power_than_nights():
 def test_a_fleet_needs_buildings():
     with pytest.raises(ValueError, match="no buildings"):
         fleet("nowhere", [])
+
+
+def test_the_sorting_station_drops_carry_the_households_cards_and_come_in_the_sorting_hours():
+    from chalicelib.points.models import DepositMessage
+    from iot.sim.community import cards_in
+    from tests.support import ROOT
+
+    cards = cards_in(ROOT / "tenants" / "demo" / "zhengzhou" / "points.yaml")
+    assert {"card": "4101030001"} in cards and {"phone": "13503718808"} in cards
+    devices, _ = fleet("jinghu", BUILDINGS, cards=cards)
+    station = next(d for d in devices if d.type == "sorting_bin")
+
+    def drops(hours: float) -> list[dict]:
+        return [m.payload for n in range(36) for m in station.step(T0 + n * 600_000, hours + n / 60, 60.0)
+                if m.kind == "event"]
+
+    busy, quiet = drops(7.0), drops(12.0)  # 07:00–07:36 against 12:00–12:36
+    assert len(busy) > 2 * len(quiet) and len({d["deposit"]["id"] for d in busy}) == len(busy)
+    for payload in busy:
+        msg = DepositMessage.model_validate({**payload, "device": station.device_id})
+        assert {k: v for k, v in payload["deposit"].items() if k in ("card", "phone")} in cards
+        assert msg.deposit.weight > 0
+    assert not next(m for m in fleet("jinghu", BUILDINGS)[0] if m.type == "sorting_bin").step(T0, 7.0, 600.0)[1:]

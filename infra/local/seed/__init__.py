@@ -19,7 +19,7 @@ from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy.models import TenantManifest
 
 ROOT = Path(__file__).resolve().parents[3]
-ORDER = ("residents", "directory", "requests", "notices", "consultations", "care")
+ORDER = ("residents", "directory", "requests", "notices", "consultations", "care", "points")
 
 
 @dataclass
@@ -46,6 +46,16 @@ class SeedContext:
 
     def admin(self) -> Principal:
         return self.principal(next(u.username for u in self.manifest.users if u.role.value == "city_admin"))
+
+    def devices(self, devices: list[Any]) -> None:
+        """Register the demo's devices (``DeviceIn``) the city does not have yet, as its admin."""
+        from chalicelib.devices.repository import DeviceRepository
+        from chalicelib.devices.service import DeviceService
+
+        registry = DeviceRepository(self.tenant)
+        for device in devices:
+            if registry.get(device.device_id) is None:
+                DeviceService(self.admin()).register(device)
 
 
 def files(tenant_id: str) -> dict[str, Path]:

@@ -13,8 +13,6 @@ from chalicelib.care.models import Category, ConsentIn, ContactIn, SubjectIn, Vi
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.service import CareService
 from chalicelib.devices.models import DeviceIn
-from chalicelib.devices.repository import DeviceRepository
-from chalicelib.devices.service import DeviceService
 from infra.local.seed import SeedContext
 
 
@@ -43,10 +41,7 @@ class CareFile(BaseModel):
 
 def apply(ctx: SeedContext, data: Any) -> int:
     spec = CareFile.model_validate(data)
-    registry = DeviceRepository(ctx.tenant)
-    for device in spec.devices:
-        if registry.get(device.device_id) is None:
-            DeviceService(ctx.admin()).register(device)
+    ctx.devices(spec.devices)
     written = 0
     for s in spec.subjects:
         subject_id = ctx.residents.get(s.username) or ctx.principal(s.username).user_id
