@@ -12,6 +12,7 @@ import noticesDetail from "./screens/notices-detail.js";
 import consultationsList from "./screens/consultations-list.js";
 import consultationsDetail from "./screens/consultations-detail.js";
 import servicesNearby from "./screens/services-nearby.js";
+import points from "./screens/points.js";
 import safetyHome from "./screens/safety-home.js";
 import meData from "./screens/me-data.js";
 import meNotifications from "./screens/me-notifications.js";
@@ -29,6 +30,7 @@ import consoleConsultationNew from "./screens/console-consultation-new.js";
 import consoleConsultation from "./screens/console-consultation.js";
 import consoleAccessLog from "./screens/console-access-log.js";
 import consoleOutbox from "./screens/console-outbox.js";
+import consolePoints from "./screens/console-points.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import opsOutbox from "./screens/ops-outbox.js";
@@ -49,6 +51,7 @@ export const screens = [
   consultationsList,
   consultationsDetail,
   servicesNearby,
+  points,
   safetyHome,
   meData,
   meNotifications,
@@ -66,6 +69,7 @@ export const screens = [
   consoleConsultation,
   consoleAccessLog,
   consoleOutbox,
+  consolePoints,
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,

@@ -66,6 +66,7 @@ const ICONS = {
   ballot: '<path d="M7 2h10v9H7z" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="m9 6.5 2 2 4-4" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M2 12h5v1.5h10V12h5v10H2z"/>',
   pin: '<path fill-rule="evenodd" d="M12 1.5a7.5 7.5 0 0 0-7.5 7.5c0 5.6 7.5 13.5 7.5 13.5s7.5-7.9 7.5-13.5A7.5 7.5 0 0 0 12 1.5zm0 10.5a3 3 0 1 1 0-6 3 3 0 0 1 0 6z"/>',
   megaphone: '<path d="M2 9h4l11-5.5v17L6 15H2z"/><path d="M6.5 15.5 8.5 21h3l-2-5.5zM19.5 9.5a3 3 0 0 1 0 5z"/>',
+  recycle: '<path d="M12 2.5 8 9h2.6v3.2h2.8V9H16zM6.4 12.8 2.2 20h7.6v-2.6H6.6l2.2-3.6zm11.2 0-2.4 1.4 2.2 3.6h-3.3V15L10 18.7l4.1 3.8v-2.5H21.8z"/>',
   heart: '<path d="M12 21.5S2.5 15.6 2.5 8.9A5 5 0 0 1 12 6.3a5 5 0 0 1 9.5 2.6c0 6.7-9.5 12.6-9.5 12.6z"/>',
   menu: '<path d="M3 5h18v2.5H3zm0 5.75h18v2.5H3zm0 5.75h18V19H3z"/>',
   phone: '<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>',

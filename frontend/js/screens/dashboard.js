@@ -1,9 +1,10 @@
 // 一屏统览 (city dashboard): the month's requests with their rates, open alerts, devices online, trends
-// and a map of the communities, and the month's 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
+// and a map of the communities, the month's sorted waste (分类投放), and its 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
 // mode keeps the key numbers in a sentence that can be read aloud.
 import { html, pageTitle, field, card, empty, button } from "../templates.js";
 import { percent, monthLabel, recentMonths, rows, sentence, dataTable, chartWidget, communityMap,
   nameOf, falseAlarmRows, falseAlarmWidget } from "../dashboard-parts.js";
+import { kg } from "../points-parts.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const REFRESH_MS = 60_000;
@@ -40,6 +41,11 @@ function kpis(ctx, dash, stats = null) {
       ctx.t("dashboard.kpi.unacknowledged", { n: dash.alerts.unacknowledged })],
     [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, ctx.t("dashboard.kpi.onlineNote")],
   ];
+  const sorted = dash.sorting?.totals;
+  if (sorted?.deposits) {
+    items.push([ctx.t("dashboard.kpi.sorting"), ctx.t("points.kg", { kg: kg(ctx, sorted.total_kg) }),
+      ctx.t("dashboard.kpi.sortingNote", { share: percent(ctx, sorted.sorted_share), n: sorted.deposits })]);
+  }
   if (stats) items.push([ctx.t("dashboard.kpi.falseAlarms"), percent(ctx, stats.false_alarm_rate), falseAlarmNote(ctx, stats)]);
   return html`<dl class="db-kpis">${items.map(([label, value, note]) => html`<div class="db-kpi">
     <dt>${label}</dt><dd><span class="db-kpi__value">${value}</span>${note ? html`<span class="db-kpi__note">${note}</span>` : ""}</dd>
@@ -104,15 +110,18 @@ function falseAlarmCard(ctx, data) {
 }
 
 function communitiesTable(ctx, dash) {
+  const sorted = new Map((dash.sorting?.communities || []).map((c) => [c.community_id, c.total_kg]));
   return html`<table class="db-table db-table--open" tabindex="0">
     <caption>${ctx.t("dashboard.map.table")}</caption>
     <thead><tr>
       <th scope="col">${ctx.t("dashboard.col.community")}</th><th scope="col">${ctx.t("dashboard.openAlerts")}</th>
       <th scope="col">${ctx.t("dashboard.col.online")}</th><th scope="col">${ctx.t("dashboard.col.filed")}</th>
+      <th scope="col">${ctx.t("dashboard.col.sortedKg")}</th>
     </tr></thead>
     <tbody>${dash.communities.map((c) => html`<tr>
       <th scope="row">${ctx.loc(c.name)}</th><td>${c.open_alerts}</td>
       <td>${c.devices_online} / ${c.devices}</td><td>${c.requests_filed}</td>
+      <td>${kg(ctx, sorted.get(c.id) || 0)}</td>
     </tr>`)}</tbody>
   </table>`;
 }

@@ -22,6 +22,7 @@ const SERVICES = [
   { href: "#/safety", label: "safety.nav", icon: "heart" },
   { href: "#/consultations", label: "consultations.nav", icon: "ballot" },
   { href: "#/services", label: "services.nav", icon: "pin" },
+  { href: "#/points", label: "points.nav", icon: "recycle" },
 ];
 
 /** The resident's tasks: registering until verified, then the community's services. */

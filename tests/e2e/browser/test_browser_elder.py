@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 RESIDENT_SCREENS = [
     ("#/home", "resident-home"), ("#/requests/new", "requests-new"), ("#/requests", "requests-mine"),
     ("#/notices", "notices-list"), ("#/consultations", "consultations-list"), ("#/services", "services-nearby"),
-    ("#/safety", "safety-home"), ("#/me/data", "me-data"), ("#/me/notifications", "me-notifications"),
+    ("#/safety", "safety-home"), ("#/points", "points"), ("#/me/data", "me-data"),
+    ("#/me/notifications", "me-notifications"),
 ]
 INTERACTIVE = "main a[href], main button, main input, main select, main textarea, main summary"
 
@@ -53,14 +54,14 @@ def test_elder_home_starts_high_with_one_meaningful_tile_per_task_and_a_menu(ope
         (s) => Math.round(document.querySelector(s).getBoundingClientRect().top))""")
     assert max(row) - min(row) < 20, row
     assert site.page.get_by_role("link", name="智慧社区云").is_visible()
-    # the verified registration is one line; the five tasks follow, each with its own picture
+    # the verified registration is one line; the six tasks follow, each with its own picture
     status = site.page.locator(".status--compact")
     assert "已核验" in status.inner_text()
     assert status.evaluate("e => e.getBoundingClientRect().height") < 80
     tiles = site.page.locator("main .tile")
-    assert tiles.count() == 5
+    assert tiles.count() == 6
     pictures = tiles.evaluate_all("els => els.map(e => e.querySelector('svg').innerHTML)")
-    assert len(set(pictures)) == 5, "every task has its own icon"
+    assert len(set(pictures)) == 6, "every task has its own icon"
     assert tiles.first.evaluate("e => e.getBoundingClientRect().bottom") < 844  # on the first screen
     site.axe("elder home")
 
