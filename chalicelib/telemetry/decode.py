@@ -143,6 +143,9 @@ def _decode(messages: Sequence[bytes | str], metric_index: dict[str, int],
     for pos, part in views.parts(out):
         if part is None:  # the model's road
             msg = orjson.loads(messages[pos])
+            if reason := _metric_given_twice(messages[pos], msg):
+                bad.append((pos, reason))
+                continue
             if devices is not None and isinstance(msg, dict):
                 msg["device"] = devices[pos]
             if reason := out.add_object(msg):
@@ -189,6 +192,8 @@ class _Views:
         for pos, o in zip(fits, doc or (), strict=False):
             try:
                 ts, metrics, device = o["ts"], o["metrics"], o["device"]
+                if type(metrics) is not simdjson.Object:  # a list or a string of "metrics": the model's road
+                    continue
                 names = tuple(metrics)  # its keys
                 # three keys found in an object of three: none given twice (the device's usual message)
                 if len(o) != 3 and not _keys_once(o):
@@ -280,6 +285,26 @@ def _keys_once(o: Any) -> bool:
         return True
     keys = tuple(o.keys())
     return len(set(keys)) == len(keys)
+
+
+def _metric_given_twice(raw: bytes | str, msg: Any) -> str | None:
+    """A metric named twice: orjson keeps the last value, as the model does, but the model also checks
+    every earlier one — so does this, with the model's own field (only for such a message: as many key
+    marks in the text as keys parsed rules it out for the usual one)."""
+    if not isinstance(msg, dict) or not isinstance(metrics := msg.get("metrics"), dict):
+        return None
+    if _bytes(raw).count(b'":') == len(msg) + len(metrics):
+        return None
+    from pydantic import ValidationError
+
+    from chalicelib.telemetry.payload import MetricsOnly
+
+    try:
+        MetricsOnly.model_validate_json(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return f"{'.'.join(map(str, err['loc'][:2]))}: {err['msg']}"[:200]
+    return None
 
 
 def _not_json(raw: bytes | str) -> str | None:

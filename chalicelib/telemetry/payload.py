@@ -24,6 +24,18 @@ MAX_SAMPLES = 10_000
 Number = float | None  # null: a missing sample (counted as a bad value, never evaluated)
 
 
+Metrics = Annotated[dict[str, Number | list[Number]], Field(min_length=1)]
+
+
+class MetricsOnly(BaseModel):
+    """The ``metrics`` of a message checked as :class:`TelemetryMessage` checks them: each value of a
+    metric named twice (JSON keeps the last, the model checks them all)."""
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+    metrics: Metrics
+
+
 class TelemetryMessage(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=False)
 
@@ -32,7 +44,7 @@ class TelemetryMessage(BaseModel):
     received_at: int | None = None
     # epoch milliseconds, as JSON integers (not strings, not booleans)
     ts: StrictInt | Annotated[list[StrictInt], Field(min_length=1, max_length=MAX_SAMPLES)]
-    metrics: Annotated[dict[str, Number | list[Number]], Field(min_length=1)]
+    metrics: Metrics
 
     @model_validator(mode="after")
     def _columns_line_up(self) -> TelemetryMessage:

@@ -121,6 +121,9 @@ def test_texts_a_json_library_could_read_otherwise():
         b'{"device":"STN-1","ts":[[1]],"metrics":{"pm25":[5]}}': None,
         b'{"device":"STN-1","ts":[1,2],"metrics":{"pm25":[5,6]},"ts":[3]}': None,  # the last ts counts
         b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[5],"pm25":[7]}}': [(0, 1, "7.0")],
+        b'{"device":"STN-1","ts":5,"metrics":{"pm25":[[1]],"pm25":1}}': None,  # each value of a repeat is checked
+        b'{"device":"STN-1","ts":[1],"metrics":[5]}': None,  # metrics as a list, or a string: refused, the rest read
+        b'{"device":"STN-1","ts":[1],"metrics":"pm25"}': None,
         b'{"device":"STN-1","t\\u0073":[1],"ts":[2],"metrics":{"pm25":[5]}}': [(0, 2, "5.0")],
         b'{"device":"STN-1","ts":[1],"metrics":{"p\\u006d25":[1],"pm25":[2]}}': [(0, 1, "2.0")],
         b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[5]},"fw":"2.1","tenant":"zz"}': [(0, 1, "5.0")],
