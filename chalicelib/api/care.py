@@ -8,10 +8,10 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.care.board import CareBoard
 from chalicelib.care.contacts import ContactService
-from chalicelib.care.models import ContactIn, ReconsentIn, SubjectIn, VisitIn, WithdrawIn
+from chalicelib.care.models import ContactIn, PlanIn, ReconsentIn, SubjectIn, VisitIn, WithdrawIn
 from chalicelib.care.service import CareService
 from chalicelib.care.status_models import CareStatus, SubjectPage
-from chalicelib.care.views import CareSubject, Contact, MyCare, Watching
+from chalicelib.care.views import CareSubject, Contact, MyCare, VisitQueue, Watching
 from chalicelib.http.routing import route
 
 bp = Blueprint(__name__)
@@ -57,8 +57,15 @@ def add_contact(principal: Principal, subject_id: str, body: ContactIn) -> Conta
 
 @route(bp, "/v1/care/{subject_id}/visits", method="POST", roles=STAFF_ROLES, status=201, body=VisitIn)
 def visit(principal: Principal, subject_id: str, body: VisitIn) -> CareSubject:
-    """Record a caring visit (巡访关爱)."""
+    """Record a caring visit (巡访关爱): how it was made, the outcome, a need filed as a service request, a
+    follow-up date; the newest visit sets when the next is due."""
     return CareService(principal).visit(subject_id, body)
+
+
+@route(bp, "/v1/care/{subject_id}/visit-plan", method="PUT", roles=STAFF_ROLES, body=PlanIn)
+def visit_plan(principal: Principal, subject_id: str, body: PlanIn) -> CareSubject:
+    """Set the subject's visit level (普遍巡访 / 重点巡访): the next visit is due by its interval."""
+    return CareService(principal).set_plan(subject_id, body)
 
 
 @route(bp, "/v1/me/care", roles=RESIDENT)
@@ -77,3 +84,9 @@ def accept(principal: Principal, link_id: str) -> Watching:
 def community(principal: Principal, community_id: str) -> SubjectPage:
     """A community's care subjects with their status summaries."""
     return CareBoard(principal).community(community_id)
+
+
+@route(bp, "/v1/communities/{community_id}/care-visits", roles=STAFF_ROLES)
+def visit_queue(principal: Principal, community_id: str) -> VisitQueue:
+    """巡访关爱: the community's care subjects by when their next visit is due, overdue first."""
+    return CareBoard(principal).visit_queue(community_id)

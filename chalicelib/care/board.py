@@ -10,13 +10,13 @@ from chalicelib.alerts.access import prefix
 from chalicelib.alerts.models import Bilingual
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.auth.principal import Principal
-from chalicelib.care import render, status
+from chalicelib.care import render, status, visits
 from chalicelib.care.access import CareAccess
 from chalicelib.care.activity import ActivityReader, summarize
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.status import Clock
 from chalicelib.care.status_models import CallAction, CareStatus, SubjectPage, SubjectRow
-from chalicelib.care.views import ConsentState
+from chalicelib.care.views import ConsentState, VisitQueue
 from chalicelib.errors import NotFound
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
@@ -47,6 +47,7 @@ class CareBoard:
                           open_alerts=[status.brief(a) for a in alerts],
                           actions=self._actions(doc, relation, alerts),
                           last_visit=render.visit(doc),
+                          next_visit=visits.plan(self.tenancy.care_visits(), doc),
                           checked_at=at)
 
     def _actions(self, doc: Doc, relation: str, alerts: list[Doc]) -> list[CallAction]:
@@ -73,11 +74,7 @@ class CareBoard:
 
     def community(self, community_id: str) -> SubjectPage:
         """A community's care subjects with their summaries: a handful of Queries, whatever its size."""
-        try:
-            node = self.tenancy.node("community", community_id)
-        except NotFound as exc:
-            raise NotFound(f"no community {community_id!r} in this city", field="community_id") from exc
-        self.access.require_community(community_id)
+        node = self._community(community_id)
         subjects = self.repo.by_community(community_id)
         by_device: dict[str, list[Doc]] = defaultdict(list)
         for alert in status.open_alerts(self.alerts, prefix(node["path"])):
@@ -96,6 +93,23 @@ class CareBoard:
                 row.last_activity = activity.last
             rows.append(row)
         return SubjectPage(items=rows)
+
+    def visit_queue(self, community_id: str) -> VisitQueue:
+        """巡访关爱: the community's care subjects, urgent and overdue first (a Query, and the open alerts')."""
+        node = self._community(community_id)
+        on = self.clock().astimezone(status.zone(self.tenancy)).date()
+        alerts = status.open_alerts(self.alerts, prefix(node["path"]))
+        return visits.queue(self.tenancy.care_visits(), community_id, self.repo.by_community(community_id), on, alerts)
+
+    def _community(self, community_id: str) -> Doc:
+        """The community, if the caller serves it (404 for one the city does not have)."""
+        try:
+            node = self.tenancy.node("community", community_id)
+        except NotFound as exc:
+            raise NotFound(f"no community {community_id!r} in this city", field="community_id") from exc
+        self.access.require_community(community_id)
+        return node
+
 
 def _has_door(doc: Doc) -> bool:
     return "door" in doc.get("device_types", {}).values()

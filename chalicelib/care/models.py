@@ -12,7 +12,7 @@ from chalicelib.devices.models import DeviceId
 from chalicelib.fields import Distinct
 from chalicelib.model import Model
 from chalicelib.residents.models import Mobile
-from chalicelib.tenancy.common import Username
+from chalicelib.tenancy.common import Code, Username
 
 ResidentId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,64}$", description="a resident's id (registration)")]
 MAX_DEVICES = 20
@@ -122,8 +122,37 @@ class ContactIn(Strict):
     phone: Mobile | None = None
 
 
+class VisitMode(StrEnum):
+    PHONE = "phone"  # 电话问候
+    HOME = "home"  # 上门探访
+
+
+class Outcome(StrEnum):
+    WELL = "well"  # 情况良好
+    NEEDS_HELP = "needs_help"  # 发现需求
+    NOT_REACHED = "not_reached"  # 未联系上: the visit is still to be made
+
+
+class NeedIn(Strict):
+    """A need found on the visit, filed at once as a service request (接诉即办) for the subject's home."""
+
+    category: Code = Field(description="a service_catalog code of the city")
+    description: str = Field(min_length=5, max_length=500)
+
+
 class VisitIn(Strict):
-    """巡访关爱: a caring visit by staff."""
+    """巡访关爱: a caring visit — how it was made, how she is, what she needs, when to come back."""
 
     visited_on: date
     note: str = Field(min_length=1, max_length=300)
+    mode: VisitMode | None = Field(default=None, description="the level's usual mode when left out")
+    outcome: Outcome = Outcome.WELL
+    need: NeedIn | None = Field(default=None, description="filed as a service request in the same step")
+    follow_up_on: date | None = Field(default=None, description="come back by then (sooner than the level's "
+                                      "interval); after the visit, within 90 days of it")
+
+
+class PlanIn(Strict):
+    """A care subject's visit level (普遍巡访 / 重点巡访, the city's levels)."""
+
+    level: Code

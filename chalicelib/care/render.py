@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.care.views import CareSubject, Contact, LinkStatus, Visit, Watching
+from chalicelib.care.views import CareSubject, Contact, LinkStatus, Visit, VisitPlan, Watching
 
 Doc = dict[str, Any]
 
@@ -15,7 +15,7 @@ def contact(link: Doc) -> Contact:
                    added_by=link["added_by"], added_at=link["added_at"], accepted_at=link.get("accepted_at"))
 
 
-def subject(doc: Doc, links: list[Doc]) -> CareSubject:
+def subject(doc: Doc, links: list[Doc], plan: VisitPlan | None = None) -> CareSubject:
     consent = dict(doc["consent"])
     guardian = consent.get("guardian")
     if guardian:
@@ -23,7 +23,7 @@ def subject(doc: Doc, links: list[Doc]) -> CareSubject:
                                "username": guardian.get("username")}
     shown = [contact(link) for link in links if link["status"] != LinkStatus.REMOVED.value]
     return CareSubject.model_validate({**doc, "name": doc["name_masked"], "consent": consent, "contacts": shown,
-                                       "last_visit": visit(doc)})
+                                       "last_visit": visit(doc), "plan": plan})
 
 
 def visit(doc: Doc) -> Visit | None:

@@ -5,23 +5,29 @@ record caring visits."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth.principal import Principal
-from chalicelib.care import consent, render
+from chalicelib.care import consent, render, visits
 from chalicelib.care.access import CareAccess
-from chalicelib.care.models import ReconsentIn, SubjectIn, VisitIn, WithdrawIn
+from chalicelib.care.models import Outcome, PlanIn, ReconsentIn, SubjectIn, VisitIn, VisitMode, WithdrawIn
 from chalicelib.care.repository import CareRepository
-from chalicelib.care.status import Clock
+from chalicelib.care.status import Clock, zone
 from chalicelib.care.views import CareSubject, ConsentState
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.observability import emit
 from chalicelib.residents.models import Status
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
 from chalicelib.tenancy.service import TenantService
 
+if TYPE_CHECKING:
+    from chalicelib.tenancy.models import CareVisits
+
 Doc = dict[str, Any]
+FOLLOW_UP_DAYS = 90
 
 
 class CareService:
@@ -53,14 +59,16 @@ class CareService:
             "consent_state": ConsentState.ACTIVE.value, "history": [self._event("given", at)],
             "device_ids": list(types), "device_types": types, "last_visit": None,
             "registered_by": self.principal.username, "registered_at": at.isoformat()}
+        level = self.visits.level_for(doc["category"])
+        doc.update(visit_level=level.id, next_visit_on=visits.next_on(level, self._today(at)).isoformat())
         self.repo.save(doc, None, link=types)
-        return render.subject(doc, [])
+        return self._view(doc, [])
 
     def get(self, subject_id: str) -> CareSubject:
         stored, links, relation = self.access.load(subject_id)
         if relation == "family":
             raise Forbidden("family members see the status: GET /v1/care/{subject_id}/status", field="subject_id")
-        return render.subject(stored.doc, links)
+        return self._view(stored.doc, links)
 
     def withdraw(self, subject_id: str, body: WithdrawIn) -> CareSubject:
         """By the subject, the guardian who consented, or staff recording it: monitoring stops."""
@@ -75,7 +83,7 @@ class CareService:
         changed = {**doc, "consent_state": ConsentState.WITHDRAWN.value, "device_ids": [], "device_types": {},
                    "history": [*doc["history"], self._event("withdrawn", at, body.reason)]}
         self.repo.save(changed, stored.version, unlink=devices, flag_off=[d for d in devices if d not in still])
-        return render.subject(changed, links)
+        return self._view(changed, links)
 
     def reconsent(self, subject_id: str, body: ReconsentIn) -> CareSubject:
         stored, links, _ = self.access.manage(subject_id)
@@ -88,21 +96,75 @@ class CareService:
         changed = {**doc, "consent": given, "consent_state": ConsentState.ACTIVE.value, "device_ids": list(types),
                    "device_types": types, "history": [*doc["history"], self._event("given", at)]}
         self.repo.save(changed, stored.version, link=types)
-        return render.subject(changed, links)
+        return self._view(changed, links)
 
     def visit(self, subject_id: str, body: VisitIn) -> CareSubject:
+        """Record a visit; the newest one sets when the next is due. A need found is filed as a service
+        request for her home in the same step (before the visit is written: a refused request records
+        nothing)."""
         stored, links, _ = self.access.manage(subject_id)
-        if body.visited_on > self.clock().date():
+        if body.visited_on > self._today(self.clock()):
             raise InvalidInput("a visit cannot be recorded before it happens", field="visited_on")
-        visit = {"visit_id": uuid.uuid4().hex, "visited_on": body.visited_on.isoformat(), "note": body.note,
-                 "by": self.principal.username}
-        self.repo.add_visit(subject_id, visit)
-        last = stored.doc.get("last_visit")
+        if body.follow_up_on is not None and not 0 < (body.follow_up_on - body.visited_on).days <= FOLLOW_UP_DAYS:
+            raise InvalidInput(f"a follow-up comes after the visit, within {FOLLOW_UP_DAYS} days", field="follow_up_on")
+        if body.outcome is Outcome.NEEDS_HELP and body.need is None:
+            raise InvalidInput("name the need found (category and description)", field="need")
         doc = stored.doc
+        level = visits.level_of(self.visits, doc)
+        visit: Doc = {"visit_id": uuid.uuid4().hex, "visited_on": body.visited_on.isoformat(), "note": body.note,
+                      "by": self.principal.username, "recorded_at": self.clock().isoformat(),
+                      "mode": VisitMode(body.mode or level.mode).value,
+                      "outcome": body.outcome.value,
+                      "follow_up_on": body.follow_up_on.isoformat() if body.follow_up_on else None}
+        if body.need is not None:
+            visit["need"] = body.need.description
+            visit["request_id"] = self._file(doc, body)
+        self.repo.add_visit(subject_id, visit)
+        emit(self.tenant.tenant_id, {"CareVisits": 1, "CareVisitsNotReached": int(body.outcome is Outcome.NOT_REACHED),
+                                     "CareVisitNeedsFiled": int(body.need is not None)})
+        last = doc.get("last_visit")
         if not last or last["visited_on"] <= visit["visited_on"]:
-            doc = {**doc, "last_visit": visit}
+            due = visits.next_on(level, body.visited_on, body.outcome.value, body.follow_up_on)
+            doc = {**doc, "last_visit": visit, "next_visit_on": due.isoformat()}
             self.repo.save(doc, stored.version)
-        return render.subject(doc, links)
+        return self._view(doc, links)
+
+    def set_plan(self, subject_id: str, body: PlanIn) -> CareSubject:
+        """Move a subject to another visit level; the next visit is due by the new level's interval."""
+        stored, links, _ = self.access.manage(subject_id)
+        level = self.visits.level(body.level)
+        if level is None:
+            raise InvalidInput(f"no visit level {body.level!r} in this city", field="level")
+        doc = stored.doc
+        last = doc.get("last_visit")
+        since = (date.fromisoformat(last["visited_on"]) if last and last.get("outcome") != Outcome.NOT_REACHED.value
+                 else self._today(datetime.fromisoformat(doc["registered_at"])))
+        doc = {**doc, "visit_level": level.id, "next_visit_on": visits.next_on(level, since).isoformat()}
+        self.repo.save(doc, stored.version)
+        return self._view(doc, links)
+
+    @cached_property
+    def visits(self) -> CareVisits:
+        return self.tenancy.care_visits()
+
+    def _today(self, at: datetime) -> date:
+        return at.astimezone(zone(self.tenancy)).date()
+
+    def _view(self, doc: Doc, links: list[Doc]) -> CareSubject:
+        return render.subject(doc, links, visits.plan(self.visits, doc))
+
+    def _file(self, doc: Doc, body: VisitIn) -> str:
+        from chalicelib.requests.inputs import LocationIn, RequestIn
+        from chalicelib.requests.service import RequestService
+
+        assert body.need is not None
+        try:
+            filed = RequestService(self.principal).file(RequestIn(
+                category=body.need.category, description=body.need.description,
+                location=LocationIn(household=True), on_behalf_of=doc["subject_id"]), channel="visit")
+        except (InvalidInput, NotFound) as exc:
+            raise type(exc)(exc.message, field=f"need.{exc.field}" if exc.field else "need") from exc
+        return filed.request_id
 
     def _event(self, action: str, at: datetime, reason: str | None = None) -> Doc:
         return {"action": action, "by": self.principal.username, "at": at.isoformat(), "reason": reason}

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from chalicelib.alerts.models import Bilingual
 from chalicelib.care.models import Category
-from chalicelib.care.views import ConsentState, Visit
+from chalicelib.care.views import ConsentState, Visit, VisitPlan
 from chalicelib.model import Model
 
 
@@ -50,6 +50,7 @@ class CareStatus(Model):
     open_alerts: list[AlertBrief]
     actions: list[CallAction] = Field(description="who to call, most urgent first")
     last_visit: Visit | None = None
+    next_visit: VisitPlan | None = Field(default=None, description="the visit level and when the next visit is due")
     checked_at: datetime
 
 

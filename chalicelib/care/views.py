@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.care.models import Category, ConsentMethod, Giver, Monitor, Relation
+from chalicelib.care.models import Category, ConsentMethod, Giver, Monitor, Outcome, Relation, VisitMode
 from chalicelib.model import Model
+from chalicelib.tenancy.common import Name
 
 
 class ConsentState(StrEnum):
@@ -64,6 +65,28 @@ class Visit(Model):
     visited_on: date
     note: str
     by: str
+    mode: VisitMode | None = None
+    outcome: Outcome = Outcome.WELL
+    need: str | None = Field(default=None, description="the need found, as filed")
+    request_id: str | None = Field(default=None, description="the service request the need was filed as")
+    follow_up_on: date | None = None
+    recorded_at: datetime | None = Field(default=None, description="when it was recorded (an alert raised before "
+                                         "it is answered by it)")
+
+
+class VisitLevelView(Model):
+    """One of the city's visit levels (manifest ``care_visits``)."""
+
+    level: str
+    name: Name
+    every_days: int
+    mode: VisitMode
+
+
+class VisitPlan(VisitLevelView):
+    """The subject's visit level and when the next visit is due (the city's date)."""
+
+    next_on: date
 
 
 class CareSubject(Model):
@@ -81,6 +104,7 @@ class CareSubject(Model):
     device_ids: list[str]
     contacts: list[Contact]
     last_visit: Visit | None = None
+    plan: VisitPlan | None = None
     registered_by: str
     registered_at: datetime
 
@@ -99,3 +123,42 @@ class MyCare(Model):
 
     subject: CareSubject | None = None
     watching: list[Watching]
+
+
+class VisitState(StrEnum):
+    URGENT = "urgent"  # 紧急巡访: an SOS, a fall or a day without activity, not visited since
+    OVERDUE = "overdue"  # 已逾期
+    DUE_SOON = "due_soon"  # 即将到期
+    PLANNED = "planned"  # 按计划
+
+
+class VisitDue(Model):
+    """One care subject in the visit queue."""
+
+    subject_id: str
+    name: str = Field(description="masked")
+    category: Category
+    household_id: str
+    grid_id: str | None = None
+    plan: VisitPlan
+    state: VisitState
+    days_overdue: int = Field(description="0 unless overdue")
+    escalated: bool = Field(description="overdue by the level's interval or more: the community's head sees it too")
+    last_visit: Visit | None = None
+    alert: AlertRef | None = Field(default=None, description="urgent: the open alert that calls for a visit now")
+
+
+class AlertRef(Model):
+    alert_id: str
+    rule_id: str
+    rule_name: Name | None = None
+    opened_at: datetime
+
+
+class VisitQueue(Model):
+    community_id: str
+    levels: list[VisitLevelView] = Field(description="the city's visit levels, to move a subject to")
+    urgent: int
+    overdue: int
+    due_soon: int
+    items: list[VisitDue] = Field(description="urgent first, then overdue (longest first), then by due date")

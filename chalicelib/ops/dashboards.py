@@ -197,6 +197,10 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("PointsRedemptions", "兑换次数", "redemptions", city=True)), period=3600),
         Widget("sorting-weight", "分类投放重量（克）", "weight deposited (grams)", "Count", (
             _ours("SortingGrams", "重量", "grams", city=True),), period=3600),
+        Widget("care-visits", "巡访关爱", "caring visits", "Count", (
+            _ours("CareVisits", "巡访", "visits", city=True),
+            _ours("CareVisitsNotReached", "未联系上", "not reached", city=True),
+            _ours("CareVisitNeedsFiled", "需求转工单", "needs filed", city=True)), period=3600),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

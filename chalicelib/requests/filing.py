@@ -30,7 +30,7 @@ class Filer:
 
     user_id: str
     display: str
-    channel: str  # resident | proxy | staff | open311
+    channel: str  # resident | proxy | staff | visit | open311
     home: Doc | None = None  # the filer's verified registration, for residents
     served: frozenset[str] | None = None  # communities a staff filer may file in (None: anywhere)
 

@@ -62,7 +62,8 @@ class ServiceRequest(Model):
     location: Location
     photos: list[str] = Field(description="links to photos kept elsewhere (Open311 media_url, older data)")
     photo_files: list[Photo] = Field(default_factory=list, description="photos uploaded with the request")
-    channel: str = Field(description="resident | proxy (family) | staff (phone call, walk-in) | open311")
+    channel: str = Field(description="resident | proxy (family) | staff (phone call, walk-in) | visit (a need found "
+                         "on a caring visit) | open311")
     filed_by: str = Field(description="staff username, the resident's masked name, or the Open311 client")
     filer_resident: str | None = Field(default=None, description="the resident who filed it (their id), if one did: "
                                        "staff may reveal their phone to call back")

@@ -18,6 +18,7 @@ from chalicelib.tenancy.models import TenantManifest
 from chalicelib.tenancy.repository import PROFILE, ConfigDoc, TenantConfigRepository
 from chalicelib.tenancy.service import (
     ALERT_RULES,
+    CARE_VISITS,
     EMERGENCY,
     NODE_KINDS,
     NOTIFICATIONS,
@@ -77,6 +78,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs.append(ConfigDoc(NOTIFICATIONS, "current", m.notifications.model_dump(mode="json")))
     docs.append(ConfigDoc(EMERGENCY, "current", m.emergency.model_dump(mode="json")))
     docs.append(ConfigDoc(SORTING_POINTS, "current", m.sorting_points.model_dump(mode="json")))
+    docs.append(ConfigDoc(CARE_VISITS, "current", m.care_visits.model_dump(mode="json")))
     return docs
 
 

@@ -193,6 +193,48 @@ class SortingPoints(Strict):
         return next((r for r in self.rules if r.category == category), None)
 
 
+class VisitLevel(Strict):
+    """A level of 巡访关爱: how often a care subject is visited and how (普遍巡访 / 重点巡访)."""
+
+    id: Code
+    name: Name
+    every_days: int = Field(ge=1, le=366, description="a visit is due this many days after the last one")
+    mode: Literal["phone", "home"] = Field(description="电话问候 or 上门探访: how the visit is usually made")
+    categories: list[Literal["living_alone", "empty_nest", "disabled", "other"]] = Field(
+        default_factory=list, description="care subjects of these categories get this level when registered")
+
+
+class CareVisits(Strict):
+    """巡访关爱: the visit levels (chalicelib/care/visits.py); a subject gets the level of its category, or
+    ``default_level``."""
+
+    levels: list[VisitLevel] = Field(default_factory=lambda: [
+        VisitLevel(id="general", name=Name(zh="普遍巡访", en="Regular visits"), every_days=30, mode="phone"),
+        VisitLevel(id="focus", name=Name(zh="重点巡访", en="Close visits"), every_days=7, mode="home",
+                   categories=["living_alone", "disabled"])], min_length=1, max_length=10)
+    default_level: Code = "general"
+    due_soon_days: int = Field(default=2, ge=0, le=30, description="a visit this close to its date is 即将到期")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CareVisits:
+        ids = [lv.id for lv in self.levels]
+        if len(ids) != len(set(ids)):
+            raise ValueError("levels: each id once")
+        if self.default_level not in ids:
+            raise ValueError(f"default_level: {self.default_level!r} is not one of the levels")
+        cats = [c for lv in self.levels for c in lv.categories]
+        if len(cats) != len(set(cats)):
+            raise ValueError("levels: a category belongs to one level")
+        return self
+
+    def level(self, level_id: str) -> VisitLevel | None:
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+    def level_for(self, category: str) -> VisitLevel:
+        return next((lv for lv in self.levels if category in lv.categories), None) or self.levels[
+            [lv.id for lv in self.levels].index(self.default_level)]
+
+
 class Hierarchy(Strict):
     districts: list[District] = Field(min_length=1)
 
@@ -214,3 +256,4 @@ class TenantManifest(Strict):
     notifications: Notifications = Field(default_factory=Notifications)
     emergency: Emergency = Field(default_factory=Emergency)
     sorting_points: SortingPoints = Field(default_factory=SortingPoints)
+    care_visits: CareVisits = Field(default_factory=CareVisits)

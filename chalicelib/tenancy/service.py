@@ -20,13 +20,14 @@ from chalicelib.tenancy.repository import PROFILE, TenantConfigRepository
 
 if TYPE_CHECKING:
     from chalicelib.rules.models import AlertRules
-    from chalicelib.tenancy.models import Emergency, Notifications, SortingPoints
+    from chalicelib.tenancy.models import CareVisits, Emergency, Notifications, SortingPoints
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
 NOTIFICATIONS = "notifications"
 EMERGENCY = "emergency"
 SORTING_POINTS = "sorting_points"
+CARE_VISITS = "care_visits"
 
 
 class TenantStatus(StrEnum):
@@ -177,6 +178,15 @@ class TenantService:
             return SortingPoints.model_validate(self.repo.get(SORTING_POINTS, "current"))
         except NotFound:
             return SortingPoints()
+
+    def care_visits(self) -> CareVisits:
+        """The visit levels (the defaults when never set)."""
+        from chalicelib.tenancy.models import CareVisits
+
+        try:
+            return CareVisits.model_validate(self.repo.get(CARE_VISITS, "current"))
+        except NotFound:
+            return CareVisits()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

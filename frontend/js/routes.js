@@ -31,6 +31,7 @@ import consoleConsultation from "./screens/console-consultation.js";
 import consoleAccessLog from "./screens/console-access-log.js";
 import consoleOutbox from "./screens/console-outbox.js";
 import consolePoints from "./screens/console-points.js";
+import consoleVisits from "./screens/console-visits.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import opsOutbox from "./screens/ops-outbox.js";
@@ -70,6 +71,7 @@ export const screens = [
   consoleAccessLog,
   consoleOutbox,
   consolePoints,
+  consoleVisits,
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,

@@ -101,12 +101,24 @@ export function alertItem(ctx, a, history = null) {
   </li>`;
 }
 
+/** Elder mode's one line about the next caring visit (the facts hold it otherwise): to her, or about her. */
+export function nextVisitLine(ctx, s, { self = false } = {}) {
+  const v = s.next_visit;
+  if (!v) return "";
+  const date = formatDate(v.next_on);
+  const text = self ? ctx.t(`safety.self.nextVisit.${v.mode}`, { date })
+    : ctx.t("safety.watch.nextVisit", { date, mode: ctx.t(`visits.mode.${v.mode}`) });
+  return html`<p class="sf-next-visit" data-speak>${text}</p>`;
+}
+
 export function statusFacts(ctx, s) {
   const { t } = ctx;
   return facts([
     [t("safety.status.lastActivity"), s.last_activity ? formatDateTime(s.last_activity) : t("safety.status.noData")],
     [t("safety.status.lastDoor"), s.last_door_activity ? formatDateTime(s.last_door_activity) : t("safety.status.noData")],
     [t("safety.status.lastVisit"), s.last_visit ? `${formatDate(s.last_visit.visited_on)}${s.last_visit.note ? ` · ${s.last_visit.note}` : ""}` : ""],
+    [t("safety.status.nextVisit"), s.next_visit ? t("safety.status.nextVisitValue", { date: formatDate(s.next_visit.next_on),
+      level: ctx.loc(s.next_visit.name), mode: t(`visits.mode.${s.next_visit.mode}`) }) : ""],
     [t("safety.status.checked"), formatDateTime(s.checked_at)],
   ]);
 }

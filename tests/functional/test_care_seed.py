@@ -6,11 +6,11 @@ from tests.support import auth
 
 
 def test_both_cities_demo_care_subjects_are_watched_by_their_families(aws, client):
-    for tenant, subject, family, staff, devices in (
-            ("zhengzhou", "zz.zhang.guilan", "zz.li.na", "zz.wang.fang", ["zz-door-zgl", "zz-band-zgl"]),
-            ("yinchuan", "yc.ma.fengying", "yc.ma.wei", "yc.ma.xiaoyan", ["yc-door-mfy", "yc-band-mfy"])):
+    for tenant, subjects, subject, family, staff, devices in (
+            ("zhengzhou", 2, "zz.zhang.guilan", "zz.li.na", "zz.wang.fang", ["zz-door-zgl", "zz-band-zgl"]),
+            ("yinchuan", 1, "yc.ma.fengying", "yc.ma.wei", "yc.ma.xiaoyan", ["yc-door-mfy", "yc-band-mfy"])):
         aws.onboard(tenant)
-        assert aws.seed(tenant, "residents", "care")["care"] == 1
+        assert aws.seed(tenant, "residents", "care")["care"] == subjects
         mine = client.http.get("/v1/me/care", headers=auth(aws.login(family))).json_body
         assert [w["status"] for w in mine["watching"]] == ["active"]
         subject_id = mine["watching"][0]["subject_id"]
@@ -23,6 +23,15 @@ def test_both_cities_demo_care_subjects_are_watched_by_their_families(aws, clien
         assert aws.seed(tenant, "residents", "care")["care"] == 0  # a second run changes nothing
     phones = [c["phone"] for c in record_of(aws, client)["contacts"] if c["kind"] == "phone"]
     assert phones == ["139****2299"]
+
+
+def test_the_demo_visit_plans_show_one_overdue_visit_in_jinghu(aws, client):
+    aws.onboard("zhengzhou")
+    aws.seed("zhengzhou", "residents", "care")
+    q = client.http.get("/v1/communities/jinghu/care-visits", headers=auth(aws.login("zz.wang.fang"))).json_body
+    rows = [(r["name"], r["plan"]["level"], r["state"], r["days_overdue"]) for r in q["items"]]
+    assert rows == [("张*兰", "focus", "overdue", 2), ("吴*英", "general", "planned", 0)]
+    assert q["items"][0]["last_visit"]["mode"] == "home" and q["items"][1]["last_visit"]["mode"] == "phone"
 
 
 def record_of(aws, client):

@@ -4,7 +4,7 @@
 // care subject sees only their status in plain words and the numbers to call.
 import { html, pageTitle, empty, button, card, icon } from "../templates.js";
 import { optional } from "../consultations-parts.js";
-import { summaryBlock, callActions, callButton, alertItem, statusFacts } from "../safety-parts.js";
+import { summaryBlock, callActions, callButton, alertItem, statusFacts, nextVisitLine } from "../safety-parts.js";
 import { errorText } from "../i18n.js";
 
 async function householdAlerts(ctx) {
@@ -39,7 +39,7 @@ function watched(ctx, w, s, history) {
     body = html`${summaryBlock(ctx, s)}
       ${s.open_alerts.length ? html`<h3>${t("safety.watch.openAlerts", { n: s.open_alerts.length })}</h3>
         <ul class="sf-alerts">${s.open_alerts.map((a) => alertItem(ctx, a, { ...history, where: `care-${w.subject_id}` }))}</ul>` : ""}
-      ${ctx.elder ? "" : statusFacts(ctx, s)}
+      ${ctx.elder ? nextVisitLine(ctx, s) : statusFacts(ctx, s)}
       <h3>${t(s.summary === "ok" ? "safety.call.titleCalm" : "safety.call.titleNow")}</h3>
       ${callActions(ctx, s.actions)}`;
   }
@@ -57,7 +57,7 @@ function mine(ctx, s) {
   return html`<section class="card sf-self" aria-labelledby="sf-self-title">
     <h2 id="sf-self-title">${t("safety.self.title")}</h2>
     ${summaryBlock(ctx, s, { sentence })}
-    ${ctx.elder ? "" : statusFacts(ctx, s)}
+    ${ctx.elder ? nextVisitLine(ctx, s, { self: true }) : statusFacts(ctx, s)}
     <h3>${t("safety.self.call")}</h3>
     ${callActions(ctx, s.actions)}
     ${ctx.elder && !s.actions.some((a) => a.kind === "emergency")

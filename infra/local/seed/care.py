@@ -1,10 +1,13 @@
 """Demo care subjects (居家养老): registered by their grid worker with recorded consent, their
 household's devices linked (registered first as the city admin when the household has none yet),
-family contacts invited and accepted, and a caring visit — as the people involved would have."""
+family contacts invited and accepted, and caring visits some days back (so the visit plans show one
+overdue) — as the people involved would have."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +23,13 @@ class DemoContact(ContactIn):
     accepted: bool = Field(default=False, description="the invited resident accepts (resident contacts)")
 
 
+class DemoVisit(VisitIn):
+    """A visit ``days_ago`` days before the seeding (the visit plans' dates follow from it)."""
+
+    visited_on: date | None = None  # type: ignore[assignment]
+    days_ago: int = Field(ge=0, le=365)
+
+
 class DemoSubject(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -29,7 +39,7 @@ class DemoSubject(BaseModel):
     consent: ConsentIn
     device_ids: list[str] = Field(default_factory=list)
     contacts: list[DemoContact] = Field(default_factory=list)
-    visits: list[VisitIn] = Field(default_factory=list)
+    visits: list[DemoVisit] = Field(default_factory=list)
 
 
 class CareFile(BaseModel):
@@ -55,7 +65,9 @@ def apply(ctx: SeedContext, data: Any) -> int:
                 c.model_dump(exclude={"accepted"})))
             if c.accepted and c.username:
                 ContactService(ctx.principal(c.username)).accept(link.link_id)
-        for v in s.visits:
-            staff.visit(subject_id, v)
+        today = datetime.now(ZoneInfo(ctx.manifest.timezone)).date()
+        for v in sorted(s.visits, key=lambda v: -v.days_ago):
+            staff.visit(subject_id, VisitIn.model_validate({**v.model_dump(exclude={"days_ago"}),
+                                                            "visited_on": today - timedelta(days=v.days_ago)}))
         written += 1
     return written

@@ -52,6 +52,7 @@ def samples(other: Other) -> Samples:
             ("POST", "/v1/care/{subject_id}/visits"): (JSON_HEADERS, jbody({"visited_on": "2026-03-01",
                                                                             "note": "isolation test"})),
             ("POST", "/v1/me/care-invitations/{link_id}/accept"): (JSON_HEADERS, jbody({})),
+            ("PUT", "/v1/care/{subject_id}/visit-plan"): (JSON_HEADERS, jbody({"level": "general"})),
         },
         markers=[subject, link, "zz-door-care-iso", "欧*兰"],
     )
@@ -65,3 +66,4 @@ def unchanged(other: Other) -> None:
     assert [(c["status"], c["kind"]) for c in record["contacts"]] == [("pending", "resident")]
     assert record["last_visit"] is None and [e["action"] for e in record["history"]] == ["given"]
     assert record["device_ids"] == ["zz-door-care-iso"]
+    assert record["plan"]["level"] == "focus"  # 独居: 重点巡访, as registered

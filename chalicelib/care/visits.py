@@ -1,0 +1,84 @@
+"""巡访关爱: visit plans and the visit queue. A care subject has a level of the city's (普遍巡访: a phone
+call a month; 重点巡访: a home visit a week — ``care_visits`` in the manifest); the next visit is due the
+level's interval after the last one made (registration counts as the first), sooner when a visit set a
+follow-up date, and the next day when nobody was reached. The queue lists a community's subjects under
+active consent: urgent first (an SOS, a fall or a day without activity since her last visit), then overdue;
+a visit overdue by a whole interval more is escalated.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.care.models import Outcome, VisitMode
+from chalicelib.care.views import ConsentState, VisitDue, VisitLevelView, VisitPlan, VisitQueue, VisitState
+
+if TYPE_CHECKING:  # the manifest's models: not imported by the API at start
+    from chalicelib.tenancy.models import CareVisits, VisitLevel
+
+Doc = dict[str, Any]
+# Alerts on a care subject's devices that call for a visit now (紧急巡访): she pressed SOS or fell, or a day
+# went by without her door opening or any power used.
+URGENT_RULES = frozenset({"wristband.sos", "wristband.sos_repeated", "wristband.fall", "door.no_exit_24h",
+                          "power_meter.no_use_24h"})
+
+
+def level_of(settings: CareVisits, doc: Doc) -> VisitLevel:
+    """The subject's level; a level the city has since removed falls back to its category's."""
+    return settings.level(doc.get("visit_level") or "") or settings.level_for(doc["category"])
+
+
+def next_on(level: VisitLevel, since: date, outcome: str = Outcome.WELL.value, follow_up: date | None = None) -> date:
+    """When the visit after one made on ``since`` is due."""
+    if outcome == Outcome.NOT_REACHED.value:
+        return since + timedelta(days=1)  # not reached: try again tomorrow
+    due = since + timedelta(days=level.every_days)
+    return min(due, follow_up) if follow_up else due
+
+
+def plan(settings: CareVisits, doc: Doc) -> VisitPlan:
+    level = level_of(settings, doc)
+    due = doc.get("next_visit_on") or next_on(level, date.fromisoformat(doc["registered_at"][:10])).isoformat()
+    return VisitPlan(level=level.id, name=level.name, every_days=level.every_days, mode=VisitMode(level.mode),
+                     next_on=date.fromisoformat(due))
+
+
+def urgent_alert(doc: Doc, alerts: list[Doc]) -> Doc | None:
+    """The oldest open alert on her devices that calls for a visit now, raised after her last visit was
+    recorded (a visit recorded since answers it)."""
+    recorded = (doc.get("last_visit") or {}).get("recorded_at")
+    since = datetime.fromisoformat(recorded) if recorded else datetime.min.replace(tzinfo=UTC)
+    devices = set(doc["device_ids"])
+    found = [a for a in alerts if a["device_id"] in devices and a["rule_id"] in URGENT_RULES
+             and datetime.fromisoformat(a["opened_at"]) > since]
+    return min(found, key=lambda a: a["opened_at"]) if found else None
+
+
+def row(settings: CareVisits, doc: Doc, on: date, alerts: list[Doc]) -> VisitDue:
+    p = plan(settings, doc)
+    late = (on - p.next_on).days
+    alert = urgent_alert(doc, alerts)
+    state = (VisitState.URGENT if alert else VisitState.OVERDUE if late > 0
+             else VisitState.DUE_SOON if -late <= settings.due_soon_days else VisitState.PLANNED)
+    return VisitDue.model_validate({
+        "subject_id": doc["subject_id"], "name": doc["name_masked"], "category": doc["category"],
+        "household_id": doc["household_id"], "grid_id": doc.get("grid_id"), "plan": p, "state": state,
+        "days_overdue": max(0, late), "escalated": late >= p.every_days, "last_visit": doc.get("last_visit"),
+        "alert": alert})
+
+
+ORDER = {VisitState.URGENT: 0, VisitState.OVERDUE: 1, VisitState.DUE_SOON: 2, VisitState.PLANNED: 2}
+
+
+def queue(settings: CareVisits, community_id: str, subjects: list[Doc], on: date, alerts: list[Doc]) -> VisitQueue:
+    """The community's subjects under active consent: urgent first, then overdue (longest first), then by due
+    date."""
+    rows = [row(settings, d, on, alerts) for d in subjects if d["consent_state"] == ConsentState.ACTIVE.value]
+    rows.sort(key=lambda r: (ORDER[r.state], r.plan.next_on, r.subject_id))
+    levels = [VisitLevelView(level=lv.id, name=lv.name, every_days=lv.every_days, mode=VisitMode(lv.mode))
+              for lv in settings.levels]
+    return VisitQueue(community_id=community_id, items=rows, levels=levels,
+                      urgent=sum(r.state is VisitState.URGENT for r in rows),
+                      overdue=sum(r.state is VisitState.OVERDUE for r in rows),
+                      due_soon=sum(r.state is VisitState.DUE_SOON for r in rows))

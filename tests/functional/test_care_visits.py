@@ -1,0 +1,132 @@
+"""巡访关爱: a care subject's visit level sets when the next visit is due; the community's queue puts the
+overdue first and escalates the long overdue; a need found on a visit becomes a service request in the
+same step; family see the next visit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.functional.test_care import get, post, register, subject_id, with_daughter, zz  # noqa: F401
+
+TODAY = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
+def day(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def visit(client: Any, aws: Any, **body: Any) -> Any:
+    return post(client, f"/v1/care/{subject_id(aws)}/visits", aws.login("zz.wang.fang"),
+                {"visited_on": day(0), "note": "上门看望，精神不错。", **body})
+
+
+def queue(client: Any, aws: Any, user: str = "zz.wang.fang") -> dict[str, Any]:
+    r = get(client, "/v1/communities/jinghu/care-visits", aws.login(user))
+    assert r.status_code == 200, r.body
+    return r.json_body
+
+
+def test_the_level_of_her_category_sets_the_next_visit_and_each_visit_moves_it(client, zz):  # noqa: F811
+    r = register(client, zz)  # 独居: 重点巡访, a home visit a week
+    assert r.status_code == 201, r.body
+    plan = r.json_body["plan"]
+    assert (plan["level"], plan["name"]["zh"], plan["every_days"], plan["mode"]) == ("focus", "重点巡访", 7, "home")
+    assert plan["next_on"] == day(7)
+    row = queue(client, zz)["items"][0]
+    assert (row["name"], row["state"], row["days_overdue"], row["escalated"]) == ("张*兰", "planned", 0, False)
+
+    # a home visit ten days ago (recorded late): the next was due three days ago
+    r = visit(client, zz, visited_on=day(-10), note="上门探访，提醒手环充电。")
+    assert r.status_code == 201 and r.json_body["plan"]["next_on"] == day(-3), r.body
+    assert r.json_body["last_visit"]["mode"] == "home" and r.json_body["last_visit"]["outcome"] == "well"
+    q = queue(client, zz)
+    assert (q["overdue"], q["items"][0]["state"], q["items"][0]["days_overdue"]) == (1, "overdue", 3)
+    # an older visit recorded afterwards changes nothing
+    assert visit(client, zz, visited_on=day(-20)).json_body["plan"]["next_on"] == day(-3)
+    # moved to 普遍巡访 (a phone call a month): due 30 days after the last visit
+    r = client.http.put(f"/v1/care/{subject_id(zz)}/visit-plan", headers={**_h(zz, "zz.wang.fang")},
+                        body=b'{"level": "general"}')
+    assert r.status_code == 200 and r.json_body["plan"]["next_on"] == day(20), r.body
+    # a call today asks to come back within five days, sooner than the level would
+    r = visit(client, zz, mode="phone", follow_up_on=day(5))
+    assert r.json_body["plan"]["next_on"] == day(5) and r.json_body["last_visit"]["follow_up_on"] == day(5)
+    # nobody answered: the visit is still to be made, tomorrow
+    r = visit(client, zz, mode="phone", outcome="not_reached", note="电话无人接听。")
+    assert r.json_body["plan"]["next_on"] == day(1)
+    assert queue(client, zz)["items"][0]["state"] == "due_soon"
+
+
+def _h(aws: Any, user: str) -> dict[str, str]:
+    from tests.support import JSON_HEADERS, auth
+
+    return {**auth(aws.login(user)), **JSON_HEADERS}
+
+
+def test_a_visit_overdue_by_a_whole_interval_is_escalated(client, zz):  # noqa: F811
+    assert register(client, zz).status_code == 201
+    assert visit(client, zz, visited_on=day(-15)).status_code == 201  # due 8 days ago, the interval is 7
+    row = queue(client, zz)["items"][0]
+    assert (row["state"], row["days_overdue"], row["escalated"]) == ("overdue", 8, True)
+    assert queue(client, zz, "zz.admin")["items"][0]["escalated"] is True  # the city sees it too
+
+
+def test_a_need_found_on_a_visit_becomes_a_service_request_for_her_home(client, zz):  # noqa: F811
+    assert register(client, zz).status_code == 201
+    r = visit(client, zz, outcome="needs_help")
+    assert r.status_code == 400 and r.json_body["field"] == "need", r.body
+    r = visit(client, zz, outcome="needs_help", need={"category": "no-such", "description": "卫生间水龙头漏水"})
+    assert r.status_code == 400 and r.json_body["field"].startswith("need"), r.body
+    assert get(client, f"/v1/care/{subject_id(zz)}", zz.login("zz.wang.fang")).json_body["last_visit"] is None
+
+    r = visit(client, zz, outcome="needs_help", note="卫生间水龙头漏水，老人行动不便。",
+              need={"category": "water-electric-repair", "description": "卫生间水龙头漏水，需上门维修。"})
+    assert r.status_code == 201, r.body
+    last = r.json_body["last_visit"]
+    assert last["outcome"] == "needs_help" and last["need"] == "卫生间水龙头漏水，需上门维修。"
+    request = get(client, f"/v1/requests/{last['request_id']}", zz.login("zz.wang.fang")).json_body
+    assert request["channel"] == "visit" and request["location"]["household_id"] == "jinghu-g1-b1-1-302"
+    assert request["on_behalf_of"] == "张*兰"
+    mine = get(client, "/v1/me/requests", zz.login("zz.zhang.guilan")).json_body["items"]
+    assert last["request_id"] in {m["request_id"] for m in mine}  # she follows it like her own
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"mode": "video"}, "mode"),
+    ({"outcome": "fine"}, "outcome"),
+    ({"follow_up_on": "2020-01-01"}, "follow_up_on"),
+    ({"visited_on": day(1)}, "visited_on"),
+])
+def test_bad_visits_are_refused_naming_the_field(client, zz, body, field):  # noqa: F811
+    assert register(client, zz).status_code == 201
+    r = visit(client, zz, **body)
+    assert r.status_code == 400 and field in r.json_body["field"], r.body
+
+
+def test_family_see_the_next_visit_and_other_places_see_no_queue(client, zz):  # noqa: F811
+    sid, na = with_daughter(client, zz)
+    assert visit(client, zz, visited_on=day(-1)).status_code == 201
+    status = get(client, f"/v1/care/{sid}/status", na).json_body
+    assert status["next_visit"]["next_on"] == day(6) and status["next_visit"]["name"]["zh"] == "重点巡访"
+    assert get(client, "/v1/communities/jinghu/care-visits", na).status_code == 403  # residents: no queue
+    assert get(client, "/v1/communities/jinghu/care-visits", zz.login("zz.zhang.lei")).status_code == 403
+    zz.onboard("yinchuan")
+    assert get(client, "/v1/communities/jinghu/care-visits", zz.login("yc.admin")).status_code == 404
+    r = client.http.put(f"/v1/care/{sid}/visit-plan", headers=_h(zz, "zz.wang.fang"), body=b'{"level": "weekly"}')
+    assert r.status_code == 400 and r.json_body["field"] == "level"
+
+
+def test_an_sos_puts_her_first_as_an_urgent_visit_until_a_visit_is_recorded(client, zz):  # noqa: F811
+    from tests.functional.places import T0, apply, transition
+
+    assert register(client, zz).status_code == 201
+    assert apply(transition("zz-band-zgl", "wristband.sos", T0.timestamp())).raised == 1
+    q = queue(client, zz)
+    row = q["items"][0]
+    assert (q["urgent"], row["state"], row["alert"]["rule_id"]) == (1, "urgent", "wristband.sos")
+    assert visit(client, zz, note="接到呼救后上门，老人摔倒后已扶起，无大碍。").status_code == 201
+    q = queue(client, zz)
+    assert (q["urgent"], q["items"][0]["state"], q["items"][0]["alert"]) == (0, "planned", None)
