@@ -5,7 +5,8 @@
 - link ``T#<t>#CARE#<subject>`` / ``LINK#<link>`` (``status``), resident links also gsi1
   ``T#<t>#WATCH#<user>`` / ``<link>``;
 - device link ``T#<t>#CAREDEV#<device>`` / ``<subject>``, only while consent is active;
-- visit ``T#<t>#CARE#<subject>`` / ``VISIT#<date>#<id>``.
+- visit ``T#<t>#CARE#<subject>`` / ``VISIT#<date>#<id>``, and its community's month
+  ``T#<t>#CAREVISITS#<month>`` / ``<community>`` (counters moved in the same transaction).
 Linking or unlinking devices also sets the device's ``care_subject`` flag in the same transaction.
 """
 
@@ -14,9 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pynamodb.expressions.update import Action
+
 from chalicelib.errors import Conflict
 from chalicelib.store.base import Stored, TenantRepository, doc_of, now, storage_errors, transaction
-from chalicelib.store.models import CareDeviceItem, CareLinkItem, CareSubjectItem, CareVisitItem, DeviceItem, Entity
+from chalicelib.store.models import (
+    CareDeviceItem,
+    CareLinkItem,
+    CareSubjectItem,
+    CareVisitItem,
+    CareVisitStatsItem,
+    DeviceItem,
+    Entity,
+)
 
 SUBJECT, LINK, VISIT = "SUBJECT", "LINK#", "VISIT#"
 Doc = dict[str, Any]
@@ -101,9 +112,21 @@ class CareRepository(TenantRepository):
             key.update(actions=[CareLinkItem.status.set(doc["status"]), CareLinkItem.data.set(doc),
                                 CareLinkItem.updated_at.set(now())], condition=CareLinkItem.status == expected)
 
-    def add_visit(self, subject_id: str, visit: Doc) -> None:
-        """The visit's own record (history); the subject's ``last_visit`` is saved by the service."""
+    def add_visit(self, subject_id: str, visit: Doc, community_id: str, on_time: bool) -> None:
+        """The visit's own record (history) and its community's month, together; the subject's ``last_visit``
+        is saved by the service."""
         t, stamp = self.tenant, now()
-        with storage_errors():
-            CareVisitItem(t.care_subject_pk(subject_id), f"{VISIT}{visit['visited_on']}#{visit['visit_id']}",
-                          tenant_id=t.tenant_id, data=visit, created_at=stamp, updated_at=stamp).save()
+        reached = visit["outcome"] != "not_reached"
+        stats: list[Action] = [
+            CareVisitStatsItem.visits.add(int(reached)), CareVisitStatsItem.on_time.add(int(reached and on_time)),
+            CareVisitStatsItem.not_reached.add(int(not reached)),
+            CareVisitStatsItem.needs.add(int(bool(visit.get("request_id")))),
+            CareVisitStatsItem.kind.set(CareVisitStatsItem), CareVisitStatsItem.tenant_id.set(t.tenant_id)]
+        with storage_errors(), transaction() as tx:
+            tx.save(CareVisitItem(t.care_subject_pk(subject_id), f"{VISIT}{visit['visited_on']}#{visit['visit_id']}",
+                                  tenant_id=t.tenant_id, data=visit, created_at=stamp, updated_at=stamp))
+            tx.update(CareVisitStatsItem(t.care_visit_stats_pk(visit["visited_on"][:7]), community_id), actions=stats)
+
+    def visit_stats(self, month: str) -> list[CareVisitStatsItem]:
+        """The city's communities' visits in a month: one Query."""
+        return self._guard(lambda: list(CareVisitStatsItem.query(self.tenant.care_visit_stats_pk(month))))

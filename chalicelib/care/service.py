@@ -119,13 +119,14 @@ class CareService:
         if body.need is not None:
             visit["need"] = body.need.description
             visit["request_id"] = self._file(doc, body)
-        self.repo.add_visit(subject_id, visit)
+        due = visits.plan(self.visits, doc).next_on
+        self.repo.add_visit(subject_id, visit, doc["community_id"], on_time=body.visited_on <= due)
         emit(self.tenant.tenant_id, {"CareVisits": 1, "CareVisitsNotReached": int(body.outcome is Outcome.NOT_REACHED),
                                      "CareVisitNeedsFiled": int(body.need is not None)})
         last = doc.get("last_visit")
         if not last or last["visited_on"] <= visit["visited_on"]:
-            due = visits.next_on(level, body.visited_on, body.outcome.value, body.follow_up_on)
-            doc = {**doc, "last_visit": visit, "next_visit_on": due.isoformat()}
+            after = visits.next_on(level, body.visited_on, body.outcome.value, body.follow_up_on)
+            doc = {**doc, "last_visit": visit, "next_visit_on": after.isoformat()}
             self.repo.save(doc, stored.version)
         return self._view(doc, links)
 

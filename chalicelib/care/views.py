@@ -162,3 +162,21 @@ class VisitQueue(Model):
     overdue: int
     due_soon: int
     items: list[VisitDue] = Field(description="urgent first, then overdue (longest first), then by due date")
+
+
+class CommunityVisits(Model):
+    community_id: str
+    name: Name | None = None
+    visits: int = Field(description="visits made in the month (she was reached)")
+    on_time: int = Field(description="of them, made by the date they were due")
+    on_time_rate: float | None = Field(description="on_time / visits; none without visits")
+    not_reached: int
+    needs: int = Field(description="needs found on visits, filed as service requests")
+
+
+class VisitFigures(Model):
+    """巡访关爱 in a month, per community, and their totals."""
+
+    month: str
+    communities: list[CommunityVisits]
+    totals: CommunityVisits

@@ -12,7 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.care.models import Outcome, VisitMode
-from chalicelib.care.views import ConsentState, VisitDue, VisitLevelView, VisitPlan, VisitQueue, VisitState
+from chalicelib.care.views import (
+    CommunityVisits,
+    ConsentState,
+    VisitDue,
+    VisitFigures,
+    VisitLevelView,
+    VisitPlan,
+    VisitQueue,
+    VisitState,
+)
 
 if TYPE_CHECKING:  # the manifest's models: not imported by the API at start
     from chalicelib.tenancy.models import CareVisits, VisitLevel
@@ -82,3 +91,20 @@ def queue(settings: CareVisits, community_id: str, subjects: list[Doc], on: date
                       urgent=sum(r.state is VisitState.URGENT for r in rows),
                       overdue=sum(r.state is VisitState.OVERDUE for r in rows),
                       due_soon=sum(r.state is VisitState.DUE_SOON for r in rows))
+
+
+def figures(stats: list[Any], month: str, communities: list[Doc]) -> VisitFigures:
+    """The month's visit counters (``CareRepository.visit_stats``) of ``communities`` (the caller's) and their
+    totals: the dashboard's 巡访按时率."""
+    names = {c["id"]: c.get("name") for c in communities}
+    rows = [_row(str(i.sk), names[str(i.sk)], int(i.visits), int(i.on_time), int(i.not_reached), int(i.needs))
+            for i in stats if i.sk in names]
+    totals = _row("all", {"zh": "合计", "en": "Total"},
+                  *(sum(getattr(r, f) for r in rows) for f in ("visits", "on_time", "not_reached", "needs")))
+    return VisitFigures(month=month, communities=sorted(rows, key=lambda r: r.community_id), totals=totals)
+
+
+def _row(community_id: str, name: Any, made: int, on_time: int, not_reached: int, needs: int) -> CommunityVisits:
+    return CommunityVisits(community_id=community_id, name=name, visits=made, on_time=on_time,
+                           on_time_rate=round(on_time / made, 3) if made else None, not_reached=not_reached,
+                           needs=needs)

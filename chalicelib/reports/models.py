@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.care.views import VisitFigures
 from chalicelib.model import Model
 from chalicelib.points.models import Diversion
 from chalicelib.requests.inputs import Month
@@ -88,3 +89,4 @@ class Dashboard(Model):
     devices: DeviceFigures
     communities: list[CommunityFigures] = Field(description="for the map: each community with its location")
     sorting: Diversion = Field(description="垃圾分类: the month's kg by category, deposits and points per community")
+    care_visits: VisitFigures = Field(description="巡访关爱: the month's visits per community, how many on time")

@@ -9,6 +9,8 @@ from typing import Any
 
 from chalicelib.alerts.access import prefix
 from chalicelib.auth.principal import Principal
+from chalicelib.care import visits
+from chalicelib.care.repository import CareRepository
 from chalicelib.points.repository import PointsRepository
 from chalicelib.points.service import diversion_of
 from chalicelib.reports import figures
@@ -64,7 +66,8 @@ class DashboardService:
                 id=c["id"], name=c["name"], location=c.get("location"), requests_filed=per_community[c["id"]].filed,
                 open_alerts=next((x.count for x in open_by_community if x.id == c["id"]), 0),
                 devices=len(devices[c["id"]]), devices_online=up[c["id"]]) for c in shown],
-            sorting=diversion_of(PointsRepository(self.principal.tenant), month, shown))
+            sorting=diversion_of(PointsRepository(self.principal.tenant), month, shown),
+            care_visits=visits.figures(CareRepository(self.principal.tenant).visit_stats(month), month, shown))
 
     def _requests(self, month: str, now: datetime, who: access.Staff, shown: list[Doc],
                   departments: list[Doc]) -> tuple[RequestFigures, dict[str, StatsRow]]:

@@ -266,3 +266,7 @@ class TenantContext:
     def sorting_stats_pk(self, month: str) -> str:
         """Sorting counters of one month (``YYYY-MM``), sort key the community (grams by category, points)."""
         return self.key("SORTSTAT", month)
+
+    def care_visit_stats_pk(self, month: str) -> str:
+        """Caring visits of one month (``YYYY-MM``, the visits' dates), sort key the community."""
+        return self.key("CAREVISITS", month)

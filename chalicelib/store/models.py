@@ -421,6 +421,15 @@ class SortingStatsItem(Entity, discriminator="sorting_stats"):
     residual_g = NumberAttribute(default=0)
 
 
+class CareVisitStatsItem(Entity, discriminator="care_visit_stats"):
+    """One community's caring visits in a month (``ADD`` in the transaction that records each visit)."""
+
+    visits = NumberAttribute(default=0)  # made: she was reached
+    on_time = NumberAttribute(default=0)  # made by the date it was due
+    not_reached = NumberAttribute(default=0)
+    needs = NumberAttribute(default=0)  # needs found, filed as service requests
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

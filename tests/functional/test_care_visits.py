@@ -130,3 +130,24 @@ def test_an_sos_puts_her_first_as_an_urgent_visit_until_a_visit_is_recorded(clie
     assert visit(client, zz, note="接到呼救后上门，老人摔倒后已扶起，无大碍。").status_code == 201
     q = queue(client, zz)
     assert (q["urgent"], q["items"][0]["state"], q["items"][0]["alert"]) == (0, "planned", None)
+
+
+def test_the_dashboard_counts_the_months_visits_and_how_many_were_on_time(client, zz):  # noqa: F811
+    assert register(client, zz).status_code == 201  # 重点巡访: the first visit due in 7 days
+    for body in ({"visited_on": day(-20)},  # on time (before day 7); the next due day(-13)
+                 {"visited_on": day(-5)},  # late: due day(-13)
+                 {"outcome": "not_reached", "note": "敲门无人应答。"},  # not a visit made; due tomorrow
+                 {"outcome": "needs_help", "note": "老人说厨房灯坏了。",  # on time, a need filed
+                  "need": {"category": "water-electric-repair", "description": "厨房顶灯不亮，需要更换。"}}):
+        assert visit(client, zz, **body).status_code == 201
+    admin = zz.login("zz.admin")
+    months = sorted({day(-20)[:7], day(-5)[:7], day(0)[:7]})
+    figures = [get(client, f"/v1/dashboard?month={m}", admin).json_body["care_visits"] for m in months]
+    summed = [sum(f["totals"][k] for f in figures) for k in ("visits", "on_time", "not_reached", "needs")]
+    assert summed == [3, 2, 1, 1]
+    assert all(c["community_id"] == "jinghu" for f in figures for c in f["communities"])
+    if len(months) == 1:
+        assert figures[0]["communities"][0]["on_time_rate"] == 0.667
+    # other communities' staff see none of it
+    other = get(client, f"/v1/dashboard?month={months[-1]}", zz.login("zz.zhang.lei")).json_body["care_visits"]
+    assert other["communities"] == [] and other["totals"]["visits"] == 0 and other["totals"]["on_time_rate"] is None

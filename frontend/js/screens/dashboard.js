@@ -1,5 +1,5 @@
 // 一屏统览 (city dashboard): the month's requests with their rates, open alerts, devices online, trends
-// and a map of the communities, the month's sorted waste (分类投放), and its 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
+// and a map of the communities, the month's sorted waste (分类投放) and caring visits on time (巡访按时率), and its 误报率 (alerts closed by a person that were false alarms). City admins see the city; staff the communities they serve. Elder
 // mode keeps the key numbers in a sentence that can be read aloud.
 import { html, pageTitle, field, card, empty, button } from "../templates.js";
 import { percent, monthLabel, recentMonths, rows, sentence, dataTable, chartWidget, communityMap,
@@ -41,6 +41,11 @@ function kpis(ctx, dash, stats = null) {
       ctx.t("dashboard.kpi.unacknowledged", { n: dash.alerts.unacknowledged })],
     [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, ctx.t("dashboard.kpi.onlineNote")],
   ];
+  const visits = dash.care_visits?.totals;
+  if (visits?.visits) {
+    items.push([ctx.t("dashboard.kpi.visits"), percent(ctx, visits.on_time_rate),
+      ctx.t("dashboard.kpi.visitsNote", { part: visits.on_time, whole: visits.visits })]);
+  }
   const sorted = dash.sorting?.totals;
   if (sorted?.deposits) {
     items.push([ctx.t("dashboard.kpi.sorting"), ctx.t("points.kg", { kg: kg(ctx, sorted.total_kg) }),
@@ -111,17 +116,19 @@ function falseAlarmCard(ctx, data) {
 
 function communitiesTable(ctx, dash) {
   const sorted = new Map((dash.sorting?.communities || []).map((c) => [c.community_id, c.total_kg]));
+  const visited = new Map((dash.care_visits?.communities || []).map((c) => [c.community_id, c]));
   return html`<table class="db-table db-table--open" tabindex="0">
     <caption>${ctx.t("dashboard.map.table")}</caption>
     <thead><tr>
       <th scope="col">${ctx.t("dashboard.col.community")}</th><th scope="col">${ctx.t("dashboard.openAlerts")}</th>
       <th scope="col">${ctx.t("dashboard.col.online")}</th><th scope="col">${ctx.t("dashboard.col.filed")}</th>
-      <th scope="col">${ctx.t("dashboard.col.sortedKg")}</th>
+      <th scope="col">${ctx.t("dashboard.col.sortedKg")}</th><th scope="col">${ctx.t("dashboard.col.visits")}</th>
     </tr></thead>
     <tbody>${dash.communities.map((c) => html`<tr>
       <th scope="row">${ctx.loc(c.name)}</th><td>${c.open_alerts}</td>
       <td>${c.devices_online} / ${c.devices}</td><td>${c.requests_filed}</td>
       <td>${kg(ctx, sorted.get(c.id) || 0)}</td>
+      <td>${visited.has(c.id) ? `${visited.get(c.id).on_time} / ${visited.get(c.id).visits}` : "0 / 0"}</td>
     </tr>`)}</tbody>
   </table>`;
 }
