@@ -127,6 +127,16 @@ class VisitMode(StrEnum):
     HOME = "home"  # 上门探访
 
 
+class Visitor(StrEnum):
+    """Who made the visit (社工+邻里+志愿者+医生): the staff member recording it, or someone they record it for."""
+
+    GRID_WORKER = "grid_worker"  # 网格员 (the one recording it)
+    SOCIAL_WORKER = "social_worker"  # 社工
+    VOLUNTEER = "volunteer"  # 志愿者
+    DOCTOR = "doctor"  # 家庭医生
+    NEIGHBOUR = "neighbour"  # 邻居
+
+
 class Outcome(StrEnum):
     WELL = "well"  # 情况良好
     NEEDS_HELP = "needs_help"  # 发现需求
@@ -146,6 +156,10 @@ class VisitIn(Strict):
     visited_on: date
     note: str = Field(min_length=1, max_length=300)
     mode: VisitMode | None = Field(default=None, description="the level's usual mode when left out")
+    visitor: Visitor = Field(default=Visitor.GRID_WORKER, description="who made it; the staff member recording "
+                             "it when left out")
+    visitor_name: str | None = Field(default=None, min_length=1, max_length=40,
+                                     description="the visitor's name when not the one recording it (shown masked)")
     outcome: Outcome = Outcome.WELL
     need: NeedIn | None = Field(default=None, description="filed as a service request in the same step")
     follow_up_on: date | None = Field(default=None, description="come back by then (sooner than the level's "

@@ -9,10 +9,11 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import privacy
 from chalicelib.auth.principal import Principal
 from chalicelib.care import consent, render, visits
 from chalicelib.care.access import CareAccess
-from chalicelib.care.models import Outcome, PlanIn, ReconsentIn, SubjectIn, VisitIn, VisitMode, WithdrawIn
+from chalicelib.care.models import Outcome, PlanIn, ReconsentIn, SubjectIn, VisitIn, VisitMode, Visitor, WithdrawIn
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.status import Clock, zone
 from chalicelib.care.views import CareSubject, ConsentState
@@ -107,12 +108,16 @@ class CareService:
             raise InvalidInput("a visit cannot be recorded before it happens", field="visited_on")
         if body.follow_up_on is not None and not 0 < (body.follow_up_on - body.visited_on).days <= FOLLOW_UP_DAYS:
             raise InvalidInput(f"a follow-up comes after the visit, within {FOLLOW_UP_DAYS} days", field="follow_up_on")
+        if (body.visitor is Visitor.GRID_WORKER) == (body.visitor_name is not None):
+            raise InvalidInput("name the visitor exactly when someone else made the visit", field="visitor_name")
         if body.outcome is Outcome.NEEDS_HELP and body.need is None:
             raise InvalidInput("name the need found (category and description)", field="need")
         doc = stored.doc
         level = visits.level_of(self.visits, doc)
         visit: Doc = {"visit_id": uuid.uuid4().hex, "visited_on": body.visited_on.isoformat(), "note": body.note,
                       "by": self.principal.username, "recorded_at": self.clock().isoformat(),
+                      "visitor": body.visitor.value,
+                      "visitor_name": privacy.mask_name(body.visitor_name) if body.visitor_name else None,
                       "mode": VisitMode(body.mode or level.mode).value,
                       "outcome": body.outcome.value,
                       "follow_up_on": body.follow_up_on.isoformat() if body.follow_up_on else None}

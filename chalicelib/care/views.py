@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.care.models import Category, ConsentMethod, Giver, Monitor, Outcome, Relation, VisitMode
+from chalicelib.care.models import Category, ConsentMethod, Giver, Monitor, Outcome, Relation, VisitMode, Visitor
 from chalicelib.model import Model
 from chalicelib.tenancy.common import Name
 
@@ -66,6 +66,8 @@ class Visit(Model):
     note: str
     by: str
     mode: VisitMode | None = None
+    visitor: Visitor = Visitor.GRID_WORKER
+    visitor_name: str | None = Field(default=None, description="masked; when someone else than `by` made it")
     outcome: Outcome = Outcome.WELL
     need: str | None = Field(default=None, description="the need found, as filed")
     request_id: str | None = Field(default=None, description="the service request the need was filed as")

@@ -101,6 +101,11 @@ export function alertItem(ctx, a, history = null) {
   </li>`;
 }
 
+/** Who made a visit when not the grid worker who recorded it: 志愿者 刘*强. */
+function visitorText(ctx, v) {
+  return v.visitor && v.visitor !== "grid_worker" ? `${ctx.t(`visits.visitor.${v.visitor}`)} ${v.visitor_name || ""}`.trim() : "";
+}
+
 /** Elder mode's one line about the next caring visit (the facts hold it otherwise): to her, or about her. */
 export function nextVisitLine(ctx, s, { self = false } = {}) {
   const v = s.next_visit;
@@ -116,7 +121,8 @@ export function statusFacts(ctx, s) {
   return facts([
     [t("safety.status.lastActivity"), s.last_activity ? formatDateTime(s.last_activity) : t("safety.status.noData")],
     [t("safety.status.lastDoor"), s.last_door_activity ? formatDateTime(s.last_door_activity) : t("safety.status.noData")],
-    [t("safety.status.lastVisit"), s.last_visit ? `${formatDate(s.last_visit.visited_on)}${s.last_visit.note ? ` · ${s.last_visit.note}` : ""}` : ""],
+    [t("safety.status.lastVisit"), s.last_visit ? [formatDate(s.last_visit.visited_on), visitorText(ctx, s.last_visit), s.last_visit.note]
+      .filter(Boolean).join(" · ") : ""],
     [t("safety.status.nextVisit"), s.next_visit ? t("safety.status.nextVisitValue", { date: formatDate(s.next_visit.next_on),
       level: ctx.loc(s.next_visit.name), mode: t(`visits.mode.${s.next_visit.mode}`) }) : ""],
     [t("safety.status.checked"), formatDateTime(s.checked_at)],

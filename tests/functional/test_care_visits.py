@@ -151,3 +151,14 @@ def test_the_dashboard_counts_the_months_visits_and_how_many_were_on_time(client
     # other communities' staff see none of it
     other = get(client, f"/v1/dashboard?month={months[-1]}", zz.login("zz.zhang.lei")).json_body["care_visits"]
     assert other["communities"] == [] and other["totals"]["visits"] == 0 and other["totals"]["on_time_rate"] is None
+
+
+def test_a_visit_made_by_a_volunteer_or_a_doctor_is_recorded_with_who_made_it(client, zz):  # noqa: F811
+    assert register(client, zz).status_code == 201
+    r = visit(client, zz, visitor="volunteer", visitor_name="刘志强", note="志愿者上门陪老人聊天，帮忙买菜。")
+    assert r.status_code == 201, r.body
+    last = r.json_body["last_visit"]
+    assert (last["visitor"], last["visitor_name"], last["by"]) == ("volunteer", "刘*强", "zz.wang.fang")
+    for body in ({"visitor": "doctor"}, {"visitor_name": "刘志强"}, {"visitor": "nurse", "visitor_name": "王"}):
+        r = visit(client, zz, **body)
+        assert r.status_code == 400 and r.json_body["field"].startswith("visitor"), r.body

@@ -1,12 +1,14 @@
 // 巡访关爱 (staff, city admins): the community's care subjects by when their next visit is due — urgent first
 // (an SOS, a fall or a day without activity since her last visit), then overdue, with how late and whether it
 // has been escalated — each with its level (普遍巡访 / 重点巡访) and
-// last visit; record a visit (phone or home, how she is, a need found filed at once as a service request,
+// last visit; record a visit (phone or home, by whom — the grid worker, a social worker, a volunteer, a doctor,
+// a neighbour — how she is, a need found filed at once as a service request,
 // a follow-up date) and change a subject's level.
 import { html, pageTitle, card, empty, button, field, formError, badge } from "../templates.js";
 import { formatDate, formatDateTime } from "../i18n.js";
 import { myCommunities, chosenCommunity, communityPicker, qs } from "../console-parts.js";
 
+const VISITORS = ["grid_worker", "social_worker", "volunteer", "doctor", "neighbour"];
 const STATE_KIND = { urgent: "danger", overdue: "danger", due_soon: "warn", planned: "ok" };
 
 function today() {
@@ -23,7 +25,8 @@ function stateBadge(ctx, row) {
 function lastVisit(ctx, v) {
   const { t } = ctx;
   if (!v) return t("visits.never");
-  const parts = [formatDate(v.visited_on), v.mode ? t(`visits.mode.${v.mode}`) : "", t(`visits.outcome.${v.outcome}`), v.note];
+  const who = v.visitor && v.visitor !== "grid_worker" ? `${t(`visits.visitor.${v.visitor}`)} ${v.visitor_name || ""}`.trim() : "";
+  const parts = [formatDate(v.visited_on), v.mode ? t(`visits.mode.${v.mode}`) : "", who, t(`visits.outcome.${v.outcome}`), v.note];
   return parts.filter(Boolean).join(" · ");
 }
 
@@ -35,6 +38,10 @@ function recordForm(ctx, data, row) {
     ${field({ name: "visited_on", label: t("visits.record.on"), type: "date", value: today(), required: true })}
     ${field({ name: "mode", label: t("visits.record.mode"), value: row.plan.mode,
               options: ["home", "phone"].map((m) => ({ value: m, label: t(`visits.mode.${m}`) })) })}
+    ${field({ name: "visitor", label: t("visits.record.visitor"), value: data.visitor, change: "pickVisitor",
+              options: VISITORS.map((v) => ({ value: v, label: t(`visits.visitor.${v}`) })) })}
+    ${data.visitor !== "grid_worker" ? field({ name: "visitor_name", label: t("visits.record.visitorName"), required: true,
+                                               maxlength: 40, autocomplete: "off" }) : ""}
     ${field({ name: "outcome", label: t("visits.record.outcome"), value: data.outcome, change: "pickOutcome",
               options: ["well", "needs_help", "not_reached"].map((o) => ({ value: o, label: t(`visits.outcome.${o}`) })) })}
     ${field({ name: "note", label: t("visits.record.note"), type: "textarea", required: true, maxlength: 300 })}
@@ -92,7 +99,7 @@ export default {
     if (!community) return { mine, community, queue: null };
     const [queue, catalog] = await Promise.all([
       ctx.api.get(`/v1/communities/${encodeURIComponent(community)}/care-visits`), ctx.api.get("/v1/catalog")]);
-    return { mine, community, queue, catalog, levels: queue.levels, recording: null, outcome: "well" };
+    return { mine, community, queue, catalog, levels: queue.levels, recording: null, outcome: "well", visitor: "grid_worker" };
   },
 
   render(data, ctx) {
@@ -114,17 +121,22 @@ export default {
       ctx.navigate(`/console/visits${qs({ community: value })}`);
     },
     open(ctx, { data }) {
-      ctx.update({ recording: data.id, outcome: "well" });
+      ctx.update({ recording: data.id, outcome: "well", visitor: "grid_worker" });
       ctx.focus(".vs-record input");
     },
     close(ctx) {
       ctx.update({ recording: null });
     },
+    pickVisitor(ctx, { value }) {
+      ctx.update({ visitor: value });
+    },
     pickOutcome(ctx, { value }) {
       ctx.update({ outcome: value });
     },
     async record(ctx, { values }) {
-      const body = { visited_on: values.visited_on, mode: values.mode, outcome: values.outcome, note: values.note };
+      const body = { visited_on: values.visited_on, mode: values.mode, outcome: values.outcome, note: values.note,
+        visitor: values.visitor };
+      if (values.visitor !== "grid_worker") body.visitor_name = values.visitor_name;
       if (values.follow_up_on) body.follow_up_on = values.follow_up_on;
       if (values.outcome === "needs_help") body.need = { category: values["need.category"], description: values["need.description"] };
       const subject = await ctx.api.post(`/v1/care/${encodeURIComponent(ctx.data.recording)}/visits`, body);

@@ -42,13 +42,17 @@ def test_the_grid_worker_sees_the_overdue_visit_first_and_records_it(open_site):
     site.axe("recording a visit with a need")
     site.page.select_option("#f-outcome", "well")
     site.page.locator(".vs-need").wait_for(state="detached")
+    # made by a volunteer the grid worker sent: who, by name, once chosen
+    assert site.page.locator("#f-visitor_name").count() == 0
+    site.page.select_option("#f-visitor", "volunteer")
+    site.page.fill("#f-visitor_name", "刘志强")
     site.page.fill("#f-note", "上门探访，老人精神不错，提醒按时吃药。")
     site.page.get_by_role("button", name="保存巡访记录").click()
     site.page.locator("#toast").filter(has_text="巡访已记录").wait_for()
     site.screen("console-visits")
     row = site.page.locator(".vs-row").filter(has_text="张*兰")
     row.filter(has_text="按计划").wait_for()
-    assert "上门探访，老人精神不错" in row.inner_text()
+    assert "志愿者 刘*强" in row.inner_text() and "上门探访，老人精神不错" in row.inner_text()
     assert not failed and not site.errors, (failed, site.errors)
 
 
