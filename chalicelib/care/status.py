@@ -99,7 +99,7 @@ def actions(tenancy: TenantService, doc: Doc, alerts: list[Doc]) -> list[CallAct
 
 
 def zone(tenancy: TenantService) -> ZoneInfo:
-    return ZoneInfo(tenancy.profile().get("timezone") or "Asia/Shanghai")
+    return tenancy.zone()
 
 
 Clock = Callable[[], datetime]

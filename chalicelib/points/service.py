@@ -14,7 +14,6 @@ import math
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalicelib import privacy
 from chalicelib.auth.principal import Principal
@@ -66,10 +65,6 @@ def masked(kind: str, value: str) -> str:
     return privacy.mask_phone(value) if kind == "phone" else "*" * max(0, len(value) - 4) + value[-4:]
 
 
-def local(tz: str, at: datetime) -> datetime:
-    return at.astimezone(ZoneInfo(tz))
-
-
 def household_label(household: Doc, building: Doc | None) -> str:
     name = (building or {}).get("name", {}).get("zh") or household.get("building_id", "")
     return f"{name} {household.get('unit', 1)}单元 {household.get('room', '')}".strip()
@@ -115,8 +110,7 @@ class DepositRecorder:
         if at > datetime.fromtimestamp(received_ms / 1000, UTC) + timedelta(minutes=10):
             raise InvalidInput("ts: the drop is in the future", field="ts")
         dep = msg.deposit
-        tz = str(self.tenancy.profile().get("timezone", "Asia/Shanghai"))
-        when = local(tz, at)
+        when = at.astimezone(self.tenancy.zone())
         settings = self.tenancy.sorting_points()
         kind, value = ("card", dep.card) if dep.card else ("phone", dep.phone)
         bound = self.repo.credential(credential_id(self.tenant, kind, value)) if value else None
@@ -222,15 +216,15 @@ class PointsService:
                           "points": g.points * line.quantity})
         total = sum(int(line["points"]) for line in lines)
         stamp = now()
-        tz = str(self.tenancy.profile().get("timezone", "Asia/Shanghai"))
-        receipt_no = local(tz, stamp).strftime("DH%Y%m%d") + "-" + secrets.token_hex(3).upper()
+        here = stamp.astimezone(self.tenancy.zone())
+        receipt_no = here.strftime("DH%Y%m%d") + "-" + secrets.token_hex(3).upper()
         at = stamp.isoformat()
         receipt = {"receipt_no": receipt_no, "at": at, "household_id": home["household_id"],
                    "household": self._label(home), "service_point_id": point["service_point_id"],
                    "service_point": point["name"], "items": lines, "total": total, "by": self.principal.username}
         entry = {"entry_id": receipt_no, "at": at, "kind": "redemption", "points": -total, "note": "redeemed",
                  "receipt_no": receipt_no, "service_point": point["name"], "items": lines}
-        outcome = self.repo.redeem(home["household_id"], home["community_id"], local(tz, stamp).strftime("%Y-%m"),
+        outcome = self.repo.redeem(home["household_id"], home["community_id"], here.strftime("%Y-%m"),
                                    total, [(str(line["goods_id"]), int(line["quantity"])) for line in lines],
                                    entry, receipt, point["service_point_id"])
         if outcome == "points":
@@ -263,10 +257,9 @@ class PointsService:
 
     def diversion(self, month: str | None) -> Diversion:
         """kg by category, deposits, points earned and redeemed per community in a month (one Query)."""
-        tz = str(self.tenancy.profile().get("timezone", "Asia/Shanghai"))
         served = served_communities(self.principal, self.tenancy)
         shown = [c for c in self.tenancy.children("community") if served is None or c["id"] in served]
-        return diversion_of(self.repo, month or local(tz, now()).strftime("%Y-%m"), shown)
+        return diversion_of(self.repo, month or now().astimezone(self.tenancy.zone()).strftime("%Y-%m"), shown)
 
     # -- helpers ------------------------------------------------------------------------------
     def _my_household(self) -> Doc:
@@ -324,8 +317,7 @@ class PointsService:
     def _summary(self, home: Doc) -> PointsSummary:
         hid = home["household_id"]
         settings = self.tenancy.sorting_points()
-        tz = str(self.tenancy.profile().get("timezone", "Asia/Shanghai"))
-        today = local(tz, now())
+        today = now().astimezone(self.tenancy.zone())
         month = today.strftime("%Y-%m")
         balance, earned, redeemed = self.repo.balance(hid)
         mine = self.repo.month_of(home["building_id"], month, hid)

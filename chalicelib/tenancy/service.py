@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -121,6 +122,10 @@ class TenantService:
 
     def profile(self) -> dict[str, Any]:
         return self.repo.get(PROFILE, self.tenant.tenant_id)
+
+    def zone(self) -> ZoneInfo:
+        """The city's time zone (its days, months and hours of the day)."""
+        return ZoneInfo(self.profile().get("timezone") or "Asia/Shanghai")
 
     def node(self, kind: str, node_id: str) -> dict[str, Any]:
         return self.repo.get(kind, node_id)
