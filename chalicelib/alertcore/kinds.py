@@ -51,9 +51,7 @@ def in_hours(rule: R.RuleBase, ts: np.ndarray) -> np.ndarray | Any:
     hours = rule.active_hours
     if hours is None:
         return True
-    minute = (ts // 60000 + TZ_OFFSET_MINUTES) % 1440
-    start, end = hours.start_minute, hours.end_minute
-    return (minute >= start) & (minute < end) if start < end else (minute >= start) | (minute < end)
+    return S.within_hours((ts // 60000 + TZ_OFFSET_MINUTES) % 1440, hours.start_minute, hours.end_minute)
 
 
 def _predicate(p: R.Predicate, view: RuleView, rate: np.ndarray | None) -> np.ndarray:

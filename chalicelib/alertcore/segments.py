@@ -93,3 +93,8 @@ def strictly_after(ts: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seg:
 def any_per_group(mask: np.ndarray, seg: np.ndarray, groups: int) -> np.ndarray:
     """Whether each group has any True in ``mask``."""
     return np.bincount(seg[mask], minlength=groups) > 0
+
+
+def within_hours(minute: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Minute of the day inside [start, end), the window wrapping midnight when ``start >= end``."""
+    return (minute >= start) & (minute < end) if start < end else (minute >= start) | (minute < end)

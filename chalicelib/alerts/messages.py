@@ -10,6 +10,7 @@ DEVICE_NAMES = {
     "water_leak": ("漏水传感器", "leak sensor"), "door": ("门磁", "door sensor"),
     "power_meter": ("智能电表", "power meter"), "wristband": ("智能手环", "wristband"),
     "smart_bin": ("智能垃圾箱", "smart bin"), "sorting_bin": ("智能分类回收箱", "sorting bin"),
+    "access_control": ("单元门禁", "entrance access control"),
     "air_quality": ("空气质量监测仪", "air-quality monitor"),
     "noise": ("噪声监测仪", "noise monitor"), "elevator": ("电梯", "elevator"), "manhole": ("井盖", "manhole cover"),
     "report": ("居民报事", "resident report"),

@@ -144,4 +144,8 @@ TABLE = (
     ('points', 'stock', '/v1/points/stations/{service_point_id}/stock', 'GET', False, ('application/json',)),
     ('points', 'restock', '/v1/points/stations/{service_point_id}/stock', 'POST', False, ('application/json',)),
     ('points', 'diversion', '/v1/points/diversion', 'GET', False, ('application/json',)),
+    ('access', 'leads', '/v1/rental-leads', 'GET', False, ('application/json',)),
+    ('access', 'lead', '/v1/rental-leads/{household_id}', 'GET', False, ('application/json',)),
+    ('access', 'confirm', '/v1/rental-leads/{household_id}/confirmation', 'POST', False, ('application/json',)),
+    ('access', 'dismiss', '/v1/rental-leads/{household_id}/dismissal', 'POST', False, ('application/json',)),
 )

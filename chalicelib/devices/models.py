@@ -29,6 +29,7 @@ class DeviceType(StrEnum):
     WRISTBAND = "wristband"
     SMART_BIN = "smart_bin"
     SORTING_BIN = "sorting_bin"
+    ACCESS_CONTROL = "access_control"
     AIR_QUALITY = "air_quality"
     NOISE = "noise"
     ELEVATOR = "elevator"

@@ -201,6 +201,14 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("CareVisits", "巡访", "visits", city=True),
             _ours("CareVisitsNotReached", "未联系上", "not reached", city=True),
             _ours("CareVisitNeedsFiled", "需求转工单", "needs filed", city=True)), period=3600),
+        Widget("rental-leads", "门禁通行与群租线索", "entrance passages and group-rental leads", "Count", (
+            _ours("AccessPassages", "通行", "passages", city=True),
+            _ours("AccessPassagesUnmatched", "未登记卡", "unregistered cards", city=True),
+            _ours("AccessPassagesRefused", "被拒", "refused", city=True),
+            _ours("RentalLeadsRaised", "新增线索", "leads raised", city=True),
+            _ours("RentalLeadsMerged", "合并", "merged", city=True),
+            _ours("RentalLeadsConfirmed", "核实群租", "confirmed", city=True),
+            _ours("RentalLeadsDismissed", "排除", "dismissed", city=True)), period=3600),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

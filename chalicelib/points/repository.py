@@ -81,6 +81,12 @@ class PointsRepository(TenantRepository):
         item = self._get(PointsEntryItem, self.tenant.credential_pk(credential_id), CRED)
         return doc_of(item) if item else None
 
+    def bound(self, credential_ids: list[str]) -> dict[str, Doc]:
+        """The households of many credentials at once (BatchGetItem): credential → its binding."""
+        keys = [(self.tenant.credential_pk(c), CRED) for c in dict.fromkeys(credential_ids)]
+        items = self._guard(lambda: list(PointsEntryItem.batch_get(keys))) if keys else []
+        return {(doc := doc_of(i))["credential_id"]: doc for i in items}
+
     def credentials(self, household_id: str) -> list[Doc]:
         return self._entries(self.tenant.points_pk(household_id), "CARD#")
 

@@ -270,3 +270,18 @@ class TenantContext:
     def care_visit_stats_pk(self, month: str) -> str:
         """Caring visits of one month (``YYYY-MM``, the visits' dates), sort key the community."""
         return self.key("CAREVISITS", month)
+
+    # -- entrance access and group-rental leads (chalicelib/access) ---------------------------
+
+    def access_pk(self, household_id: str) -> str:
+        """A household's entrance passages, sort key ``W#<Monday of the local week>``: sets of passage ids
+        per day and of cards (``ADD``: a passage delivered twice counts once)."""
+        return self.key("ACCESS", household_id)
+
+    def rental_leads_pk(self, community_id: str) -> str:
+        """A community's 疑似群租 leads, sort key the household (one lead per household: repeats merge)."""
+        return self.key("RENTLEAD", community_id)
+
+    def rental_lead_stats_pk(self) -> str:
+        """Leads by status, sort key the community (moved in the transaction that moves a lead)."""
+        return self.key("RENTLEADSTAT")

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import TableConnection
@@ -428,6 +429,42 @@ class CareVisitStatsItem(Entity, discriminator="care_visit_stats"):
     on_time = NumberAttribute(default=0)  # made by the date it was due
     not_reached = NumberAttribute(default=0)
     needs = NumberAttribute(default=0)  # needs found, filed as service requests
+
+
+# -- entrance access and group-rental leads -------------------------------------------------
+class AccessWeekItem(Entity, discriminator="access_week"):
+    """A household's passages in one local week: each day's entries and exits and the week's night
+    entries as sets of passage ids, the cards used as a set of credentials (``ADD``: idempotent)."""
+
+    household_id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    week = UnicodeAttribute()  # the Monday, YYYY-MM-DD
+    in1 = UnicodeSetAttribute(null=True)
+    in2 = UnicodeSetAttribute(null=True)
+    in3 = UnicodeSetAttribute(null=True)
+    in4 = UnicodeSetAttribute(null=True)
+    in5 = UnicodeSetAttribute(null=True)
+    in6 = UnicodeSetAttribute(null=True)
+    in7 = UnicodeSetAttribute(null=True)
+    out = UnicodeSetAttribute(null=True)
+    night = UnicodeSetAttribute(null=True)
+    cards = UnicodeSetAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+
+class RentalLeadItem(Entity, discriminator="rental_lead"):
+    """A 疑似群租 lead: one per household, its evidence (counts only) and decisions; written on the version read."""
+
+    status = UnicodeAttribute()
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class RentalLeadStatsItem(Entity, discriminator="rental_lead_stats"):
+    """A community's leads by status (``ADD`` as a lead opens, is confirmed or dismissed)."""
+
+    open = NumberAttribute(default=0)
+    confirmed = NumberAttribute(default=0)
+    dismissed = NumberAttribute(default=0)
 
 
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:

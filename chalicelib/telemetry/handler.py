@@ -63,11 +63,12 @@ class _Record(NamedTuple):
     body: str
     device: str
     received_at: int | None
+    passage: bool = False  # an entrance controller's card read (chalicelib/access), not readings
 
 
 def records_by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, list[_Record]]:
     groups: dict[str, list[_Record]] = defaultdict(list)
-    fields = heads([rec["body"] for rec in records], ("tenant", "device", "received_at"))
+    fields = heads([rec["body"] for rec in records], ("tenant", "device", "received_at", "passage"))
     for rec, head in zip(records, fields, strict=True):
         try:
             if isinstance(head, str):
@@ -77,7 +78,7 @@ def records_by_tenant(records: list[dict[str, Any]], failed: dict[str, str]) -> 
             failed[rec["messageId"]] = f"unreadable record: {exc}"[:200]
             continue
         received = head[2] if type(head[2]) is int else None
-        groups[tenant].append(_Record(rec["messageId"], rec["body"], device, received))
+        groups[tenant].append(_Record(rec["messageId"], rec["body"], device, received, head[3] is not None))
     return groups
 
 
@@ -92,6 +93,9 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             with tenant_scope(tenant_id):  # the city's items only, as the city's own role
                 items = admit_batch(TenantContext(tenant_id), items, now_ms)  # over the allowance: dropped
+                if any(r.passage for r in items):
+                    failed.update(_passages(tenant_id, [r for r in items if r.passage], now_ms))
+                    items = [r for r in items if not r.passage]
                 if not items:
                     continue
                 report = process_batch(TenantContext(tenant_id), [r.body for r in items], now_ms,
@@ -119,6 +123,18 @@ def handle_sqs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                          context=context))
+
+
+def _passages(tenant_id: str, items: list[_Record], now_ms: int) -> dict[str, str]:
+    """Entrance passages into households' weeks and leads; the refused ones (message id → why) go the
+    way of any bad message: retried, then dead-lettered."""
+    from chalicelib.access.service import PassageRecorder
+
+    report = PassageRecorder(TenantContext(tenant_id)).record([r.body for r in items], [r.device for r in items],
+                                                               [r.received_at for r in items], now_ms)
+    if report.refused:
+        logger.warning("passages refused", extra={"refused": len(report.refused), "first": report.refused[0][1]})
+    return {items[pos].message_id: reason for pos, reason in report.refused}
 
 
 def handle_event(event: dict[str, Any], context: Any) -> dict[str, Any]:

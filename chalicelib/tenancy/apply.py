@@ -22,6 +22,7 @@ from chalicelib.tenancy.service import (
     EMERGENCY,
     NODE_KINDS,
     NOTIFICATIONS,
+    RENTAL_LEADS,
     SORTING_POINTS,
     TenantStatus,
     forget_status,
@@ -79,6 +80,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs.append(ConfigDoc(EMERGENCY, "current", m.emergency.model_dump(mode="json")))
     docs.append(ConfigDoc(SORTING_POINTS, "current", m.sorting_points.model_dump(mode="json")))
     docs.append(ConfigDoc(CARE_VISITS, "current", m.care_visits.model_dump(mode="json")))
+    docs.append(ConfigDoc(RENTAL_LEADS, "current", m.rental_leads.model_dump(mode="json")))
     return docs
 
 

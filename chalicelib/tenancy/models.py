@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from chalicelib.rules.models import AlertRules
+from chalicelib.rules.models import AlertRules, QuietHours
 from chalicelib.tenancy.common import (
     Code,
     Email,
@@ -235,6 +235,22 @@ class CareVisits(Strict):
             [lv.id for lv in self.levels].index(self.default_level)]
 
 
+class RentalLeads(Strict):
+    """门禁 / 群租: when a household's entrance passages make it a 疑似群租 lead (chalicelib/access). Counted per
+    household per local week (Monday to Sunday); any one reason raises the lead."""
+
+    daily_entries: int = Field(default=12, ge=2, le=500, description="entries a day above this make a busy day")
+    busy_days: int = Field(default=2, ge=1, le=7, description="this many busy days in a week raise a lead")
+    weekly_cards: int = Field(default=4, ge=1, le=50,
+                              description="more distinct cards of the household than this in a week raise a lead")
+    weekly_night_entries: int = Field(default=6, ge=1, le=500,
+                                      description="more entries than this at night in a week raise a lead")
+    night: QuietHours = Field(default_factory=lambda: QuietHours(start="00:00", end="05:00"),
+                              description="the night hours, local time")
+    dismissed_quiet_days: int = Field(default=30, ge=0, le=365,
+                                      description="a dismissed lead opens again only after this many days")
+
+
 class Hierarchy(Strict):
     districts: list[District] = Field(min_length=1)
 
@@ -257,3 +273,4 @@ class TenantManifest(Strict):
     emergency: Emergency = Field(default_factory=Emergency)
     sorting_points: SortingPoints = Field(default_factory=SortingPoints)
     care_visits: CareVisits = Field(default_factory=CareVisits)
+    rental_leads: RentalLeads = Field(default_factory=RentalLeads)

@@ -21,7 +21,7 @@ from chalicelib.tenancy.repository import PROFILE, TenantConfigRepository
 
 if TYPE_CHECKING:
     from chalicelib.rules.models import AlertRules
-    from chalicelib.tenancy.models import CareVisits, Emergency, Notifications, SortingPoints
+    from chalicelib.tenancy.models import CareVisits, Emergency, Notifications, RentalLeads, SortingPoints
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
@@ -29,6 +29,7 @@ NOTIFICATIONS = "notifications"
 EMERGENCY = "emergency"
 SORTING_POINTS = "sorting_points"
 CARE_VISITS = "care_visits"
+RENTAL_LEADS = "rental_leads"
 
 
 class TenantStatus(StrEnum):
@@ -192,6 +193,15 @@ class TenantService:
             return CareVisits.model_validate(self.repo.get(CARE_VISITS, "current"))
         except NotFound:
             return CareVisits()
+
+    def rental_leads(self) -> RentalLeads:
+        """The 群租 lead thresholds (the defaults when never set)."""
+        from chalicelib.tenancy.models import RentalLeads
+
+        try:
+            return RentalLeads.model_validate(self.repo.get(RENTAL_LEADS, "current"))
+        except NotFound:
+            return RentalLeads()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

@@ -22,7 +22,7 @@ from chalicelib.rules.profiles import PROFILES_PATH, ProfileError, all_rules, lo
 
 TYPES = {
     "smoke", "gas", "water_leak", "door", "power_meter", "wristband",
-    "smart_bin", "sorting_bin", "air_quality", "noise", "elevator", "manhole",
+    "smart_bin", "sorting_bin", "access_control", "air_quality", "noise", "elevator", "manhole",
 }
 
 
@@ -30,7 +30,7 @@ def _profiles() -> list[DeviceProfile]:
     return list(load_profiles().values())
 
 
-def test_exactly_the_twelve_types_load():
+def test_exactly_the_thirteen_types_load():
     profiles = load_profiles()
     assert set(profiles) == TYPES
     for device_type, prof in profiles.items():
@@ -40,7 +40,7 @@ def test_exactly_the_twelve_types_load():
 
 def test_profile_lookup_and_helpful_key_error():
     assert profile("smoke").type == "smoke"
-    with pytest.raises(KeyError, match="known types: air_quality"):
+    with pytest.raises(KeyError, match="known types: access_control, air_quality"):
         profile("toaster")
 
 
