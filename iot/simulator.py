@@ -25,7 +25,7 @@ import orjson
 from awscrt.exceptions import AwsCrtError
 
 from iot.mqtt import MqttLink
-from iot.sim.community import Incident, cards_in, fleet
+from iot.sim.community import Incident, cards_in, fleet, households_in
 from iot.sim.devices import Outgoing, SimDevice
 from iot.sim.provision import Provisioned, VendorClient
 
@@ -147,8 +147,8 @@ def _args() -> argparse.Namespace:
     p.add_argument("--community", default="jinghu")
     p.add_argument("--speed", type=float, default=60.0, help="simulated seconds per real second (daily rhythms)")
     p.add_argument("--rate", type=float, default=1.0, help="reporting frequency × this (2 = twice as often)")
-    p.add_argument("--cards", type=Path, help="a YAML file whose `cards` list the households' sorting cards and "
-                   "phones (tenants/demo/<city>/points.yaml): the sorting station's drops carry them")
+    p.add_argument("--cards", type=Path, help="a YAML file whose `cards` list the households' cards and phones "
+                   "(tenants/demo/<city>/points.yaml): the sorting drops and the gate's card reads carry them")
     p.add_argument("--copies", type=int, default=1, help="households and bins × this (load)")
     p.add_argument("--start-hour", type=float, default=7.0, help="simulated time of day at start (7 = 07:00)")
     p.add_argument("--duration", type=float, default=0.0, help="seconds to run (0: until stopped)")
@@ -174,7 +174,8 @@ def main() -> None:
         raise SystemExit("a vendor token is needed: --token or CC_SIMULATOR_TOKEN")
     vendor = VendorClient(_api_url(args.api), args.token)
     buildings = vendor.get(f"/v1/communities/{args.community}/buildings")
-    devices, incidents = fleet(args.community, buildings, copies=args.copies, cards=cards_in(args.cards))
+    devices, incidents = fleet(args.community, buildings, copies=args.copies, cards=cards_in(args.cards),
+                               households=households_in(args.cards))
     args.state_dir.mkdir(parents=True, exist_ok=True)
     creds = vendor.provision(devices, args.state_dir)
     log.info("provisioned %d devices in %s through the vendor API", len(creds), args.community)

@@ -21,6 +21,13 @@ export class ApiError extends Error {
   }
 }
 
+/** A 409 said in the user's words beside ``field`` of the form (the API's own message is for the logs);
+ *  any other error as it came. ``words`` gets the field the API named. */
+export function refusal(err, field, words) {
+  if (!(err instanceof ApiError) || err.code !== "conflict") return err;
+  return new ApiError({ status: err.status, code: err.code, field, message: words(err.field || "") });
+}
+
 let onUnauthorized = () => {};
 
 /** app.js registers what a 401 does (sign out, back to the sign-in screen). */

@@ -2,7 +2,6 @@
 // kilograms, a ledger entry in one line, the receipt, a refusal in the user's words.
 import { html, badge, facts } from "./templates.js";
 import { formatDateTime } from "./i18n.js";
-import { ApiError } from "./api.js";
 
 export const CATEGORIES = ["recyclable", "food", "hazardous", "residual"];
 
@@ -55,11 +54,4 @@ export function receiptView(ctx, r) {
       [t("points.receipt.by"), r.by],
     ])}
   </div>`;
-}
-
-/** A 409 of the points API said in the user's words beside ``field`` of the form (the API's own message is
- *  for the logs); any other error as it came. */
-export function refusal(err, field, words) {
-  if (!(err instanceof ApiError) || err.code !== "conflict") return err;
-  return new ApiError({ status: err.status, code: err.code, field, message: words(err.field || "") });
 }

@@ -32,6 +32,7 @@ import consoleAccessLog from "./screens/console-access-log.js";
 import consoleOutbox from "./screens/console-outbox.js";
 import consolePoints from "./screens/console-points.js";
 import consoleVisits from "./screens/console-visits.js";
+import consoleLeads from "./screens/console-leads.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import opsOutbox from "./screens/ops-outbox.js";
@@ -72,6 +73,7 @@ export const screens = [
   consoleOutbox,
   consolePoints,
   consoleVisits,
+  consoleLeads,
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,

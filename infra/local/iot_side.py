@@ -167,10 +167,11 @@ def simulator_preview(plan: SimulatorPlan) -> list[str]:
     """What the simulator will do, for the banner: the same fleet it builds from the same buildings."""
     from chalicelib.store.keys import TenantContext
     from chalicelib.tenancy.service import TenantService
-    from iot.sim.community import cards_in, describe, fleet
+    from iot.sim.community import cards_in, describe, fleet, households_in
 
     svc = TenantService(TenantContext(plan.tenant))
     buildings = svc.children("building", svc.node("community", plan.community))
-    devices, incidents = fleet(plan.community, buildings, cards=cards_in(demo_cards(plan)))
+    devices, incidents = fleet(plan.community, buildings, cards=cards_in(demo_cards(plan)),
+                               households=households_in(demo_cards(plan)))
     return [f"{len(devices)} devices in {plan.tenant}/{plan.community}, daily rhythms at {plan.speed:g}× speed: "
             + describe(devices, incidents)[0], *describe(devices, incidents)[1:]]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iot.sim.devices import TYPES, GasDetector, SimDevice, SmartBin, SmokeDetector, SortingBin
+from iot.sim.devices import TYPES, AccessGate, GasDetector, SimDevice, SmartBin, SmokeDetector, SortingBin
 
 ID_PREFIX = "sim"
 
@@ -32,9 +32,11 @@ def _household(building: dict[str, Any], unit: int, floor: int, room: int) -> st
 
 
 def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1, seed: int = 2026,
-          cards: list[dict[str, str]] | None = None) -> tuple[list[SimDevice], list[Incident]]:
+          cards: list[dict[str, str]] | None = None,
+          households: list[list[dict[str, str]]] | None = None) -> tuple[list[SimDevice], list[Incident]]:
     """``buildings``: the community's buildings (``GET /v1/communities/{id}/buildings``), in order;
-    ``cards``: the households' sorting cards and phones the sorting station's drops carry."""
+    ``cards``: the households' sorting cards and phones the sorting station's drops carry; ``households``: the
+    same, per household, which the east gate's card reads carry."""
     if not buildings:
         raise ValueError(f"community {community_id!r} has no buildings to place devices in")
     rng = random.Random(seed)  # noqa: S311 - a simulation, not cryptography: the same fleet every run
@@ -65,6 +67,10 @@ def fleet(community_id: str, buildings: list[dict[str, Any]], copies: int = 1, s
                       **({"grid_id": grid} if grid else {}))
         assert isinstance(station, SortingBin)
         station.cards = list(cards or [])
+        gate = add("access_control", f"gate-east{sfx}", spot="东门人行道闸", name="东门门禁",
+                   **({"grid_id": grid} if grid else {}))
+        assert isinstance(gate, AccessGate)
+        gate.households = [list(h) for h in households or []]
         add("noise", f"noise-gate{sfx}", spot="北门", name="噪声监测仪", **({"grid_id": grid} if grid else {}))
 
     by_type: dict[str, SimDevice] = {}
@@ -94,6 +100,19 @@ def cards_in(path: Path | None) -> list[dict[str, str]]:
     return [{k: str(c[k])} for c in listed for k in ("card", "phone") if c.get(k)]
 
 
+def households_in(path: Path | None) -> list[list[dict[str, str]]]:
+    """The cards of each household of a demo points file (by resident or by household id), in file order."""
+    if path is None or not path.exists():
+        return []
+    import yaml
+
+    homes: dict[str, list[dict[str, str]]] = {}
+    for c in yaml.safe_load(path.read_text(encoding="utf-8")).get("cards", []):
+        homes.setdefault(str(c.get("household_id") or c.get("username")), []).extend(
+            {k: str(c[k])} for k in ("card", "phone") if c.get(k))
+    return list(homes.values())
+
+
 def describe(devices: list[SimDevice], incidents: list[Incident]) -> list[str]:
     """Lines for the stack's banner."""
     counts: dict[str, int] = {}
@@ -103,5 +122,7 @@ def describe(devices: list[SimDevice], incidents: list[Incident]) -> list[str]:
              "market bin fills up → 满溢预警 (warning, via the queue) within the first minute"]
     if any(isinstance(d, SortingBin) and d.cards for d in devices):
         lines.append("sorting station: households' drops (card or phone) → 垃圾分类积分 credited within seconds")
+    if any(isinstance(d, AccessGate) and any(len(h) >= d.SUBLET_CARDS for h in d.households) for d in devices):
+        lines.append("east gate: a flat's six cards come and go at all hours → 疑似群租 lead within minutes (群租线索)")
     lines += [f"+{i.at_s:>3.0f} s  {i.device_id}: {i.says}" for i in incidents]
     return lines

@@ -200,6 +200,50 @@ class SortingBin(SimDevice):
         return self.KINDS[0][:3]
 
 
+class AccessGate(SimDevice):
+    """门禁 (a pedestrian gate): how long it stood open every 10 simulated minutes, and each card read at once
+    as a ``passage`` on the telemetry topic, for the card's household. ``households``: each household's cards
+    (the demo's). A flat with five cards or more is let out by the bed: its tenants come and go at all hours,
+    each about once a minute (a 疑似群租 lead within minutes); the others pass at a real-time pace — about
+    once an hour a card, 06:30 to 22:30 — so an ordinary family is never a lead however long the demo runs."""
+
+    type, interval_s = "access_control", 600.0
+    SUBLET_CARDS = 5
+    SUBLET_EVERY_S, ORDINARY_EVERY_S = 60.0, 3600.0
+    CHINA_OFFSET_S = 8 * 3600
+
+    def __post_init__(self) -> None:
+        self.households: list[list[dict[str, str]]] = []
+        self.inside: dict[str, bool] = {}
+        self.last_ms: int | None = None
+        self.passed = 0
+
+    def sample(self, hours: float, dt_s: float) -> Metrics | None:
+        return {"heldOpenSeconds": round(self.rng.uniform(0, 12)), "tamper": 0.0}
+
+    def step(self, ts: int, hours: float, dt_s: float) -> list[Outgoing]:
+        out = super().step(ts, hours, dt_s)
+        real_s = 0.0 if self.last_ms is None else (ts - self.last_ms) / 1000
+        self.last_ms = ts
+        local_minute = ((ts // 1000 + self.CHINA_OFFSET_S) // 60) % 1440
+        daytime = 390 <= local_minute < 1350
+        for cards in self.households:
+            sublet = len(cards) >= self.SUBLET_CARDS
+            if not (sublet or daytime):
+                continue
+            chance = 1 - math.exp(-real_s / (self.SUBLET_EVERY_S if sublet else self.ORDINARY_EVERY_S))
+            for holder in cards:
+                if "card" not in holder or self.rng.random() >= chance:
+                    continue
+                card = holder["card"]
+                self.inside[card] = not self.inside.get(card, self.rng.random() < 0.5)
+                self.passed += 1
+                out.append(Outgoing("telemetry", {
+                    "ts": ts + self.passed % 1000, "passage": f"{self.device_id}-{ts}-{self.passed}", "door": "东门",
+                    "direction": "in" if self.inside[card] else "out", "card": card}))
+        return out
+
+
 class NoiseMonitor(SimDevice):
     """噪声监测: one-minute LAeq, sent ten at a time."""
 
@@ -210,4 +254,4 @@ class NoiseMonitor(SimDevice):
 
 
 TYPES: dict[str, type[SimDevice]] = {c.type: c for c in (Door, PowerMeter, SmokeDetector, GasDetector, SmartBin,
-                                                           SortingBin, NoiseMonitor)}
+                                                           SortingBin, AccessGate, NoiseMonitor)}

@@ -121,6 +121,25 @@ def test_the_simulated_sorting_station_credits_the_demo_households_cards(stack):
     assert all(e["kind"] == "deposit" and e["weight_kg"] > 0 and e["spot"] == "东门垃圾分类积分站" for e in dropped)
 
 
+def test_the_simulated_gate_makes_the_let_flat_a_rental_lead_within_minutes(stack):
+    """The simulator's 东门门禁 reads the demo households' cards on its telemetry topic; 赵敏's flat, whose six
+    cards come and go at all hours, becomes a 疑似群租 lead of 荆胡社区 through the broker, the queue and the
+    telemetry function — and the ordinary families do not."""
+    api = stack["api_url"]
+    h = {"Authorization": f"Bearer {token(stack, 'zz.wang.fang')}"}
+    deadline = time.monotonic() + 240
+    while True:
+        r = requests.get(f"{api}/v1/rental-leads?community_id=jinghu", headers=h, timeout=10)
+        assert r.status_code == 200, r.text
+        leads = r.json()["items"]
+        if leads or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    assert [lead["household_id"] for lead in leads] == ["jinghu-g1-b2-2-1203"], stack["output"].text()[-3000:]
+    assert "many_cards" in leads[0]["reasons"] and leads[0]["weeks"][0]["cards"] >= 5
+    assert leads[0]["household"] == "2号楼 2单元 1203"
+
+
 def test_ctrl_c_stops_everything(stack):
     proc = stack["proc"]
     proc.send_signal(signal.SIGINT)

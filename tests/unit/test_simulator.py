@@ -131,3 +131,29 @@ def test_the_sorting_station_drops_carry_the_households_cards_and_come_in_the_so
         assert {k: v for k, v in payload["deposit"].items() if k in ("card", "phone")} in cards
         assert msg.deposit.weight > 0
     assert not next(m for m in fleet("jinghu", BUILDINGS)[0] if m.type == "sorting_bin").step(T0, 7.0, 600.0)[1:]
+
+
+def test_the_gate_lets_a_flats_six_cards_through_within_minutes_and_ordinary_families_at_their_pace():
+    from datetime import UTC, datetime
+
+    from chalicelib.access.models import Passage
+    from iot.sim.community import households_in
+    from tests.support import ROOT
+
+    homes = households_in(ROOT / "tenants" / "demo" / "zhengzhou" / "points.yaml")
+    sublet = next(h for h in homes if len(h) >= 5)
+    assert len(sublet) == 6 and sum(len(h) == 1 for h in homes) >= 5
+    devices, _ = fleet("jinghu", BUILDINGS, households=homes)
+    gate = next(d for d in devices if d.type == "access_control")
+    noon = int(datetime(2026, 12, 7, 4, tzinfo=UTC).timestamp() * 1000)  # 12:00 in 郑州
+    reads = [m.payload for n in range(31) for m in gate.step(noon + n * 10_000, 12.0, 600.0)
+             if "passage" in m.payload]  # five real minutes, a step every 10 s
+    cards = {r["card"] for r in reads}
+    assert len({c["card"] for c in sublet} & cards) >= 5  # more than the city's 4 cards a week, in five minutes
+    assert len([r for r in reads if {"card": r["card"]} not in sublet]) <= 6  # the rest: about one card an hour
+    for r in reads:
+        Passage.model_validate({**r, "device": gate.device_id})
+    assert len({r["passage"] for r in reads}) == len(reads)
+    night = int(datetime(2026, 12, 7, 19, tzinfo=UTC).timestamp() * 1000)  # 03:00: only the let flat
+    late = [m.payload for n in range(31) for m in gate.step(night + n * 10_000, 3.0, 600.0) if "passage" in m.payload]
+    assert late and all({"card": r["card"]} in sublet for r in late)

@@ -5,7 +5,8 @@
 import { html, pageTitle, card, empty, button, field, formError, facts } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
 import { myCommunities, chosenCommunity, communityPicker, qs } from "../console-parts.js";
-import { CATEGORIES, kg, categoryName, receiptView, refusal } from "../points-parts.js";
+import { CATEGORIES, kg, categoryName, receiptView } from "../points-parts.js";
+import { refusal } from "../api.js";
 import { percent } from "../dashboard-parts.js";
 
 const PHONE = /^1[3-9]\d{9}$/;

@@ -4,7 +4,8 @@
 // Elder mode: the balance in a sentence, today's points, the latest drops — read aloud.
 import { html, pageTitle, card, empty, button, field, formError, facts } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
-import { CATEGORIES, kg, categoryName, categoryTag, entry, refusal } from "../points-parts.js";
+import { CATEGORIES, kg, categoryName, categoryTag, entry } from "../points-parts.js";
+import { refusal } from "../api.js";
 
 const BASE = "/v1/me/points";
 const PAGE = 20;

@@ -19,7 +19,7 @@ from chalicelib.store.keys import TenantContext
 from chalicelib.tenancy.models import TenantManifest
 
 ROOT = Path(__file__).resolve().parents[3]
-ORDER = ("residents", "directory", "requests", "notices", "consultations", "care", "points")
+ORDER = ("residents", "directory", "requests", "notices", "consultations", "care", "points", "access")
 
 
 @dataclass
