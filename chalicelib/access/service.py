@@ -9,6 +9,7 @@ lead, or feeds the lead it already has (one lead per household: repeats merge).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -91,7 +92,7 @@ class PassageRecorder:
         self.repo = repo or AccessRepository(tenant)
         self.tenancy = tenancy or TenantService(tenant)
 
-    def record(self, messages: list[Doc | str], devices: list[str], received: list[int | None],
+    def record(self, messages: Sequence[Doc | str], devices: Sequence[str], received: Sequence[int | None],
                now_ms: int) -> PassageReport:
         """Count each passage once into its household's week and raise or feed leads. A passage that is not
         one of the city's controllers' (unreadable, unknown or other device, in the future, over a week old)
