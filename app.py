@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from chalice import Chalice, Rate, Response
+from chalice import Chalice, Cron, Rate, Response
 from chalice.app import CloudWatchEvent, Request, SQSEvent
 
 from chalicelib.api import lazy
@@ -48,6 +48,13 @@ def city_health(event: CloudWatchEvent) -> dict[str, object]:
     from chalicelib.ops.health import health_job  # per-city gauges: devices online, open alerts, overdue
 
     return health_job(event.to_dict(), event.context)
+
+
+@app.schedule(Cron(30, 17, "L", "*", "?", "*"))  # 01:30 on the 1st, China time (UTC+8)
+def monthly_reports(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib.reporting.jobs import monthly_job  # 一表通: each city's report of the month just ended
+
+    return monthly_job(event.to_dict(), event.context)
 
 
 @app.on_sqs_message(queue="cc-telemetry", batch_size=1000, maximum_batching_window_in_seconds=5)

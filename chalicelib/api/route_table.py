@@ -148,4 +148,7 @@ TABLE = (
     ('access', 'lead', '/v1/rental-leads/{household_id}', 'GET', False, ('application/json',)),
     ('access', 'confirm', '/v1/rental-leads/{household_id}/confirmation', 'POST', False, ('application/json',)),
     ('access', 'dismiss', '/v1/rental-leads/{household_id}/dismissal', 'POST', False, ('application/json',)),
+    ('reporting', 'monthly', '/v1/reports/monthly', 'GET', False, ('application/json',)),
+    ('reporting', 'monthly_file', '/v1/reports/monthly/file', 'GET', False, ('application/json',)),
+    ('reporting', 'submit', '/v1/reports/monthly/communities/{community_id}/submission', 'POST', False, ('application/json',)),
 )

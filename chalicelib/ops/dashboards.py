@@ -209,6 +209,10 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("RentalLeadsMerged", "合并", "merged", city=True),
             _ours("RentalLeadsConfirmed", "核实群租", "confirmed", city=True),
             _ours("RentalLeadsDismissed", "排除", "dismissed", city=True)), period=3600),
+        Widget("reporting", "一表通：报送与下载", "one-table reporting: submissions and downloads", "Count", (
+            _ours("ReportSubmissions", "社区报送", "submitted", city=True),
+            _ours("ReportFiles", "下载", "downloads", city=True),
+            _ours("ReportsArchived", "月度归档", "archived", city=True)), period=86400),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

@@ -69,6 +69,11 @@ class DashboardService:
             sorting=diversion_of(PointsRepository(self.principal.tenant), month, shown),
             care_visits=visits.figures(CareRepository(self.principal.tenant).visit_stats(month), month, shown))
 
+    def community_requests(self, month: str, shown: list[Doc]) -> dict[str, StatsRow]:
+        """Each community's requests of ``month`` as the dashboard counts them (一表通 reads these)."""
+        who = access.staff(self.principal, self.tenancy)
+        return self._requests(month, self.clock(), who, shown, self.tenancy.departments())[1]
+
     def _requests(self, month: str, now: datetime, who: access.Staff, shown: list[Doc],
                   departments: list[Doc]) -> tuple[RequestFigures, dict[str, StatsRow]]:
         months = figures.months_back(month)

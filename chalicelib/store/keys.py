@@ -285,3 +285,9 @@ class TenantContext:
     def rental_lead_stats_pk(self) -> str:
         """Leads by status, sort key the community (moved in the transaction that moves a lead)."""
         return self.key("RENTLEADSTAT")
+
+    # -- one-table reporting (chalicelib/reporting) ---------------------------------------------
+
+    def report_submissions_pk(self, month: str) -> str:
+        """The month's submitted community reports (``YYYY-MM``), sort key the community: locked counts."""
+        return self.key("REPORT", month)

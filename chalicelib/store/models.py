@@ -467,6 +467,14 @@ class RentalLeadStatsItem(Entity, discriminator="rental_lead_stats"):
     dismissed = NumberAttribute(default=0)
 
 
+# -- one-table reporting ---------------------------------------------------------------------
+class ReportSubmissionItem(Entity, discriminator="report_submission"):
+    """A community's monthly report as submitted: its counts, locked (put only if absent), who and when."""
+
+    counts: MapAttribute[str, Any] = MapAttribute(default=dict)
+    submitted_by = UnicodeAttribute()
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

@@ -23,6 +23,7 @@ from chalicelib.tenancy.service import (
     NODE_KINDS,
     NOTIFICATIONS,
     RENTAL_LEADS,
+    REPORTING,
     SORTING_POINTS,
     TenantStatus,
     forget_status,
@@ -81,6 +82,7 @@ def desired_docs(m: TenantManifest) -> list[ConfigDoc]:
     docs.append(ConfigDoc(SORTING_POINTS, "current", m.sorting_points.model_dump(mode="json")))
     docs.append(ConfigDoc(CARE_VISITS, "current", m.care_visits.model_dump(mode="json")))
     docs.append(ConfigDoc(RENTAL_LEADS, "current", m.rental_leads.model_dump(mode="json")))
+    docs.append(ConfigDoc(REPORTING, "current", m.reporting.model_dump(mode="json")))
     return docs
 
 

@@ -251,6 +251,39 @@ class RentalLeads(Strict):
                                       description="a dismissed lead opens again only after this many days")
 
 
+class SharedFigure(Strict):
+    id: str = Field(description="a figure of the platform's catalog (chalicelib/reporting/catalog.py)")
+    definition: str | None = Field(default=None, min_length=2, max_length=200,
+                                   description="the city's own definition, printed beside the figure")
+
+
+class Reporting(Strict):
+    """一表通: the city's 社区信息共享清单 — which figures the monthly community report carries, in this order,
+    as the city defines them, and which level submits the report (chalicelib/reporting)."""
+
+    figures: list[SharedFigure] = Field(default_factory=lambda: [SharedFigure(id=f) for f in _catalog_ids()],
+                                        min_length=1, max_length=100)
+    submitted_by: Literal["community"] = Field(default="community", description="the community's staff submit "
+                                               "it; the street sees which have")
+
+    @model_validator(mode="after")
+    def _known(self) -> Reporting:
+        known = _catalog_ids()
+        ids = [f.id for f in self.figures]
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"figures: {unknown} are not figures the platform computes ({', '.join(known)})")
+        if len(ids) != len(set(ids)):
+            raise ValueError("figures: each id once")
+        return self
+
+
+def _catalog_ids() -> list[str]:
+    from chalicelib.reporting.catalog import FIGURES
+
+    return [f.id for f in FIGURES]
+
+
 class Hierarchy(Strict):
     districts: list[District] = Field(min_length=1)
 
@@ -274,3 +307,4 @@ class TenantManifest(Strict):
     sorting_points: SortingPoints = Field(default_factory=SortingPoints)
     care_visits: CareVisits = Field(default_factory=CareVisits)
     rental_leads: RentalLeads = Field(default_factory=RentalLeads)
+    reporting: Reporting = Field(default_factory=Reporting)

@@ -21,7 +21,14 @@ from chalicelib.tenancy.repository import PROFILE, TenantConfigRepository
 
 if TYPE_CHECKING:
     from chalicelib.rules.models import AlertRules
-    from chalicelib.tenancy.models import CareVisits, Emergency, Notifications, RentalLeads, SortingPoints
+    from chalicelib.tenancy.models import (
+        CareVisits,
+        Emergency,
+        Notifications,
+        RentalLeads,
+        Reporting,
+        SortingPoints,
+    )
 
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
@@ -30,6 +37,7 @@ EMERGENCY = "emergency"
 SORTING_POINTS = "sorting_points"
 CARE_VISITS = "care_visits"
 RENTAL_LEADS = "rental_leads"
+REPORTING = "reporting"
 
 
 class TenantStatus(StrEnum):
@@ -202,6 +210,15 @@ class TenantService:
             return RentalLeads.model_validate(self.repo.get(RENTAL_LEADS, "current"))
         except NotFound:
             return RentalLeads()
+
+    def reporting(self) -> Reporting:
+        """The city's 社区信息共享清单 (every catalog figure when never set)."""
+        from chalicelib.tenancy.models import Reporting
+
+        try:
+            return Reporting.model_validate(self.repo.get(REPORTING, "current"))
+        except NotFound:
+            return Reporting()
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")
