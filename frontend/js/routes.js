@@ -33,6 +33,7 @@ import consoleOutbox from "./screens/console-outbox.js";
 import consolePoints from "./screens/console-points.js";
 import consoleVisits from "./screens/console-visits.js";
 import consoleLeads from "./screens/console-leads.js";
+import consoleReport from "./screens/console-report.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import opsOutbox from "./screens/ops-outbox.js";
@@ -74,6 +75,7 @@ export const screens = [
   consolePoints,
   consoleVisits,
   consoleLeads,
+  consoleReport,
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,
