@@ -43,6 +43,13 @@ def close_resolved_requests(event: CloudWatchEvent) -> dict[str, object]:
     return auto_close_job(event.to_dict(), event.context)
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def sweep_care_visits(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib.care.jobs import overdue_visits_job  # visits overdue by a whole interval → alerts
+
+    return overdue_visits_job(event.to_dict(), event.context)
+
+
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def city_health(event: CloudWatchEvent) -> dict[str, object]:
     from chalicelib.ops.health import health_job  # per-city gauges: devices online, open alerts, overdue

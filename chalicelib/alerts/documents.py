@@ -95,6 +95,41 @@ def report_alert(request: Doc, alert_id: str, now: datetime, escalate_at: dateti
     }
 
 
+VISIT_RULE = "care.visit_overdue"  # a caring visit (巡访关爱) overdue by a whole interval: it escalates like an alert
+VISIT_TYPE = "care_visit"
+
+
+def visit_device(subject_id: str) -> str:
+    """The pseudo device of a care subject's visit plan: its (device, rule) lock keeps one alert open."""
+    return f"visit-{subject_id}"
+
+
+def visit_alert(subject: Doc, due: str, late: int, level: Doc, alert_id: str, now: datetime,
+                escalate_at: datetime) -> Doc:
+    """The alert of a visit overdue by a whole interval of its level (巡访严重逾期): a warning at her home, told
+    to the grid's staff and climbing to the community and the city until someone acknowledges it; recording
+    the visit closes it."""
+    ts = now.timestamp()
+    path = list(subject.get("path") or [])
+    return {
+        "alert_id": alert_id, "state": AlertState.OPEN.value, "severity": "warning",
+        "rule_id": VISIT_RULE, "metric": "visit",
+        "rule_name": {"zh": f"巡访逾期：{subject['name_masked']} 已逾期 {late} 天",
+                      "en": f"Caring visit overdue: {subject['name_masked']}, {late} days"},
+        "device_id": visit_device(subject["subject_id"]), "device_type": VISIT_TYPE, "device_name": None,
+        "spot": None, "subject_id": subject["subject_id"],
+        "community_id": subject["community_id"], "grid_id": subject.get("grid_id"),
+        "building_id": path[4] if len(path) > 4 else None, "household_id": subject["household_id"],
+        "path": path, "care_subject": False,
+        "opened_at": iso(now), "first_ts": ts, "last_ts": ts, "last_seen": iso(now),
+        "first_value": late, "peak_value": late, "peak_at": iso(now), "last_value": late, "occurrences": 1,
+        "seen": [ts], "level": 1, "recovered_at": None, "ended_ts": None, "outcome": None,
+        "escalate_at": iso(escalate_at), "closed_at": None,
+        "timeline": [entry("raised", "system", now,
+                           note=f"{level['name']['zh']}应于 {due} 巡访（每 {level['every_days']} 天）")],
+    }
+
+
 def occurrence(doc: Doc, t: Transition) -> Doc | None:
     """The alert with one more occurrence, or None when this sample was already counted."""
     seen = [float(s) for s in doc.get("seen", [])]

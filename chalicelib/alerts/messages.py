@@ -13,7 +13,7 @@ DEVICE_NAMES = {
     "access_control": ("单元门禁", "entrance access control"),
     "air_quality": ("空气质量监测仪", "air-quality monitor"),
     "noise": ("噪声监测仪", "noise monitor"), "elevator": ("电梯", "elevator"), "manhole": ("井盖", "manhole cover"),
-    "report": ("居民报事", "resident report"),
+    "report": ("居民报事", "resident report"), "care_visit": ("巡访计划", "visit plan"),
 }
 SEVERITY_NAMES = {"critical": ("紧急", "critical"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 LEVEL_NAMES = {1: ("网格", "grid"), 2: ("社区", "community"), 3: ("市级", "city")}

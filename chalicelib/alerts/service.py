@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from chalicelib.alerts.inbox import InboxRepository
 from chalicelib.alerts.inputs import AlertQuery, InboxQuery, MyAlertQuery
 from chalicelib.alerts.lifecycle import Lifecycle
 from chalicelib.alerts.models import (
+    ACTIVE,
     Alert,
     AlertPage,
     AlertState,
@@ -69,6 +71,31 @@ class AlertService:
             return False
         self.router.send(doc, 1, staff, now)
         return True
+
+    def raise_visit_overdue(self, subject: dict[str, Any], due: str, late: int, level: dict[str, Any],
+                            now: datetime) -> bool:
+        """The alert of a care subject's visit overdue by a whole interval, raised once while it is open (the
+        visit plan's lock): told to the grid's staff, escalating like any warning. False when open already."""
+        doc = documents.visit_alert(subject, due, late, level, uuid.uuid4().hex, now,
+                                    now + ESCALATE_AFTER[Severity.WARNING])
+        staff = self.router.staff(1, doc)
+        doc["timeline"][0]["to"] = staff
+        if not self.repo.open(doc):
+            return False
+        self.router.send(doc, 1, staff, now)
+        return True
+
+    def close_visit_overdue(self, subject_id: str, note: str, by: str, now: datetime) -> bool:
+        """Close the open overdue-visit alert of a subject, if any: the visit it waited for was recorded."""
+        for _ in range(ATTEMPTS):
+            lock = self.repo.lock(documents.visit_device(subject_id), documents.VISIT_RULE)
+            stored = self.repo.get(lock.alert_id) if lock and lock.alert_id else None
+            if stored is None or stored.doc["state"] not in ACTIVE:
+                return False
+            doc = documents.closed(stored.doc, AlertState.RESOLVED, by, now, note, outcome=CloseOutcome.HANDLED.value)
+            if self.repo.close(stored, doc, _watermark(doc)):
+                return True
+        raise Conflict("the overdue-visit alert changed while it was being closed; try again", field="alert_id")
 
     # -- reads -----------------------------------------------------------------------
     def in_scope(self, principal: Principal, q: AlertQuery) -> AlertPage:

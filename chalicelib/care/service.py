@@ -128,6 +128,7 @@ class CareService:
         self.repo.add_visit(subject_id, visit, doc["community_id"], on_time=body.visited_on <= due)
         emit(self.tenant.tenant_id, {"CareVisits": 1, "CareVisitsNotReached": int(body.outcome is Outcome.NOT_REACHED),
                                      "CareVisitNeedsFiled": int(body.need is not None)})
+        self._close_overdue_alert(subject_id, visit)
         last = doc.get("last_visit")
         if not last or last["visited_on"] <= visit["visited_on"]:
             after = visits.next_on(level, body.visited_on, body.outcome.value, body.follow_up_on)
@@ -152,6 +153,13 @@ class CareService:
     @cached_property
     def visits(self) -> CareVisits:
         return self.tenancy.care_visits()
+
+    def _close_overdue_alert(self, subject_id: str, visit: Doc) -> None:
+        """The visit an overdue-visit alert waited for is here: close the alert (``care/jobs.py``)."""
+        from chalicelib.alerts.service import AlertService
+
+        AlertService(self.tenant, tenancy=self.tenancy).close_visit_overdue(
+            subject_id, f"巡访已完成（{visit['visited_on']}）/ visit made", self.principal.username, self.clock())
 
     def _today(self, at: datetime) -> date:
         return at.astimezone(zone(self.tenancy)).date()

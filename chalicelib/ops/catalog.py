@@ -112,6 +112,8 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
     _m("CareVisitsNotReached", "Count", CITY, "巡访未联系上", "caring visits that reached nobody", "caring visits"),
     _m("CareVisitNeedsFiled", "Count", CITY, "巡访发现需求转工单", "needs found on visits filed as service requests",
        "caring visits"),
+    _m("CareVisitsEscalated", "Count", CITY, "巡访逾期告警", "visits overdue by a whole interval raised as alerts",
+       "overdue-visit sweep"),
     _m("AccessPassages", "Count", CITY, "门禁通行", "entrance passages counted into households' weeks",
        "telemetry handler (passages)"),
     _m("AccessPassagesUnmatched", "Count", CITY, "未登记卡通行", "passages of cards bound to no household",

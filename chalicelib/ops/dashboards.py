@@ -200,7 +200,8 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
         Widget("care-visits", "巡访关爱", "caring visits", "Count", (
             _ours("CareVisits", "巡访", "visits", city=True),
             _ours("CareVisitsNotReached", "未联系上", "not reached", city=True),
-            _ours("CareVisitNeedsFiled", "需求转工单", "needs filed", city=True)), period=3600),
+            _ours("CareVisitNeedsFiled", "需求转工单", "needs filed", city=True),
+            _ours("CareVisitsEscalated", "逾期告警", "overdue alerts", city=True)), period=3600),
         Widget("rental-leads", "门禁通行与群租线索", "entrance passages and group-rental leads", "Count", (
             _ours("AccessPassages", "通行", "passages", city=True),
             _ours("AccessPassagesUnmatched", "未登记卡", "unregistered cards", city=True),

@@ -1,5 +1,6 @@
 """The schedules of app.py, driven locally (``chalice local`` never fires them): every
-minute (the hourly request auto-close and the 5-minute city health job too: both are idempotent),
+minute (the hourly request auto-close and overdue-visit sweep and the 5-minute city health job too: all
+idempotent),
 the same job functions the scheduled Lambdas call. The city health job also runs once at start,
 so the ops screen has its gauges from the first minute."""
 
@@ -42,8 +43,9 @@ def _run(scheduled: list[Job]) -> None:
 
 def jobs() -> list[Job]:
     from chalicelib.alerts.jobs import escalation_job
+    from chalicelib.care.jobs import overdue_visits_job
     from chalicelib.ops.health import health_job
     from chalicelib.requests.jobs import auto_close_job
     from chalicelib.telemetry.jobs import absence_job
 
-    return [escalation_job, absence_job, auto_close_job, health_job]
+    return [escalation_job, absence_job, auto_close_job, health_job, overdue_visits_job]

@@ -74,6 +74,36 @@ def test_a_visit_overdue_by_a_whole_interval_is_escalated(client, zz):  # noqa: 
     assert queue(client, zz, "zz.admin")["items"][0]["escalated"] is True  # the city sees it too
 
 
+def test_an_escalated_visit_becomes_an_alert_for_the_grid_that_recording_the_visit_closes(client, zz):  # noqa: F811
+    from chalicelib.care.jobs import overdue_visits_job
+    from chalicelib.care.repository import CareRepository
+    from chalicelib.store.keys import TenantContext
+    from tests.functional.places import list_alerts
+
+    assert register(client, zz).status_code == 201
+    assert visit(client, zz, visited_on=day(-10)).status_code == 201  # overdue 3 days: not escalated, no alert
+    assert overdue_visits_job({}, None)["raised"]["zhengzhou"] == 0
+    repo = CareRepository(TenantContext("zhengzhou"))
+    stored = repo.get(subject_id(zz))
+    assert stored is not None  # a week on: due 8 days ago, a whole interval (7) late
+    repo.save({**stored.doc, "next_visit_on": day(-8)}, stored.version)
+    assert overdue_visits_job({}, None)["raised"]["zhengzhou"] == 1
+    assert overdue_visits_job({}, None)["raised"]["zhengzhou"] == 0  # one alert while it is open
+    staff = zz.login("zz.wang.fang")
+    found = [a for a in list_alerts(client, staff) if a["device_type"] == "care_visit"]
+    assert len(found) == 1
+    alert = found[0]
+    assert alert["rule_name"]["zh"] == "巡访逾期：张*兰 已逾期 8 天" and alert["severity"] == "warning"
+    assert alert["state"] == "open" and alert["household_id"] == "jinghu-g1-b1-1-302"
+    inbox = get(client, "/v1/me/notifications", staff).json_body["items"]
+    assert any(n.get("alert_id") == alert["alert_id"] for n in inbox), inbox
+    assert visit(client, zz).status_code == 201  # the visit is made: the alert closes by itself
+    closed = get(client, f"/v1/alerts/{alert['alert_id']}", staff).json_body
+    assert closed["state"] == "resolved" and closed["timeline"][-1]["by"] == "zz.wang.fang"
+    assert "巡访已完成" in closed["timeline"][-1]["note"]
+    assert overdue_visits_job({}, None)["raised"]["zhengzhou"] == 0
+
+
 def test_a_need_found_on_a_visit_becomes_a_service_request_for_her_home(client, zz):  # noqa: F811
     assert register(client, zz).status_code == 201
     r = visit(client, zz, outcome="needs_help")
