@@ -21,6 +21,7 @@ from chalicelib.tenancy.service import TenantService
 
 Doc = dict[str, Any]
 FILE_SECONDS = 600
+FIRST_MONTH = "2000-01"  # no city's data is older
 
 
 def _now() -> datetime:
@@ -45,8 +46,8 @@ class ReportService:
         now = self.clock()
         zone = self.tenancy.zone()
         month = q.month or last_month(now.astimezone(zone))
-        if month > f"{now.astimezone(zone):%Y-%m}":
-            raise InvalidInput("month: a report is of a month that has begun", field="month")
+        if month > f"{now.astimezone(zone):%Y-%m}" or month < FIRST_MONTH:
+            raise InvalidInput(f"month: a report is of a month that has begun, from {FIRST_MONTH}", field="month")
         served = served_communities(self.principal, self.tenancy)
         shown = [c for c in self.tenancy.children("community") if served is None or c["id"] in served]
         submitted = self.repo.submissions(month)
@@ -119,7 +120,7 @@ class ReportService:
             raise NotFound("no such community in your area", field="community_id")
         now = self.clock()
         zone = self.tenancy.zone()
-        if body.month >= f"{now.astimezone(zone):%Y-%m}":
+        if body.month >= f"{now.astimezone(zone):%Y-%m}" or body.month < FIRST_MONTH:
             raise InvalidInput("month: a month is submitted once it is over", field="month")
         counts = collect(self.principal, body.month, [community], now, zone)[community_id]
         if not self.repo.submit(body.month, community_id, counts, self.principal.username, now):

@@ -153,8 +153,9 @@ def test_staff_see_their_communities_and_a_future_month_is_refused(town, client)
     assert [c["id"] for c in rep["communities"]] == ["jinghu"]
     assert rep["total"]["communities"] == 1
     nxt = f"{(NOW.astimezone(ZONE).replace(day=28) + timedelta(days=5)):%Y-%m}"
-    r = client.http.get(f"/v1/reports/monthly?month={nxt}", headers=auth(staff))
-    assert r.status_code == 400 and r.json_body["field"] == "month"
+    for month in (nxt, "0000-01"):
+        r = client.http.get(f"/v1/reports/monthly?month={month}", headers=auth(staff))
+        assert r.status_code == 400 and r.json_body["field"] == "month"
     r = client.http.get("/v1/reports/monthly", headers=auth(town.login("zz.zhang.guilan")))
     assert r.status_code == 403
     assert report(client, staff)["month"] == LAST  # by default the month just ended
