@@ -267,7 +267,8 @@ class LeadService:
         return LeadPage(items=[Lead.model_validate(d) for d in self._newest_first(shown)], counts=counts,
                         thresholds={"daily_entries": s.daily_entries, "busy_days": s.busy_days,
                                     "weekly_cards": s.weekly_cards, "weekly_night_entries": s.weekly_night_entries,
-                                    "night": f"{s.night.start}–{s.night.end}"})
+                                    "night": f"{s.night.start}–{s.night.end}",
+                                    "dismissed_quiet_days": s.dismissed_quiet_days})
 
     @staticmethod
     def _newest_first(docs: list[Doc]) -> list[Doc]:

@@ -65,12 +65,7 @@ class AlertService:
         """The alert of an emergency request (``request['alert_id']``), raised once: the grid's staff
         are told at once and it escalates until acknowledged. False when it was raised before."""
         doc = documents.report_alert(request, request["alert_id"], now, now + ESCALATE_AFTER[Severity.CRITICAL])
-        staff = self.router.staff(1, doc)
-        doc["timeline"][0]["to"] = staff
-        if not self.repo.open(doc):
-            return False
-        self.router.send(doc, 1, staff, now)
-        return True
+        return self._raise_told(doc, now)
 
     def raise_visit_overdue(self, subject: dict[str, Any], due: str, late: int, level: dict[str, Any],
                             now: datetime) -> bool:
@@ -78,6 +73,11 @@ class AlertService:
         visit plan's lock): told to the grid's staff, escalating like any warning. False when open already."""
         doc = documents.visit_alert(subject, due, late, level, uuid.uuid4().hex, now,
                                     now + ESCALATE_AFTER[Severity.WARNING])
+        return self._raise_told(doc, now)
+
+    def _raise_told(self, doc: dict[str, Any], now: datetime) -> bool:
+        """Open an alert that no reading raised (a report, a visit plan) and tell the grid's staff at once;
+        False when its (device, rule) lock is held: it is open already."""
         staff = self.router.staff(1, doc)
         doc["timeline"][0]["to"] = staff
         if not self.repo.open(doc):

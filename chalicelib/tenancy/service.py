@@ -8,10 +8,10 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from chalicelib.errors import NotFound
 from chalicelib.model import Model
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         SortingPoints,
     )
 
+S = TypeVar("S", bound=BaseModel)
 NODE_KINDS = ("district", "street", "community", "grid", "building")
 ALERT_RULES = "alert_rules"
 NOTIFICATIONS = "notifications"
@@ -157,68 +158,55 @@ class TenantService:
             (parent["children"] if parent else roots).append(node)
         return {"tenant_id": self.tenant.tenant_id, "districts": roots}
 
+    def _section(self, name: str, model: type[S]) -> S:
+        """A manifest section as the city last applied it; its defaults when it never set one. The manifest's
+        models are imported where a section is read, not when the API starts."""
+        try:
+            return model.model_validate(self.repo.get(name, "current"))
+        except NotFound:
+            return model()
+
     def alert_rules(self) -> AlertRules:
         """The city's changes to the default device rules (none when never set)."""
-        from chalicelib.rules.models import AlertRules  # the manifest's models: loaded where a setting is read
+        from chalicelib.rules.models import AlertRules
 
-        try:
-            return AlertRules.model_validate(self.repo.get(ALERT_RULES, "current"))
-        except NotFound:
-            return AlertRules()
+        return self._section(ALERT_RULES, AlertRules)
 
     def notifications(self) -> Notifications:
         """How the city's alerts are texted and called (the defaults when never set)."""
         from chalicelib.tenancy.models import Notifications
 
-        try:
-            return Notifications.model_validate(self.repo.get(NOTIFICATIONS, "current"))
-        except NotFound:
-            return Notifications()
+        return self._section(NOTIFICATIONS, Notifications)
 
     def emergency(self) -> Emergency:
         """The city's gas line and communities' property lines (none when never set)."""
         from chalicelib.tenancy.models import Emergency
 
-        try:
-            return Emergency.model_validate(self.repo.get(EMERGENCY, "current"))
-        except NotFound:
-            return Emergency()
+        return self._section(EMERGENCY, Emergency)
 
     def sorting_points(self) -> SortingPoints:
         """What deposits earn and points buy (nothing when never set)."""
         from chalicelib.tenancy.models import SortingPoints
 
-        try:
-            return SortingPoints.model_validate(self.repo.get(SORTING_POINTS, "current"))
-        except NotFound:
-            return SortingPoints()
+        return self._section(SORTING_POINTS, SortingPoints)
 
     def care_visits(self) -> CareVisits:
         """The visit levels (the defaults when never set)."""
         from chalicelib.tenancy.models import CareVisits
 
-        try:
-            return CareVisits.model_validate(self.repo.get(CARE_VISITS, "current"))
-        except NotFound:
-            return CareVisits()
+        return self._section(CARE_VISITS, CareVisits)
 
     def rental_leads(self) -> RentalLeads:
         """The 群租 lead thresholds (the defaults when never set)."""
         from chalicelib.tenancy.models import RentalLeads
 
-        try:
-            return RentalLeads.model_validate(self.repo.get(RENTAL_LEADS, "current"))
-        except NotFound:
-            return RentalLeads()
+        return self._section(RENTAL_LEADS, RentalLeads)
 
     def reporting(self) -> Reporting:
         """The city's 社区信息共享清单 (every catalog figure when never set)."""
         from chalicelib.tenancy.models import Reporting
 
-        try:
-            return Reporting.model_validate(self.repo.get(REPORTING, "current"))
-        except NotFound:
-            return Reporting()
+        return self._section(REPORTING, Reporting)
 
     def departments(self) -> list[dict[str, Any]]:
         return self.repo.list_type("department")

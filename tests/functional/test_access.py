@@ -88,7 +88,7 @@ def test_many_cards_of_one_household_in_a_week_raise_a_lead_staff_see_with_count
     assert week["week"] == monday.isoformat() and week["cards"] == 5 and sum(week["entries"]) == 5
     assert week["entries"][day.weekday()] == 5
     assert not any(c in str(page) or c[-4:] in str(page) for c in CARDS)  # counts only: no card, masked or not
-    assert page["thresholds"]["weekly_cards"] == 4
+    assert page["thresholds"]["weekly_cards"] == 4 and page["thresholds"]["dismissed_quiet_days"] == 30
 
 
 def test_four_cards_are_a_family_and_one_busy_day_is_a_party_not_a_lead(zz, client):

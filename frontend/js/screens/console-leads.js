@@ -76,7 +76,7 @@ function decideForms(ctx, data) {
       ${field({ name: "reason", label: t("leads.dismiss.reasonLabel"), required: true,
                 options: DISMISS.map((r) => ({ value: r, label: t(`leads.dismiss.reason.${r}`) })) })}
       ${field({ name: "note", label: t("leads.dismiss.note"), type: "textarea", required: true, maxlength: 500 })}
-      <p class="field__hint">${t("leads.dismiss.quiet")}</p>
+      <p class="field__hint">${t("leads.dismiss.quiet", { days: data.page.thresholds.dismissed_quiet_days })}</p>
       ${formError()}
       <div class="form__actions">${button(t("leads.dismiss.submit"), { type: "submit", kind: "primary" })}${button(t("action.cancel"), { action: "decide", data: { how: "" } })}</div>
     </form>`;

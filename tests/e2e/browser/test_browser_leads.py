@@ -52,6 +52,7 @@ def test_the_grid_worker_reads_the_evidence_and_confirms_the_let_flat(open_site,
     assert "发现疑似群租" in row.locator(".timeline").inner_text()
     row.get_by_role("button", name="排除").click()
     site.page.locator(".ld-decide #f-reason").wait_for()
+    assert "排除后 30 天内不再提醒" in site.page.locator(".ld-decide").inner_text()  # the city's quiet days
     site.axe("dismissing a lead")
     row.get_by_role("button", name="取消").click()
     row.get_by_role("button", name="核实为群租").click()
