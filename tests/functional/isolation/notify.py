@@ -22,7 +22,7 @@ def samples(other: Other) -> Samples:
         ("PUT", "/v1/me/notification-settings"): (JSON_HEADERS, jbody({"sms": True, "voice": False,
                                                                        "quiet_hours": None})),
         ("POST", "/v1/me/push-subscriptions"): (JSON_HEADERS, jbody(DEVICE))},
-        markers=["21:30", "zz-isolation-device", "郑州的手机"])
+        markers=['"21:30"', "zz-isolation-device", "郑州的手机"])  # quoted: a time of day, not a timestamp's "18:21:30"
 
 
 def unchanged(other: Other) -> None:
