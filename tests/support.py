@@ -83,7 +83,7 @@ class World:
 
     def username_for(self, role: str, tenant: str) -> str:
         m = self.manifests.get(tenant)
-        if m and role in (StaffRole.CITY_ADMIN.value, StaffRole.STAFF.value):
+        if m and role in {r.value for r in StaffRole}:
             return next(u.username for u in m.users if u.role.value == role)
         return f"{tenant}.{role}.test"
 

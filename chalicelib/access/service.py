@@ -30,10 +30,11 @@ from chalicelib.auth.principal import Principal
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.observability import emit
 from chalicelib.points.repository import PointsRepository
-from chalicelib.points.service import credential_id, household_label
+from chalicelib.points.service import credential_id
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
 from chalicelib.store.keys import TenantContext
+from chalicelib.tenancy.households import label_of
 from chalicelib.tenancy.models import RentalLeads
 from chalicelib.tenancy.scope import served_communities
 from chalicelib.tenancy.service import TenantService
@@ -63,18 +64,6 @@ def _refusal(exc: Exception) -> str:
         err = exc.errors()[0]
         return f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"[:200]
     return str(exc)[:200]
-
-
-def label_of(tenancy: TenantService, household_id: str, buildings: dict[str, Doc | None]) -> tuple[str, str]:
-    """(building id, ``8号楼 4单元 201``) of a household id ``<building>-<unit>-<room>``."""
-    building_id, unit, room = ([*household_id.rsplit("-", 2), "", ""])[:3]
-    if building_id not in buildings:
-        try:
-            buildings[building_id] = tenancy.node("building", building_id)
-        except NotFound:
-            buildings[building_id] = None
-    return building_id, household_label({"building_id": building_id, "unit": unit, "room": room},
-                                        buildings[building_id])
 
 
 def evidence(week: str, totals: WeekTotals, settings: RentalLeads) -> Doc:

@@ -8,15 +8,17 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import STAFF_ROLES, Role
 from chalicelib.care.board import CareBoard
 from chalicelib.care.contacts import ContactService
-from chalicelib.care.models import ContactIn, PlanIn, ReconsentIn, SubjectIn, VisitIn, WithdrawIn
+from chalicelib.care.models import ContactIn, PlanIn, ReconsentIn, SubjectIn, VisitIn, VisitorsIn, WithdrawIn
 from chalicelib.care.service import CareService
 from chalicelib.care.status_models import CareStatus, SubjectPage
-from chalicelib.care.views import CareSubject, Contact, MyCare, VisitQueue, Watching
+from chalicelib.care.views import CareSubject, Contact, MyCare, MyVisits, VisitQueue, Watching
 from chalicelib.http.routing import route
 
 bp = Blueprint(__name__)
 RESIDENT = frozenset({Role.RESIDENT})
+VISITOR = frozenset({Role.VISITOR})  # 巡访人员: only the subjects assigned to them (chalicelib/care/access.py)
 EVERYONE = STAFF_ROLES | RESIDENT
+VISITS = STAFF_ROLES | VISITOR
 
 
 @route(bp, "/v1/care", method="POST", roles=STAFF_ROLES, status=201, body=SubjectIn)
@@ -25,13 +27,14 @@ def register(principal: Principal, body: SubjectIn) -> CareSubject:
     return CareService(principal).register(body)
 
 
-@route(bp, "/v1/care/{subject_id}", roles=EVERYONE)
+@route(bp, "/v1/care/{subject_id}", roles=EVERYONE | VISITOR)
 def subject(principal: Principal, subject_id: str) -> CareSubject:
-    """A care subject's record: consent and its history, devices, contacts (subject, guardian, staff)."""
+    """A care subject's record: consent and its history, devices, contacts (subject, guardian, staff); her care
+    visitors see it without her family contacts and the consent's history."""
     return CareService(principal).get(subject_id)
 
 
-@route(bp, "/v1/care/{subject_id}/status", roles=EVERYONE)
+@route(bp, "/v1/care/{subject_id}/status", roles=EVERYONE | VISITOR)
 def status(principal: Principal, subject_id: str) -> CareStatus:
     """Safety status: summary, last activity, open alerts and who to call (while consent is active)."""
     return CareBoard(principal).status(subject_id)
@@ -55,11 +58,25 @@ def add_contact(principal: Principal, subject_id: str, body: ContactIn) -> Conta
     return ContactService(principal).add(subject_id, body)
 
 
-@route(bp, "/v1/care/{subject_id}/visits", method="POST", roles=STAFF_ROLES, status=201, body=VisitIn)
+@route(bp, "/v1/care/{subject_id}/visits", method="POST", roles=VISITS, status=201, body=VisitIn)
 def visit(principal: Principal, subject_id: str, body: VisitIn) -> CareSubject:
     """Record a caring visit (巡访关爱): how it was made, the outcome, a need filed as a service request, a
-    follow-up date; the newest visit sets when the next is due."""
+    follow-up date; the newest visit sets when the next is due. Staff record theirs or name who made it; a
+    care visitor records their own, for the subjects assigned to them."""
     return CareService(principal).visit(subject_id, body)
+
+
+@route(bp, "/v1/care/{subject_id}/visitors", method="PUT", roles=STAFF_ROLES, body=VisitorsIn)
+def visitors(principal: Principal, subject_id: str, body: VisitorsIn) -> CareSubject:
+    """Assign her care visitors (社工、志愿者、家庭医生 of her community): they see her visit task, her record
+    without her family, her status, and record visits."""
+    return CareService(principal).set_visitors(subject_id, body)
+
+
+@route(bp, "/v1/me/care-visits", roles=VISITOR)
+def my_visits(principal: Principal) -> MyVisits:
+    """A care visitor's visit tasks: the subjects assigned to them, urgent and overdue first."""
+    return CareBoard(principal).my_visits()
 
 
 @route(bp, "/v1/care/{subject_id}/visit-plan", method="PUT", roles=STAFF_ROLES, body=PlanIn)

@@ -42,8 +42,8 @@ def openapi() -> dict[str, Any]:
 
 @route(bp, "/v1/me", roles=ALL_ROLES)
 def me(principal: Principal) -> dict[str, Any]:
-    """Who am I: tenant, roles; staff and city admins: name, department, communities and grids; residents:
-    their registration."""
+    """Who am I: tenant, roles; staff and city admins: name, department, communities and grids; care visitors:
+    name, kind, organisation and communities; residents: their registration."""
     out: dict[str, Any] = {"user_id": principal.user_id, "username": principal.username,
                            "tenant_id": principal.tenant_id, "roles": sorted(principal.roles)}
     if principal.is_platform_admin:
@@ -56,6 +56,9 @@ def me(principal: Principal) -> dict[str, Any]:
         out.update({k: staff.get(k) for k in ("name", "department")})
         if Role.STAFF in principal.roles:
             out.update(communities=staff.get("communities", []), grids=staff.get("grids", []))
+    if Role.VISITOR in principal.roles:  # a care visitor: who they are, for whom, and where
+        visitor = tenancy.staff_record(principal.username)
+        out.update({k: visitor.get(k) for k in ("name", "visitor_kind", "organisation", "communities")})
     if Role.RESIDENT in principal.roles:
         try:
             out["registration"] = ResidentService(principal, tenancy=tenancy).mine().model_dump(mode="json")

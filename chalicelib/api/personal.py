@@ -30,12 +30,13 @@ RESIDENT = frozenset({Role.RESIDENT})
 CITY_ADMIN = frozenset({Role.CITY_ADMIN})
 
 
-@route(bp, "/v1/residents/{resident_id}/reveal", method="POST", roles=STAFF_ROLES, body=RevealIn)
+@route(bp, "/v1/residents/{resident_id}/reveal", method="POST", roles=STAFF_ROLES | {Role.VISITOR}, body=RevealIn)
 def reveal(principal: Principal, resident_id: str, body: RevealIn) -> Revealed:
-    """查看完整信息: a resident's full name or phone, with a reason (回电联系, 核实登记, 紧急情况).
+    """查看完整信息: a resident's full name or phone, with a reason (回电联系, 核实登记, 紧急情况, 巡访关爱).
 
-    Staff only for residents of the communities they serve; city admins city-wide. Each reveal is one
-    record of the access log, written before the value is opened; 30 a day per staff member (429 after).
+    Staff only for residents of the communities they serve; city admins city-wide; a care visitor only the
+    phone of a care subject assigned to them, for a visit (``care_visit``). Each reveal is one record of the
+    access log, written before the value is opened; 30 a day per person (429 after).
     """
     request_id = str((bp.current_request.context or {}).get("requestId") or uuid.uuid4())
     return PersonalDataService(principal).reveal(resident_id, body, request_id)

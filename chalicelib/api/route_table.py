@@ -101,6 +101,8 @@ TABLE = (
     ('care', 'reconsent', '/v1/care/{subject_id}/consent', 'POST', False, ('application/json',)),
     ('care', 'add_contact', '/v1/care/{subject_id}/contacts', 'POST', False, ('application/json',)),
     ('care', 'visit', '/v1/care/{subject_id}/visits', 'POST', False, ('application/json',)),
+    ('care', 'visitors', '/v1/care/{subject_id}/visitors', 'PUT', False, ('application/json',)),
+    ('care', 'my_visits', '/v1/me/care-visits', 'GET', False, ('application/json',)),
     ('care', 'visit_plan', '/v1/care/{subject_id}/visit-plan', 'PUT', False, ('application/json',)),
     ('care', 'mine', '/v1/me/care', 'GET', False, ('application/json',)),
     ('care', 'accept', '/v1/me/care-invitations/{link_id}/accept', 'POST', False, ('application/json',)),

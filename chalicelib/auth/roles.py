@@ -11,6 +11,9 @@ class Role(StrEnum):
     STAFF = "staff"
     RESIDENT = "resident"
     VENDOR = "vendor"
+    # 巡访人员: social workers, volunteers and family doctors who visit the care subjects assigned to them
+    # (chalicelib/care) and nothing else.
+    VISITOR = "visitor"
 
 
 ALL_ROLES = frozenset(Role)

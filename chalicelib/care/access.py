@@ -1,6 +1,7 @@
 """Who may do what with a care subject. Staff of the subject's community and city admins manage
 it; the subject sees and manages their own contacts; active family members see the status while
-consent is active. Anyone else is told there is no such subject (404)."""
+consent is active; a care visitor (社工、志愿者、家庭医生) assigned to her sees her record without her
+family, her status, and records visits. Anyone else is told there is no such subject (404)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from chalicelib.errors import Forbidden, NotFound
 from chalicelib.tenancy.scope import served_communities
 from chalicelib.tenancy.service import TenantService
 
-Relation = Literal["staff", "subject", "guardian", "family"]
+Relation = Literal["staff", "subject", "guardian", "family", "visitor"]
 ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")  # subject (resident) ids and link ids; anything else is no key part
 Doc = dict[str, Any]
 
@@ -44,6 +45,8 @@ class CareAccess:
         p = self.principal
         if p.has_any({Role.CITY_ADMIN, Role.STAFF}):
             return "staff" if self.serves(doc["community_id"]) else None
+        if Role.VISITOR in p.roles:
+            return "visitor" if self.visits(doc) else None
         if p.user_id == doc["subject_id"]:
             return "subject"
         if p.user_id == (doc["consent"].get("guardian") or {}).get("user_id"):
@@ -52,10 +55,20 @@ class CareAccess:
             return "family"
         return None
 
-    def manage(self, subject_id: str, *, subject_too: bool = False) -> tuple[Stored, list[Doc], Relation]:
-        """Changing a subject: staff (and, with ``subject_too``, the subject themself)."""
+    def visits(self, doc: Doc) -> bool:
+        """Whether the caller is a care visitor assigned to her, still serving her community (a visitor the
+        city has since moved or removed sees her no more)."""
+        assigned = {v["username"] for v in doc.get("visitors", [])}
+        return self.principal.username in assigned and doc["community_id"] in self.tenancy.staff_scope(
+            self.principal.username)
+
+    def manage(self, subject_id: str, *, subject_too: bool = False,
+               visitor_too: bool = False) -> tuple[Stored, list[Doc], Relation]:
+        """Changing a subject: staff (with ``subject_too`` the subject themself, with ``visitor_too`` her care
+        visitors)."""
         stored, links, relation = self.load(subject_id)
-        if relation != "staff" and not (subject_too and relation == "subject"):
+        if relation != "staff" and not (subject_too and relation == "subject") and not (
+                visitor_too and relation == "visitor"):
             raise Forbidden("only the community's staff may change this", field="subject_id")
         return stored, links, relation
 

@@ -10,16 +10,18 @@ from chalicelib.alerts.access import prefix
 from chalicelib.alerts.models import Bilingual
 from chalicelib.alerts.repository import AlertRepository
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import Role
 from chalicelib.care import render, status, visits
 from chalicelib.care.access import CareAccess
 from chalicelib.care.activity import ActivityReader, summarize
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.status import Clock
 from chalicelib.care.status_models import CallAction, CareStatus, SubjectPage, SubjectRow
-from chalicelib.care.views import ConsentState, VisitQueue
+from chalicelib.care.views import ConsentState, MyVisits, VisitQueue
 from chalicelib.errors import NotFound
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
+from chalicelib.tenancy.households import label_of
 from chalicelib.tenancy.service import TenantService
 
 Doc = dict[str, Any]
@@ -28,7 +30,7 @@ Doc = dict[str, Any]
 class CareBoard:
     def __init__(self, principal: Principal, *, repo: CareRepository | None = None,
                  tenancy: TenantService | None = None, clock: Clock = now) -> None:
-        self.tenant, self.clock = principal.tenant, clock
+        self.principal, self.tenant, self.clock = principal, principal.tenant, clock
         self.repo = repo or CareRepository(self.tenant)
         self.tenancy = tenancy or TenantService(self.tenant)
         self.access = CareAccess(principal, self.repo, self.tenancy)
@@ -95,11 +97,37 @@ class CareBoard:
         return SubjectPage(items=rows)
 
     def visit_queue(self, community_id: str) -> VisitQueue:
-        """巡访关爱: the community's care subjects, urgent and overdue first (a Query, and the open alerts')."""
+        """巡访关爱: the community's care subjects, urgent and overdue first (a Query, and the open alerts'),
+        with the care visitors who serve it."""
         node = self._community(community_id)
         on = self.clock().astimezone(status.zone(self.tenancy)).date()
         alerts = status.open_alerts(self.alerts, prefix(node["path"]))
-        return visits.queue(self.tenancy.care_visits(), community_id, self.repo.by_community(community_id), on, alerts)
+        subjects = self.repo.by_community(community_id)
+        visitors = [u for u in self.tenancy.repo.list_type("user")
+                    if u.get("role") == Role.VISITOR.value and community_id in u.get("communities", [])]
+        return visits.queue(self.tenancy.care_visits(), community_id, subjects, on, alerts, self._places(subjects),
+                            sorted(visitors, key=lambda u: u["username"]))
+
+    def my_visits(self) -> MyVisits:
+        """A care visitor's tasks: the subjects assigned to them in the communities they serve (a Query per
+        community, and its open alerts')."""
+        me = self.principal.username
+        on = self.clock().astimezone(status.zone(self.tenancy)).date()
+        subjects: list[Doc] = []
+        alerts: list[Doc] = []
+        for community_id in self.tenancy.staff_scope(me):
+            mine = [d for d in self.repo.by_community(community_id)
+                    if me in {v["username"] for v in d.get("visitors", [])}]
+            if mine:
+                node = self.tenancy.node("community", community_id)
+                subjects += mine
+                alerts += status.open_alerts(self.alerts, prefix(node["path"]))
+        return visits.tasks(self.tenancy.care_visits(), subjects, on, alerts, self._places(subjects))
+
+    def _places(self, subjects: list[Doc]) -> dict[str, str]:
+        """Where each lives, ``2号楼 2单元 1203`` (a read per building)."""
+        buildings: dict[str, Doc | None] = {}
+        return {d["household_id"]: label_of(self.tenancy, d["household_id"], buildings)[1] for d in subjects}
 
     def _community(self, community_id: str) -> Doc:
         """The community, if the caller serves it (404 for one the city does not have)."""

@@ -170,3 +170,14 @@ class PlanIn(Strict):
     """A care subject's visit level (普遍巡访 / 重点巡访, the city's levels)."""
 
     level: Code
+
+
+MAX_VISITORS = 5
+
+
+class VisitorsIn(Strict):
+    """The care visitors (社工、志愿者、家庭医生 — the city's users of role ``visitor``) who visit her: each sees
+    her record, her status and her visit task, and records visits, and nothing else. Replaces the list."""
+
+    visitors: Annotated[list[Username], Distinct] = Field(
+        max_length=MAX_VISITORS, description="usernames of visitors serving her community; [] to assign none")

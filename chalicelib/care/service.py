@@ -1,6 +1,6 @@
 """Use cases of care subjects: staff register a verified resident with recorded consent and the
 household's devices; consent is withdrawn (monitoring stops, history kept) and given again; staff
-record caring visits."""
+and her care visitors record caring visits; staff assign the care visitors."""
 
 from __future__ import annotations
 
@@ -13,7 +13,17 @@ from chalicelib import privacy
 from chalicelib.auth.principal import Principal
 from chalicelib.care import consent, render, visits
 from chalicelib.care.access import CareAccess
-from chalicelib.care.models import Outcome, PlanIn, ReconsentIn, SubjectIn, VisitIn, VisitMode, Visitor, WithdrawIn
+from chalicelib.care.models import (
+    Outcome,
+    PlanIn,
+    ReconsentIn,
+    SubjectIn,
+    VisitIn,
+    VisitMode,
+    Visitor,
+    VisitorsIn,
+    WithdrawIn,
+)
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.status import Clock, zone
 from chalicelib.care.views import CareSubject, ConsentState
@@ -69,12 +79,12 @@ class CareService:
         stored, links, relation = self.access.load(subject_id)
         if relation == "family":
             raise Forbidden("family members see the status: GET /v1/care/{subject_id}/status", field="subject_id")
-        return self._view(stored.doc, links)
+        return self._view(stored.doc, links, relation)
 
     def withdraw(self, subject_id: str, body: WithdrawIn) -> CareSubject:
         """By the subject, the guardian who consented, or staff recording it: monitoring stops."""
         stored, links, relation = self.access.load(subject_id)
-        if relation == "family":
+        if relation in ("family", "visitor"):
             raise Forbidden("only the subject, their guardian or staff may withdraw consent", field="subject_id")
         doc = stored.doc
         if doc["consent_state"] != ConsentState.ACTIVE.value:
@@ -103,21 +113,19 @@ class CareService:
         """Record a visit; the newest one sets when the next is due. A need found is filed as a service
         request for her home in the same step (before the visit is written: a refused request records
         nothing)."""
-        stored, links, _ = self.access.manage(subject_id)
+        stored, links, relation = self.access.manage(subject_id, visitor_too=True)
         if body.visited_on > self._today(self.clock()):
             raise InvalidInput("a visit cannot be recorded before it happens", field="visited_on")
         if body.follow_up_on is not None and not 0 < (body.follow_up_on - body.visited_on).days <= FOLLOW_UP_DAYS:
             raise InvalidInput(f"a follow-up comes after the visit, within {FOLLOW_UP_DAYS} days", field="follow_up_on")
-        if (body.visitor is Visitor.GRID_WORKER) == (body.visitor_name is not None):
-            raise InvalidInput("name the visitor exactly when someone else made the visit", field="visitor_name")
+        visitor, visitor_name = self._visitor(body, relation)
         if body.outcome is Outcome.NEEDS_HELP and body.need is None:
             raise InvalidInput("name the need found (category and description)", field="need")
         doc = stored.doc
         level = visits.level_of(self.visits, doc)
         visit: Doc = {"visit_id": uuid.uuid4().hex, "visited_on": body.visited_on.isoformat(), "note": body.note,
                       "by": self.principal.username, "recorded_at": self.clock().isoformat(),
-                      "visitor": body.visitor.value,
-                      "visitor_name": privacy.mask_name(body.visitor_name) if body.visitor_name else None,
+                      "visitor": visitor.value, "visitor_name": visitor_name,
                       "mode": VisitMode(body.mode or level.mode).value,
                       "outcome": body.outcome.value,
                       "follow_up_on": body.follow_up_on.isoformat() if body.follow_up_on else None}
@@ -127,13 +135,45 @@ class CareService:
         due = visits.plan(self.visits, doc).next_on
         self.repo.add_visit(subject_id, visit, doc["community_id"], on_time=body.visited_on <= due)
         emit(self.tenant.tenant_id, {"CareVisits": 1, "CareVisitsNotReached": int(body.outcome is Outcome.NOT_REACHED),
-                                     "CareVisitNeedsFiled": int(body.need is not None)})
+                                     "CareVisitNeedsFiled": int(body.need is not None),
+                                     "CareVisitsByVisitors": int(relation == "visitor")})
         self._close_overdue_alert(subject_id, visit)
         last = doc.get("last_visit")
         if not last or last["visited_on"] <= visit["visited_on"]:
             after = visits.next_on(level, body.visited_on, body.outcome.value, body.follow_up_on)
             doc = {**doc, "last_visit": visit, "next_visit_on": after.isoformat()}
             self.repo.save(doc, stored.version)
+        return self._view(doc, links, relation)
+
+    def _visitor(self, body: VisitIn, relation: str) -> tuple[Visitor, str | None]:
+        """Who made the visit: a care visitor records their own (as what the city made them); staff record
+        theirs, or name the social worker, volunteer, doctor or neighbour they record it for."""
+        if relation == "visitor":
+            me = self.tenancy.staff_record(self.principal.username)
+            kind = Visitor(me["visitor_kind"])
+            if body.visitor not in (Visitor.GRID_WORKER, kind) or body.visitor_name is not None:
+                raise InvalidInput(f"you record your own visits, as {kind.value}", field="visitor")
+            return kind, privacy.mask_name(me.get("name") or self.principal.username)
+        if (body.visitor is Visitor.GRID_WORKER) == (body.visitor_name is not None):
+            raise InvalidInput("name the visitor exactly when someone else made the visit", field="visitor_name")
+        return body.visitor, privacy.mask_name(body.visitor_name) if body.visitor_name else None
+
+    def set_visitors(self, subject_id: str, body: VisitorsIn) -> CareSubject:
+        """Assign her care visitors (staff): each must be a visitor of the city serving her community."""
+        stored, links, _ = self.access.manage(subject_id)
+        doc = stored.doc
+        refs = []
+        for i, username in enumerate(body.visitors):
+            record = self.tenancy.staff_record(username)
+            if record.get("role") != "visitor":
+                raise InvalidInput(f"{username!r} is not a care visitor of this city", field=f"visitors[{i}]")
+            if doc["community_id"] not in record.get("communities", []):
+                raise InvalidInput(f"{username!r} does not serve her community", field=f"visitors[{i}]")
+            refs.append(visits.visitor_ref(record))
+        before = {v["username"] for v in doc.get("visitors", [])}
+        doc = {**doc, "visitors": refs}
+        self.repo.save(doc, stored.version)
+        emit(self.tenant.tenant_id, {"CareVisitorsAssigned": len({r["username"] for r in refs} - before)})
         return self._view(doc, links)
 
     def set_plan(self, subject_id: str, body: PlanIn) -> CareSubject:
@@ -164,7 +204,10 @@ class CareService:
     def _today(self, at: datetime) -> date:
         return at.astimezone(zone(self.tenancy)).date()
 
-    def _view(self, doc: Doc, links: list[Doc]) -> CareSubject:
+    def _view(self, doc: Doc, links: list[Doc], relation: str = "staff") -> CareSubject:
+        """Her record; a care visitor sees it without her family contacts and the consent's history."""
+        if relation == "visitor":
+            return render.subject({**doc, "history": []}, [], visits.plan(self.visits, doc))
         return render.subject(doc, links, visits.plan(self.visits, doc))
 
     def _file(self, doc: Doc, body: VisitIn) -> str:

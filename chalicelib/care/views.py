@@ -24,6 +24,15 @@ class LinkStatus(StrEnum):
     REMOVED = "removed"
 
 
+class VisitorRef(Model):
+    """A care visitor of the city (manifest user of role ``visitor``)."""
+
+    username: str
+    name: str = Field(description="masked")
+    kind: Visitor
+    organisation: str | None = None
+
+
 class Guardian(Model):
     name: str = Field(description="masked")
     relation: Relation
@@ -107,6 +116,7 @@ class CareSubject(Model):
     contacts: list[Contact]
     last_visit: Visit | None = None
     plan: VisitPlan | None = None
+    visitors: list[VisitorRef] = Field(default_factory=list, description="the care visitors assigned to her")
     registered_by: str
     registered_at: datetime
 
@@ -141,6 +151,7 @@ class VisitDue(Model):
     name: str = Field(description="masked")
     category: Category
     household_id: str
+    place: str | None = Field(default=None, description="where she lives, e.g. 2号楼 2单元 1203")
     grid_id: str | None = None
     plan: VisitPlan
     state: VisitState
@@ -148,6 +159,7 @@ class VisitDue(Model):
     escalated: bool = Field(description="overdue by the level's interval or more: the community's head sees it too")
     last_visit: Visit | None = None
     alert: AlertRef | None = Field(default=None, description="urgent: the open alert that calls for a visit now")
+    visitors: list[VisitorRef] = Field(default_factory=list, description="the care visitors assigned to her")
 
 
 class AlertRef(Model):
@@ -164,6 +176,18 @@ class VisitQueue(Model):
     overdue: int
     due_soon: int
     items: list[VisitDue] = Field(description="urgent first, then overdue (longest first), then by due date")
+    visitors: list[VisitorRef] = Field(default_factory=list, description="the city's care visitors serving the "
+                                       "community, to assign")
+
+
+class MyVisits(Model):
+    """A care visitor's own tasks: the care subjects assigned to them, urgent and overdue first."""
+
+    levels: list[VisitLevelView]
+    urgent: int
+    overdue: int
+    due_soon: int
+    items: list[VisitDue]
 
 
 class CommunityVisits(Model):

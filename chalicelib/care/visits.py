@@ -11,13 +11,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import privacy
 from chalicelib.care.models import Outcome, VisitMode
 from chalicelib.care.views import (
     CommunityVisits,
     ConsentState,
+    MyVisits,
     VisitDue,
     VisitFigures,
     VisitLevelView,
+    VisitorRef,
     VisitPlan,
     VisitQueue,
     VisitState,
@@ -64,7 +67,13 @@ def urgent_alert(doc: Doc, alerts: list[Doc]) -> Doc | None:
     return min(found, key=lambda a: a["opened_at"]) if found else None
 
 
-def row(settings: CareVisits, doc: Doc, on: date, alerts: list[Doc]) -> VisitDue:
+def visitor_ref(record: Doc) -> Doc:
+    """A care visitor (manifest user of role ``visitor``) as stored on the subjects assigned to them."""
+    return {"username": record["username"], "name": privacy.mask_name(record.get("name") or record["username"]),
+            "kind": record["visitor_kind"], "organisation": record.get("organisation")}
+
+
+def row(settings: CareVisits, doc: Doc, on: date, alerts: list[Doc], place: str | None = None) -> VisitDue:
     p = plan(settings, doc)
     late = (on - p.next_on).days
     alert = urgent_alert(doc, alerts)
@@ -72,25 +81,35 @@ def row(settings: CareVisits, doc: Doc, on: date, alerts: list[Doc]) -> VisitDue
              else VisitState.DUE_SOON if -late <= settings.due_soon_days else VisitState.PLANNED)
     return VisitDue.model_validate({
         "subject_id": doc["subject_id"], "name": doc["name_masked"], "category": doc["category"],
-        "household_id": doc["household_id"], "grid_id": doc.get("grid_id"), "plan": p, "state": state,
-        "days_overdue": max(0, late), "escalated": late >= p.every_days, "last_visit": doc.get("last_visit"),
-        "alert": alert})
+        "household_id": doc["household_id"], "place": place, "grid_id": doc.get("grid_id"), "plan": p,
+        "state": state, "days_overdue": max(0, late), "escalated": late >= p.every_days,
+        "last_visit": doc.get("last_visit"), "alert": alert, "visitors": doc.get("visitors", [])})
 
 
 ORDER = {VisitState.URGENT: 0, VisitState.OVERDUE: 1, VisitState.DUE_SOON: 2, VisitState.PLANNED: 2}
 
 
-def queue(settings: CareVisits, community_id: str, subjects: list[Doc], on: date, alerts: list[Doc]) -> VisitQueue:
-    """The community's subjects under active consent: urgent first, then overdue (longest first), then by due
-    date."""
-    rows = [row(settings, d, on, alerts) for d in subjects if d["consent_state"] == ConsentState.ACTIVE.value]
+def tasks(settings: CareVisits, subjects: list[Doc], on: date, alerts: list[Doc],
+          places: dict[str, str] | None = None) -> MyVisits:
+    """Subjects under active consent: urgent first, then overdue (longest first), then by due date."""
+    places = places or {}
+    rows = [row(settings, d, on, alerts, places.get(d["household_id"])) for d in subjects
+            if d["consent_state"] == ConsentState.ACTIVE.value]
     rows.sort(key=lambda r: (ORDER[r.state], r.plan.next_on, r.subject_id))
     levels = [VisitLevelView(level=lv.id, name=lv.name, every_days=lv.every_days, mode=VisitMode(lv.mode))
               for lv in settings.levels]
-    return VisitQueue(community_id=community_id, items=rows, levels=levels,
-                      urgent=sum(r.state is VisitState.URGENT for r in rows),
-                      overdue=sum(r.state is VisitState.OVERDUE for r in rows),
-                      due_soon=sum(r.state is VisitState.DUE_SOON for r in rows))
+    return MyVisits(items=rows, levels=levels, urgent=sum(r.state is VisitState.URGENT for r in rows),
+                    overdue=sum(r.state is VisitState.OVERDUE for r in rows),
+                    due_soon=sum(r.state is VisitState.DUE_SOON for r in rows))
+
+
+def queue(settings: CareVisits, community_id: str, subjects: list[Doc], on: date, alerts: list[Doc],
+          places: dict[str, str] | None = None, visitors: list[Doc] | None = None) -> VisitQueue:
+    """The community's visit queue (``tasks``), with the care visitors serving it (to assign)."""
+    found = tasks(settings, subjects, on, alerts, places)
+    return VisitQueue(community_id=community_id, levels=found.levels, urgent=found.urgent, overdue=found.overdue,
+                      due_soon=found.due_soon, items=found.items,
+                      visitors=[VisitorRef.model_validate(visitor_ref(v)) for v in visitors or []])
 
 
 def figures(stats: list[Any], month: str, communities: list[Doc]) -> VisitFigures:

@@ -114,6 +114,10 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
        "caring visits"),
     _m("CareVisitsEscalated", "Count", CITY, "巡访逾期告警", "visits overdue by a whole interval raised as alerts",
        "overdue-visit sweep"),
+    _m("CareVisitsByVisitors", "Count", CITY, "巡访人员自报巡访", "caring visits recorded by care visitors "
+       "(social workers, volunteers, doctors) themselves", "caring visits"),
+    _m("CareVisitorsAssigned", "Count", CITY, "分配巡访人员", "care visitors newly assigned to care subjects",
+       "care visitor assignment"),
     _m("AccessPassages", "Count", CITY, "门禁通行", "entrance passages counted into households' weeks",
        "telemetry handler (passages)"),
     _m("AccessPassagesUnmatched", "Count", CITY, "未登记卡通行", "passages of cards bound to no household",

@@ -201,7 +201,9 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("CareVisits", "巡访", "visits", city=True),
             _ours("CareVisitsNotReached", "未联系上", "not reached", city=True),
             _ours("CareVisitNeedsFiled", "需求转工单", "needs filed", city=True),
-            _ours("CareVisitsEscalated", "逾期告警", "overdue alerts", city=True)), period=3600),
+            _ours("CareVisitsEscalated", "逾期告警", "overdue alerts", city=True),
+            _ours("CareVisitsByVisitors", "巡访人员自报", "by care visitors", city=True),
+            _ours("CareVisitorsAssigned", "分配巡访人员", "visitors assigned", city=True)), period=3600),
         Widget("rental-leads", "门禁通行与群租线索", "entrance passages and group-rental leads", "Count", (
             _ours("AccessPassages", "通行", "passages", city=True),
             _ours("AccessPassagesUnmatched", "未登记卡", "unregistered cards", city=True),

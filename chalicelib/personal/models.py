@@ -26,10 +26,11 @@ class RevealReason(StrEnum):
     CALL_BACK = "call_back"
     VERIFY_REGISTRATION = "verify_registration"
     EMERGENCY = "emergency"
+    CARE_VISIT = "care_visit"  # a phone visit (巡访关爱) to a care subject
 
 
 REASONS_ZH = {RevealReason.CALL_BACK: "回电联系", RevealReason.VERIFY_REGISTRATION: "核实登记",
-              RevealReason.EMERGENCY: "紧急情况"}
+              RevealReason.EMERGENCY: "紧急情况", RevealReason.CARE_VISIT: "巡访关爱"}
 FIELDS_ZH = {RevealField.NAME: "姓名", RevealField.PHONE: "手机号"}
 CLOSURE_CONFIRMATION = "注销账号"
 
@@ -38,7 +39,8 @@ class RevealIn(In):
     """Why the full value is needed; recorded with who, whose, which field and when."""
 
     field: RevealField
-    reason: RevealReason = Field(description="call_back 回电联系 · verify_registration 核实登记 · emergency 紧急情况")
+    reason: RevealReason = Field(description="call_back 回电联系 · verify_registration 核实登记 · emergency 紧急情况 · "
+                                 "care_visit 巡访关爱")
     note: str | None = Field(default=None, min_length=1, max_length=200, description="e.g. the request it is about")
 
 
@@ -89,8 +91,8 @@ class MyAccess(Model):
 
     at: datetime
     viewer_name: str = Field(description="the staff member's name as the city lists it")
-    viewer_role: Literal["staff", "city_admin"]
-    viewer_role_zh: str = Field(description="社区工作人员 / 城市管理员")
+    viewer_role: Literal["staff", "city_admin", "visitor"]
+    viewer_role_zh: str = Field(description="社区工作人员 / 城市管理员 / 巡访人员")
     field: RevealField
     field_zh: str
     reason: RevealReason

@@ -65,7 +65,9 @@ class PersonalDataService:
         if found is None or found[0]["status"] == Status.CLOSED.value:
             raise NotFound("no such resident (or the account was closed)", field="resident_id")
         reg = found[0]
-        if Role.CITY_ADMIN not in self.principal.roles and reg["community_id"] not in self.tenancy.staff_scope(
+        if Role.VISITOR in self.principal.roles:
+            self._visits(resident_id, body)
+        elif Role.CITY_ADMIN not in self.principal.roles and reg["community_id"] not in self.tenancy.staff_scope(
                 self.principal.username):
             raise Forbidden("this resident lives outside your area", field="resident_id")
         at = self.clock()
@@ -74,7 +76,7 @@ class PersonalDataService:
         record = {
             "audit_id": "au-" + uuid.uuid4().hex[:16], "at": at.isoformat(), "month": f"{local:%Y-%m}",
             "viewer": self.principal.username, "viewer_name": staff.get("name") or self.principal.username,
-            "viewer_role": "city_admin" if Role.CITY_ADMIN in self.principal.roles else "staff",
+            "viewer_role": _role(self.principal),
             "resident_id": resident_id, "resident_name": reg["name_masked"], "community_id": reg["community_id"],
             "field": body.field.value, "reason": body.reason.value, "note": body.note, "request_id": request_id,
         }
@@ -85,6 +87,18 @@ class PersonalDataService:
         emit(self.tenant.tenant_id, {"PersonalDataReveals": 1})
         return Revealed(resident_id=resident_id, field=body.field, value=value, audit_id=record["audit_id"], at=at,
                         left_today=max(0, REVEALS_PER_DAY - count))
+
+    def _visits(self, resident_id: str, body: RevealIn) -> None:
+        """A care visitor opens only the phone of a care subject assigned to them, to make a visit."""
+        from chalicelib.care.access import CareAccess
+        from chalicelib.care.repository import CareRepository
+
+        access = CareAccess(self.principal, CareRepository(self.tenant), self.tenancy)
+        stored = access.repo.get(resident_id)
+        if stored is None or not access.visits(stored.doc):
+            raise NotFound("no care subject assigned to you with this id", field="resident_id")
+        if body.field is not RevealField.PHONE or body.reason is not RevealReason.CARE_VISIT:
+            raise Forbidden("a care visitor may open only her phone, for a visit (care_visit)", field="field")
 
     # -- city admin ------------------------------------------------------------------
     def log(self, month: str | None, limit: int, cursor: str | None) -> AccessPage:
@@ -177,9 +191,17 @@ def _record(d: dict[str, Any]) -> AccessRecord:
     return AccessRecord.model_validate({**d, "reason_zh": REASONS_ZH[RevealReason(d["reason"])]})
 
 
+ViewerRole = Literal["staff", "city_admin", "visitor"]
+ROLES_ZH: dict[ViewerRole, str] = {"staff": "社区工作人员", "city_admin": "城市管理员", "visitor": "巡访人员"}
+
+
+def _role(principal: Principal) -> ViewerRole:
+    return ("city_admin" if Role.CITY_ADMIN in principal.roles
+            else "visitor" if Role.VISITOR in principal.roles else "staff")
+
+
 def _mine(d: dict[str, Any]) -> MyAccess:
     field, reason = RevealField(d["field"]), RevealReason(d["reason"])
-    role: Literal["staff", "city_admin"] = "city_admin" if d.get("viewer_role") == "city_admin" else "staff"
-    return MyAccess(at=d["at"], viewer_name=d["viewer_name"], viewer_role=role,
-                    viewer_role_zh="城市管理员" if role == "city_admin" else "社区工作人员",
+    role: ViewerRole = d.get("viewer_role") if d.get("viewer_role") in ROLES_ZH else "staff"  # type: ignore[assignment]
+    return MyAccess(at=d["at"], viewer_name=d["viewer_name"], viewer_role=role, viewer_role_zh=ROLES_ZH[role],
                     field=field, field_zh=FIELDS_ZH[field], reason=reason, reason_zh=REASONS_ZH[reason])

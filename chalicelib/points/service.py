@@ -45,6 +45,7 @@ from chalicelib.points.repository import CATEGORIES, DAY_TTL_SECONDS, Credit, Po
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import decode_cursor, encode_cursor, now
 from chalicelib.store.keys import TenantContext
+from chalicelib.tenancy.households import household_label
 from chalicelib.tenancy.scope import served_communities, verified_household
 from chalicelib.tenancy.service import TenantService
 
@@ -63,11 +64,6 @@ def credential_id(tenant: TenantContext, kind: str, value: str) -> str:
 
 def masked(kind: str, value: str) -> str:
     return privacy.mask_phone(value) if kind == "phone" else "*" * max(0, len(value) - 4) + value[-4:]
-
-
-def household_label(household: Doc, building: Doc | None) -> str:
-    name = (building or {}).get("name", {}).get("zh") or household.get("building_id", "")
-    return f"{name} {household.get('unit', 1)}单元 {household.get('room', '')}".strip()
 
 
 def ranking_label(household_id: str) -> str:

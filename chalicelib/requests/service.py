@@ -46,7 +46,10 @@ class RequestService:
 
     # -- filing and reading ------------------------------------------------------------
     def file(self, body: RequestIn, channel: str | None = None, extra: Doc | None = None) -> ServiceRequest:
-        if self.is_resident:
+        if Role.VISITOR in self.principal.roles:  # a need a care visitor found on a visit, in their communities
+            served = frozenset(self.tenancy.staff_scope(self.principal.username))
+            filer = Filer(self.principal.user_id, self.principal.username, "visit", served=served)
+        elif self.is_resident:
             home = verified_household(self.principal, self.residents)
             filer = Filer(self.principal.user_id, home["name_masked"], channel or "resident", home=home)
         else:
@@ -89,6 +92,8 @@ class RequestService:
                 user = self.tenancy.repo.get("user", body.assignee)
             except NotFound as exc:
                 raise InvalidInput(f"no staff user {body.assignee!r} in this city", field="assignee") from exc
+            if user.get("role") == Role.VISITOR.value:
+                raise InvalidInput(f"{body.assignee!r} is a care visitor, who handles no requests", field="assignee")
             changes["department"] = body.department or user.get("department")
         if body.department is not None:
             if body.department not in {d["id"] for d in self.tenancy.departments()}:

@@ -133,7 +133,7 @@ def _rule_problems(m: TenantManifest) -> list[tuple[Loc, str]]:
 
 def staff_quota_problems(m: TenantManifest) -> list[tuple[Loc, str]]:
     """More staff and city-admin users than ``tier.quotas.staff_users`` allows: one problem naming the quota."""
-    used, limit = len(m.users), m.tier.quotas.staff_users  # every manifest user is staff or a city admin
+    used, limit = len(m.users), m.tier.quotas.staff_users  # every manifest user holds a staff seat
     if used <= limit:
         return []
     return [(("tier", "quotas", "staff_users"),

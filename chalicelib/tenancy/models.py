@@ -93,6 +93,15 @@ class ServiceCategory(Strict):
 class StaffRole(StrEnum):
     CITY_ADMIN = "city_admin"
     STAFF = "staff"
+    VISITOR = "visitor"  # 巡访人员: sees and visits only the care subjects assigned to them
+
+
+class VisitorKind(StrEnum):
+    """Who a care visitor is (社工+邻里+志愿者+医生): the same names a recorded visit uses."""
+
+    SOCIAL_WORKER = "social_worker"  # 社工
+    VOLUNTEER = "volunteer"  # 志愿者
+    DOCTOR = "doctor"  # 家庭医生
 
 
 class User(Strict):
@@ -112,11 +121,20 @@ class User(Strict):
     # The work phone (工作电话) alerts are texted and called to: a grid worker's number is posted
     # on the community's board (网格员公示), so it is kept as the manifest gives it.
     phone: Phone | None = None
+    # Care visitors (role ``visitor``): what they are and whom they come from (e.g. 荆胡社区卫生服务站);
+    # they visit the care subjects of ``communities`` that staff assign to them.
+    visitor_kind: VisitorKind | None = None
+    organisation: str | None = Field(default=None, min_length=1, max_length=40)
 
     @model_validator(mode="after")
     def _staff_has_scope(self) -> User:
-        if self.role is StaffRole.STAFF and not self.communities:
-            raise ValueError("staff users need at least one community in 'communities'")
+        if self.role is not StaffRole.CITY_ADMIN and not self.communities:
+            raise ValueError(f"{self.role.value} users need at least one community in 'communities'")
+        if (self.role is StaffRole.VISITOR) != (self.visitor_kind is not None):
+            raise ValueError("visitor_kind: set it for visitors (social_worker, volunteer, doctor) and only for them")
+        if self.role is StaffRole.VISITOR and (self.grids or self.department):
+            raise ValueError("visitors own no grid and belong to no department: they see only the care subjects "
+                             "assigned to them")
         return self
 
 

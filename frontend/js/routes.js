@@ -34,6 +34,7 @@ import consolePoints from "./screens/console-points.js";
 import consoleVisits from "./screens/console-visits.js";
 import consoleLeads from "./screens/console-leads.js";
 import consoleReport from "./screens/console-report.js";
+import visitsMine from "./screens/visits-mine.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
 import opsOutbox from "./screens/ops-outbox.js";
@@ -79,6 +80,8 @@ export const screens = [
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,
+  // care visitors (社工、志愿者、家庭医生): their own visit tasks
+  visitsMine,
   // platform operators: #/home leads to the ops screen
   ops,
   opsOutbox,

@@ -33,6 +33,9 @@ def _set_password(username: str) -> None:
         UserPoolId=get_settings().user_pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True)
 
 
+VISITOR_KINDS = {"social_worker": "社工", "volunteer": "志愿者", "doctor": "家庭医生"}
+
+
 def create_demo_logins(manifests: list[TenantManifest]) -> list[DemoLogin]:
     logins = [DemoLogin(PLATFORM_TENANT, "platform_admin", "platform.admin", "平台运营 / platform operator")]
     users.ensure_user(users.NewUser("platform.admin", PLATFORM_TENANT, Role.PLATFORM_ADMIN, password=DEMO_PASSWORD))
@@ -44,6 +47,11 @@ def create_demo_logins(manifests: list[TenantManifest]) -> list[DemoLogin]:
         logins.append(DemoLogin(m.tenant_id, "city_admin", admin.username, f"{admin.name} · {m.name.zh}"))
         logins.append(DemoLogin(m.tenant_id, "staff", staff.username,
                                 f"{staff.name} · 网格员 · {', '.join(staff.communities)}"))
+        visitor = next((u for u in m.users if u.role is StaffRole.VISITOR), None)
+        if visitor is not None:
+            logins.append(DemoLogin(m.tenant_id, "visitor", visitor.username,
+                                    f"{visitor.name} · {VISITOR_KINDS[visitor.visitor_kind or 'volunteer']} · "
+                                    f"{visitor.organisation or ''} · 只看分配给自己的关爱对象"))
         for role in (Role.RESIDENT, Role.VENDOR):
             name = f"{m.tenant_id}.{role.value}"
             users.ensure_user(users.NewUser(name, m.tenant_id, role, password=DEMO_PASSWORD))

@@ -32,6 +32,12 @@ def test_the_demo_visit_plans_show_one_overdue_visit_in_jinghu(aws, client):
     rows = [(r["name"], r["plan"]["level"], r["state"], r["days_overdue"]) for r in q["items"]]
     assert rows == [("张*兰", "focus", "overdue", 2), ("吴*英", "general", "planned", 0)]
     assert q["items"][0]["last_visit"]["mode"] == "home" and q["items"][1]["last_visit"]["mode"] == "phone"
+    assert [[v["name"] for v in r["visitors"]] for r in q["items"]] == [["刘*芳", "陈*远"], ["周*琴"]]
+    # each visitor signs in to their own: the doctor sees 张桂兰 and the visit recorded in their name
+    mine = client.http.get("/v1/me/care-visits", headers=auth(aws.login("zz.doc.chen"))).json_body["items"]
+    assert [(r["name"], r["place"], r["state"]) for r in mine] == [("张*兰", "1号楼 1单元 302", "overdue")]
+    social = client.http.get("/v1/me/care-visits", headers=auth(aws.login("zz.sw.zhou"))).json_body["items"]
+    assert [r["name"] for r in social] == ["吴*英"]
 
 
 def record_of(aws, client):

@@ -22,7 +22,7 @@ from tests.support import ROOT, World, auth, make_world
 
 ROUTES = routes()  # every area's declarations (the app imports each on its first request)
 
-ROLES = ["city_admin", "staff", "resident", "vendor"]
+ROLES = ["city_admin", "staff", "resident", "vendor", "visitor"]
 # Writes of the caller's own record, naming nothing of any city: they succeed for the caller, and the
 # other city's records stay as they were (the samples' ``unchanged`` checks).
 OWN = {("PUT", "/v1/me/notification-settings"), ("POST", "/v1/requests/photo-uploads"),

@@ -1,7 +1,7 @@
 """Demo care subjects (居家养老): registered by their grid worker with recorded consent, their
 household's devices linked (registered first as the city admin when the household has none yet),
-family contacts invited and accepted, and caring visits some days back (so the visit plans show one
-overdue) — as the people involved would have."""
+family contacts invited and accepted, care visitors assigned, and caring visits some days back (so the
+visit plans show one overdue; a visitor records theirs) — as the people involved would have."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.care.contacts import ContactService
-from chalicelib.care.models import Category, ConsentIn, ContactIn, SubjectIn, VisitIn
+from chalicelib.care.models import Category, ConsentIn, ContactIn, SubjectIn, VisitIn, VisitorsIn
 from chalicelib.care.repository import CareRepository
 from chalicelib.care.service import CareService
 from chalicelib.devices.models import DeviceIn
@@ -28,6 +28,7 @@ class DemoVisit(VisitIn):
 
     visited_on: date | None = None  # type: ignore[assignment]
     days_ago: int = Field(ge=0, le=365)
+    by: str | None = Field(default=None, description="a care visitor of hers recording it; her staff otherwise")
 
 
 class DemoSubject(BaseModel):
@@ -39,6 +40,7 @@ class DemoSubject(BaseModel):
     consent: ConsentIn
     device_ids: list[str] = Field(default_factory=list)
     contacts: list[DemoContact] = Field(default_factory=list)
+    visitors: list[str] = Field(default_factory=list)
     visits: list[DemoVisit] = Field(default_factory=list)
 
 
@@ -65,9 +67,12 @@ def apply(ctx: SeedContext, data: Any) -> int:
                 c.model_dump(exclude={"accepted"})))
             if c.accepted and c.username:
                 ContactService(ctx.principal(c.username)).accept(link.link_id)
+        if s.visitors:
+            staff.set_visitors(subject_id, VisitorsIn(visitors=s.visitors))
         today = datetime.now(ZoneInfo(ctx.manifest.timezone)).date()
         for v in sorted(s.visits, key=lambda v: -v.days_ago):
-            staff.visit(subject_id, VisitIn.model_validate({**v.model_dump(exclude={"days_ago"}),
-                                                            "visited_on": today - timedelta(days=v.days_ago)}))
+            by = CareService(ctx.principal(v.by)) if v.by else staff
+            by.visit(subject_id, VisitIn.model_validate({**v.model_dump(exclude={"days_ago", "by"}),
+                                                         "visited_on": today - timedelta(days=v.days_ago)}))
         written += 1
     return written

@@ -18,6 +18,10 @@ class Site:
         self.api = stack["api_url"]
         self.errors: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # every API call answered 4xx/5xx: none in normal use
+        self.failed: list[str] = []
+        page.on("response", lambda r: self.failed.append(f"{r.request.method} {r.url} → {r.status}")
+                if r.url.startswith(self.api) and r.status >= 400 else None)
 
     # -- navigation ------------------------------------------------------------------------------
     def open(self, route: str = "#/home") -> Site:

@@ -53,6 +53,7 @@ def samples(other: Other) -> Samples:
                                                                             "note": "isolation test"})),
             ("POST", "/v1/me/care-invitations/{link_id}/accept"): (JSON_HEADERS, jbody({})),
             ("PUT", "/v1/care/{subject_id}/visit-plan"): (JSON_HEADERS, jbody({"level": "general"})),
+            ("PUT", "/v1/care/{subject_id}/visitors"): (JSON_HEADERS, jbody({"visitors": ["zz.vol.liu"]})),
         },
         markers=[subject, link, "zz-door-care-iso", "欧*兰"],
     )
@@ -67,3 +68,4 @@ def unchanged(other: Other) -> None:
     assert record["last_visit"] is None and [e["action"] for e in record["history"]] == ["given"]
     assert record["device_ids"] == ["zz-door-care-iso"]
     assert record["plan"]["level"] == "focus"  # 独居: 重点巡访, as registered
+    assert record["visitors"] == []  # nobody assigned from outside
