@@ -3,7 +3,8 @@ dashboard's own reads where the dashboard shows the same figure (requests, carin
 report and the dashboard cannot disagree.
 
 Reads per report: one BatchGetItem of the request counters and the open queues (as the dashboard), one
-Query each for the month's visit counters, sorting counters, alert counters and the lead counts; per
+Query each for the month's requests by category, visit counters, sorting counters, alert counters (by type
+too) and the lead counts; per
 community, one Query (count) each for its households, residents, pending registrations and care subjects,
 and one each for its notices and consultations of the month.
 """
@@ -26,6 +27,10 @@ from chalicelib.store.models import CareSubjectItem, ConsultationItem, Household
 
 Doc = dict[str, Any]
 Counts = dict[str, float]
+# Breakdowns ride in the same counts (summed up the levels and locked on submission with them):
+# ``req.<category>.<counter>`` and ``alert.<device type>.resolved|false``.
+REQUESTS, ALERTS = "req.", "alert."
+BY_CATEGORY = ("filed", "resolved", "resolved_on_time", "rated", "satisfied")
 
 
 class CountReader(TenantRepository):
@@ -86,9 +91,17 @@ def collect(principal: Principal, month: str, communities: list[Doc], now: datet
         out[d.community_id].update({
             "sorting_grams": sum(grams.values()), "points_earned": d.points, "points_redeemed": d.redeemed,
             "sorting_sorted_grams": grams.get("recyclable", 0) + grams.get("food", 0) + grams.get("hazardous", 0)})
-    for r in AlertStats(tenant).month(month).by_community:
+    for (cid, category), n in board.reader.by_category(month).items():
+        if cid in out:
+            out[cid].update({f"{REQUESTS}{category}.{k}": n[k] for k in BY_CATEGORY})
+    alerts, by_type = AlertStats(tenant).with_types(month)
+    for r in alerts.by_community:
         if r.key in out:
             out[r.key].update({"alerts_resolved": r.resolved, "alerts_false": r.false_alarms})
+    for cid, rates in by_type.items():
+        if cid in out:
+            for t in rates:
+                out[cid].update({f"{ALERTS}{t.key}.resolved": t.resolved, f"{ALERTS}{t.key}.false": t.false_alarms})
     for cid, by in AccessRepository(tenant).counts(list(out)).items():
         out[cid].update({"leads_open": by["open"], "leads_confirmed": by["confirmed"]})
     counts = CountReader(tenant)

@@ -1,6 +1,8 @@
 """The report as files: XLSX (openpyxl — a sheet per level, styled, header frozen, rates as percentages,
-and a sheet of the figures' definitions) and CSV (UTF-8 with a byte-order mark, so spreadsheets read the
-Chinese; one table with the level in the first column). openpyxl is imported only when a file is made."""
+a sheet each for requests by category and alerts by device type, and a sheet of the figures'
+definitions) and CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese; a table per level
+with the level in the first column, then the two breakdowns). openpyxl is imported only when a file is
+made."""
 
 from __future__ import annotations
 
@@ -53,6 +55,28 @@ def _names(report: Report) -> dict[str, str]:
     return {r.id: r.name.zh for r in (*report.streets, *report.districts) if r.name}
 
 
+# The breakdowns, one table each: a line per (row of any level, category or device type).
+BREAKDOWNS = (
+    ("诉求分类", ["层级", "名称", "服务类别", "受理（件）", "办结（件）", "按时办结（件）", "办结率（%）",
+                "按时办结率（%）", "满意率（%）"], (6, 7, 8)),
+    ("告警类型", ["层级", "名称", "设备类型", "处置（起）", "误报（起）", "误报率（%）"], (5,)),
+)
+
+
+def _breakdown_lines(report: Report, which: str) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for _, title, rows in _levels(report):
+        for r in rows:
+            name = r.name.zh if r.name else r.id
+            if which == "诉求分类":
+                out += [[title, name, c.name.zh if c.name else c.category, c.filed, c.resolved, c.resolved_on_time,
+                         c.resolution_rate, c.on_time_rate, c.satisfaction_rate] for c in r.requests_by_category]
+            else:
+                out += [[title, name, t.name.zh, t.resolved, t.false_alarms, t.false_alarm_rate]
+                        for t in r.alerts_by_type]
+    return out
+
+
 def csv_bytes(report: Report) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
@@ -63,6 +87,12 @@ def csv_bytes(report: Report) -> bytes:
         w.writerow(["层级", *_heads(report, level)])
         for r in rows:
             w.writerow([title, *("" if v is None else _text(v) for v in _cells(report, r, names))])
+    for which, heads, _ in BREAKDOWNS:
+        w.writerow([])
+        w.writerow([which])
+        w.writerow(heads)
+        for line in _breakdown_lines(report, which):
+            w.writerow(["" if v is None else _text(v) for v in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -105,6 +135,19 @@ def xlsx(report: Report, city: str) -> bytes:
                     cell.number_format = "0.0%" if rate[report.figures[k].id] else "#,##0.###"
         ws.freeze_panes = ws.cell(row=3, column=2)
         ws.row_dimensions[2].height = 36
+        for col, head in enumerate(heads, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = max(10, min(24, len(head) * 2 + 2))
+    for which, heads, rates in BREAKDOWNS:
+        ws = wb.create_sheet(which)
+        ws.append(heads)
+        for cell in ws[1]:
+            cell.font, cell.fill, cell.border = head_font, head_fill, border
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for line in _breakdown_lines(report, which):
+            ws.append(line)
+            for col in rates:
+                ws.cell(row=ws.max_row, column=col + 1).number_format = "0.0%"
+        ws.freeze_panes = "D2"
         for col, head in enumerate(heads, start=1):
             ws.column_dimensions[get_column_letter(col)].width = max(10, min(24, len(head) * 2 + 2))
     ws = wb.create_sheet("指标说明")

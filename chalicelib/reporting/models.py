@@ -26,6 +26,29 @@ class Submission(Model):
     at: datetime
 
 
+class CategoryFigures(Model):
+    """Requests of one service category filed in the month (接诉即办 by category)."""
+
+    category: str
+    name: Bilingual | None = None
+    filed: int
+    resolved: int
+    resolved_on_time: int
+    resolution_rate: float | None = Field(description="resolved / filed")
+    on_time_rate: float | None = Field(description="resolved on time / resolved")
+    satisfaction_rate: float | None = Field(description="satisfied / rated")
+
+
+class TypeFigures(Model):
+    """Alerts of one device type closed by a person in the month, and the false alarms among them."""
+
+    device_type: str
+    name: Bilingual
+    resolved: int
+    false_alarms: int
+    false_alarm_rate: float | None
+
+
 class ReportRow(Model):
     level: Literal["community", "street", "district", "city"]
     id: str
@@ -35,6 +58,8 @@ class ReportRow(Model):
     submitted: Submission | None = Field(default=None, description="a community's report once submitted: locked")
     communities: int | None = Field(default=None, description="a street's or district's communities in the report")
     communities_submitted: int | None = None
+    requests_by_category: list[CategoryFigures] = Field(default_factory=list, description="most filed first")
+    alerts_by_type: list[TypeFigures] = Field(default_factory=list, description="most closed first")
 
 
 class Report(Model):

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.observability import emit
+from chalicelib.reporting import breakdown
 from chalicelib.reporting.catalog import BY_ID, Figure
 from chalicelib.reporting.collect import Counts, collect
 from chalicelib.reporting.models import FigureView, Report, ReportFile, ReportQuery, ReportRow, Submission, SubmitIn
@@ -74,7 +76,13 @@ class ReportService:
              done: int | None = None) -> ReportRow:
         return ReportRow(level=level, id=node["id"], name=node.get("name"), parent=parent,  # type: ignore[arg-type]
                          values={f.id: f.value(counts) for f, _ in figures}, submitted=submitted,
-                         communities=communities, communities_submitted=done)
+                         communities=communities, communities_submitted=done,
+                         requests_by_category=breakdown.categories(counts, self._categories),
+                         alerts_by_type=breakdown.device_types(counts))
+
+    @cached_property
+    def _categories(self) -> dict[str, Any]:
+        return {c["code"]: c.get("name") for c in self.tenancy.catalog()}
 
     def _rollup(self, level: str, shown: list[Doc], figures: list[tuple[Figure, str]], counts: dict[str, Counts],
                 submitted: dict[str, Any]) -> list[ReportRow]:

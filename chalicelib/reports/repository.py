@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib.alerts.models import ACTIVE, Severity
 from chalicelib.care.activity import STATE, DeviceActivityView
-from chalicelib.requests.stats import COUNTERS
+from chalicelib.requests.stats import CATEGORY, COUNTERS
 from chalicelib.store.base import TenantRepository, doc_of
 from chalicelib.store.models import AlertItem, DeviceItem, RequestItem, RequestStatsItem
 
@@ -33,6 +33,16 @@ class DashboardReader(TenantRepository):
             return {}
         items = self._guard(lambda: list(RequestStatsItem.batch_get(wanted)))
         return {(str(i.pk).rsplit("#", 1)[-1], str(i.sk)): {k: int(getattr(i, k)) for k in COUNTERS} for i in items}
+
+    def by_category(self, month: str) -> dict[tuple[str, str], dict[str, int]]:
+        """The month's counters per (community, category): one Query."""
+        pk = self.tenant.request_stats_pk(month)
+        items = self._guard(lambda: list(RequestStatsItem.query(pk, RequestStatsItem.sk.startswith(CATEGORY))))
+        out = {}
+        for i in items:
+            community, category = str(i.sk)[len(CATEGORY):].split("#", 1)
+            out[(community, category)] = {k: int(getattr(i, k)) for k in COUNTERS}
+        return out
 
     def open_requests(self, department_id: str) -> list[Doc]:
         """A department's requests still to be handled (any month)."""

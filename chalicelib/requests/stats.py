@@ -1,4 +1,5 @@
-"""Counters kept per (month, department) and (month, community), and the rates read from them.
+"""Counters kept per (month, department), (month, community) and (month, community × category), and the
+rates read from them.
 
 A request contributes to the counters of its filing month; every write of a request adds the
 difference between what it contributes after and before, in the same transaction.
@@ -13,6 +14,7 @@ from chalicelib.requests.models import Bilingual, StatsRow
 from chalicelib.requests.states import OPEN, State
 
 Doc = dict[str, Any]
+CATEGORY = "category#"  # + <community>#<category>
 COUNTERS = ("filed", "responded", "responded_on_time", "resolved", "resolved_on_time", "rated", "satisfied")
 
 
@@ -32,7 +34,8 @@ def contribution(doc: Doc) -> dict[str, int]:
 
 
 def dimensions(doc: Doc) -> list[str]:
-    return [f"department#{doc['department']}", f"community#{doc['community_id']}"]
+    return [f"department#{doc['department']}", f"community#{doc['community_id']}",
+            f"{CATEGORY}{doc['community_id']}#{doc['category']}"]  # 一表通's requests by category
 
 
 def deltas(before: Doc | None, after: Doc) -> dict[str, dict[str, int]]:

@@ -92,7 +92,7 @@ def test_the_report_downloads_as_xlsx_sheets_per_level_and_as_csv_with_the_same_
     assert r.status_code == 200, r.body
     assert r.json_body["filename"] == f"一表通-郑州市-{MONTH}.xlsx"
     book = load_workbook(io.BytesIO(fetched(r.json_body["url"])))
-    assert book.sheetnames == ["社区", "街道", "区县", "合计", "指标说明"]
+    assert book.sheetnames == ["社区", "街道", "区县", "合计", "诉求分类", "告警类型", "指标说明"]
     sheet = book["社区"]
     assert sheet.freeze_panes == "B3"
     heads = [c.value for c in sheet[2]]
@@ -127,24 +127,81 @@ def test_a_submitted_report_is_locked_with_who_and_when_and_the_street_sees_it(t
     r = client.http.post(path, headers={**auth(staff), **JSON_HEADERS}, body=jbody({"month": LAST}))
     assert r.status_code == 201, r.body
     assert r.json_body["submitted"]["by"] == "zz.wang.fang" and r.json_body["id"] == "jinghu"
-    locked = r.json_body["values"]
+    locked, categories = r.json_body["values"], r.json_body["requests_by_category"]
     again = client.http.post(path, headers={**auth(staff), **JSON_HEADERS}, body=jbody({"month": LAST}))
     assert again.status_code == 409 and again.json_body["field"] == "month"
     # later writes to that month change the other communities' figures, not the submitted one's
     tenant = TenantContext("zhengzhou")
     for community in ("jinghu", "zhengda"):
-        RequestStatsItem(tenant.request_stats_pk(LAST), f"community#{community}").update(
-            actions=[RequestStatsItem.filed.add(5), RequestStatsItem.kind.set(RequestStatsItem),
-                     RequestStatsItem.tenant_id.set("zhengzhou")])
+        for sk in (f"community#{community}", f"category#{community}#water-electric-repair"):
+            RequestStatsItem(tenant.request_stats_pk(LAST), sk).update(
+                actions=[RequestStatsItem.filed.add(5), RequestStatsItem.kind.set(RequestStatsItem),
+                         RequestStatsItem.tenant_id.set("zhengzhou")])
     rep = report(client, town.login("zz.admin"), f"?month={LAST}")
     rows = {x["id"]: x for x in rep["communities"]}
     assert rows["jinghu"]["values"] == locked and rows["jinghu"]["submitted"]["by"] == "zz.wang.fang"
+    assert rows["jinghu"]["requests_by_category"] == categories  # the breakdowns are locked with it
+    assert any(c["category"] == "water-electric-repair" and c["filed"] >= 5
+               for c in rows["zhengda"]["requests_by_category"])
     assert rows["zhengda"]["values"]["requests_filed"] >= 5 and rows["zhengda"]["submitted"] is None
     renhe = next(s for s in rep["streets"] if s["id"] == "renhelu")
     assert renhe["communities_submitted"] == 1 and rep["total"]["communities_submitted"] == 1
     other = client.http.post("/v1/reports/monthly/communities/zhengda/submission",
                              headers={**auth(staff), **JSON_HEADERS}, body=jbody({"month": LAST}))
     assert other.status_code == 404 and other.json_body["field"] == "community_id"  # not her community
+
+
+def test_requests_by_category_and_alerts_by_type_add_up_at_every_level(town, client):
+    from tests.functional.places import T0, apply, post, register_all, transition
+
+    admin = town.login("zz.admin")
+    register_all(client, admin)
+    closed = {"zz-smoke-0501": ("smoke.alarm", "false_alarm"), "zz-gas-b4": ("gas.leak", "handled"),
+              "zz-noise-zd": ("noise.too_loud", "verified_on_site")}
+    for n, (device, (rule, _)) in enumerate(closed.items()):
+        assert apply(transition(device, rule, T0.timestamp() + n)).raised == 1
+    alerts = client.http.get("/v1/alerts?limit=50", headers=auth(admin)).json_body["items"]
+    for a in alerts:
+        r = post(client, f"/v1/alerts/{a['alert_id']}/resolve", admin,
+                 {"note": "上门核实并处置", "outcome": closed[a["device_id"]][1]})
+        assert r.status_code == 200, r.body
+    month = f"{datetime.now(UTC):%Y-%m}"  # alerts are counted in the month they were closed
+    rep = report(client, admin, f"?month={month}")
+    rows = {x["id"]: x for x in rep["communities"]}
+    smoke = {t["device_type"]: t for t in rows["jinghu"]["alerts_by_type"]}
+    assert (smoke["smoke"]["name"]["zh"], smoke["smoke"]["resolved"], smoke["smoke"]["false_alarm_rate"]) == \
+        ("烟感", 1, 1.0)
+    assert (smoke["gas"]["resolved"], smoke["gas"]["false_alarms"]) == (1, 0)
+    assert [t["device_type"] for t in rows["zhengda"]["alerts_by_type"]] == ["noise"]
+    stats = client.http.get(f"/v1/alert-stats?month={month}", headers=auth(admin)).json_body
+    total = {t["device_type"]: (t["resolved"], t["false_alarms"]) for t in rep["total"]["alerts_by_type"]}
+    assert total == {t["key"]: (t["resolved"], t["false_alarms"]) for t in stats["by_device_type"]}
+
+    # requests: a community's categories add up to its requests filed; a street's and the city's are the sums
+    for row in (*rep["communities"], *rep["streets"], rep["total"]):
+        assert sum(c["filed"] for c in row["requests_by_category"]) == row["values"]["requests_filed"], row["id"]
+        for c in row["requests_by_category"]:
+            assert c["resolution_rate"] == (round(c["resolved"] / c["filed"], 4) if c["filed"] else None)
+    for street in rep["streets"]:
+        members = [r for r in rep["communities"] if r["parent"] == street["id"]]
+        for c in street["requests_by_category"]:
+            assert c["filed"] == sum(m["filed"] for r in members for m in r["requests_by_category"]
+                                     if m["category"] == c["category"])
+    assert rep["total"]["requests_by_category"], "the demo requests have categories"
+    named = rep["total"]["requests_by_category"][0]
+    assert named["name"]["zh"] and named["filed"] >= 1
+
+    # and in the files
+    from openpyxl import load_workbook
+
+    r = client.http.get(f"/v1/reports/monthly/file?month={month}&format=xlsx", headers=auth(admin))
+    book = load_workbook(io.BytesIO(fetched(r.json_body["url"])))
+    lines = list(book["告警类型"].iter_rows(min_row=2, values_only=True))
+    assert ("社区", "荆胡社区", "烟感", 1, 1, 1.0) in lines and ("合计", "合计", "噪声监测仪", 1, 0, 0.0) in lines
+    assert book["诉求分类"]["A1"].value == "层级" and book["诉求分类"].max_row > 1
+    r = client.http.get(f"/v1/reports/monthly/file?month={month}&format=csv", headers=auth(admin))
+    text = fetched(r.json_body["url"]).decode("utf-8-sig")
+    assert "告警类型" in text and "社区,荆胡社区,烟感,1,1,1" in text
 
 
 def test_staff_see_their_communities_and_a_future_month_is_refused(town, client):
