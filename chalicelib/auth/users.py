@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from chalicelib.auth.roles import Role
+from chalicelib.auth.roles import ROLE_NAMES, Role
 from chalicelib.aws import client
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, StorageError, Unauthenticated
@@ -92,6 +92,13 @@ def ensure_user(user: NewUser) -> bool:
                 idp.admin_set_user_password(UserPoolId=s.user_pool_id, Username=user.username,
                                             Password=user.password, Permanent=True)
         idp.admin_add_user_to_group(UserPoolId=s.user_pool_id, Username=user.username, GroupName=user.role.value)
+        if not created:  # a role changed in the manifest: the old one goes (a grid worker made a visitor keeps no
+            # staff rights), effective with the next token
+            held = idp.admin_list_groups_for_user(UserPoolId=s.user_pool_id, Username=user.username)["Groups"]
+            for group in held:
+                if group["GroupName"] in ROLE_NAMES and group["GroupName"] != user.role.value:
+                    idp.admin_remove_user_from_group(UserPoolId=s.user_pool_id, Username=user.username,
+                                                     GroupName=group["GroupName"])
     except ClientError as exc:
         raise _cognito_error(exc) from exc
     return created

@@ -163,3 +163,22 @@ def test_a_manifest_visitor_needs_a_kind_and_communities_and_owns_no_grid(change
         User.model_validate({**base, **change})
     with pytest.raises(ValidationError, match="visitor_kind"):
         User.model_validate({**base, "role": "staff"})
+
+
+def test_a_grid_worker_made_a_visitor_in_the_manifest_keeps_no_staff_rights(aws, client):
+    from chalicelib.tenancy.apply import apply_manifest
+    from chalicelib.tenancy.models import TenantManifest
+    from tests.support import load_manifest
+
+    aws.onboard("zhengzhou")
+    staff = aws.login("zz.li.jianguo")
+    assert get(client, "/v1/communities/jinghu/care-visits", staff).status_code == 200
+    m = load_manifest("zhengzhou").model_dump(mode="json")
+    for u in m["users"]:
+        if u["username"] == "zz.li.jianguo":
+            u.update(role="visitor", visitor_kind="volunteer", grids=[], department=None)
+    apply_manifest(TenantManifest.model_validate(m))
+    token = aws.login("zz.li.jianguo")
+    assert get(client, "/v1/me", token).json_body["roles"] == ["visitor"]
+    assert get(client, "/v1/communities/jinghu/care-visits", token).status_code == 403
+    assert get(client, "/v1/me/care-visits", token).status_code == 200
