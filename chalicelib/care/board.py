@@ -21,7 +21,7 @@ from chalicelib.care.views import ConsentState, MyVisits, VisitQueue
 from chalicelib.errors import NotFound
 from chalicelib.residents.repository import ResidentRepository
 from chalicelib.store.base import now
-from chalicelib.tenancy.households import label_of
+from chalicelib.tenancy.households import household_label, parts
 from chalicelib.tenancy.service import TenantService
 
 Doc = dict[str, Any]
@@ -97,24 +97,26 @@ class CareBoard:
         return SubjectPage(items=rows)
 
     def visit_queue(self, community_id: str) -> VisitQueue:
-        """巡访关爱: the community's care subjects, urgent and overdue first (a Query, and the open alerts'),
-        with the care visitors who serve it."""
+        """巡访关爱: the community's care subjects, urgent and overdue first, with where each lives and the care
+        visitors who serve the community (a Query each for the subjects, the buildings and the users, and the
+        open alerts')."""
         node = self._community(community_id)
         on = self.clock().astimezone(status.zone(self.tenancy)).date()
         alerts = status.open_alerts(self.alerts, prefix(node["path"]))
         subjects = self.repo.by_community(community_id)
         visitors = [u for u in self.tenancy.repo.list_type("user")
                     if u.get("role") == Role.VISITOR.value and community_id in u.get("communities", [])]
-        return visits.queue(self.tenancy.care_visits(), community_id, subjects, on, alerts, self._places(subjects),
-                            sorted(visitors, key=lambda u: u["username"]))
+        return visits.queue(self.tenancy.care_visits(), community_id, subjects, on, alerts,
+                            self._places(node, subjects), sorted(visitors, key=lambda u: u["username"]))
 
     def my_visits(self) -> MyVisits:
-        """A care visitor's tasks: the subjects assigned to them in the communities they serve (a Query per
-        community, and its open alerts')."""
+        """A care visitor's tasks: the subjects assigned to them in the communities they serve (per community
+        with any: a Query each for its subjects and buildings, and its open alerts')."""
         me = self.principal.username
         on = self.clock().astimezone(status.zone(self.tenancy)).date()
         subjects: list[Doc] = []
         alerts: list[Doc] = []
+        places: dict[str, str] = {}
         for community_id in self.tenancy.staff_scope(me):
             mine = [d for d in self.repo.by_community(community_id)
                     if me in {v["username"] for v in d.get("visitors", [])}]
@@ -122,12 +124,16 @@ class CareBoard:
                 node = self.tenancy.node("community", community_id)
                 subjects += mine
                 alerts += status.open_alerts(self.alerts, prefix(node["path"]))
-        return visits.tasks(self.tenancy.care_visits(), subjects, on, alerts, self._places(subjects))
+                places.update(self._places(node, mine))
+        return visits.tasks(self.tenancy.care_visits(), subjects, on, alerts, places)
 
-    def _places(self, subjects: list[Doc]) -> dict[str, str]:
-        """Where each lives, ``2号楼 2单元 1203`` (a read per building)."""
-        buildings: dict[str, Doc | None] = {}
-        return {d["household_id"]: label_of(self.tenancy, d["household_id"], buildings)[1] for d in subjects}
+    def _places(self, community: Doc, subjects: list[Doc]) -> dict[str, str]:
+        """Where each lives, ``2号楼 2单元 1203``: the community's buildings in one Query."""
+        if not subjects:
+            return {}
+        buildings = {b["id"]: b for b in self.tenancy.children("building", community)}
+        homes = {d["household_id"]: parts(d["household_id"]) for d in subjects}
+        return {h: household_label(p, buildings.get(p["building_id"])) for h, p in homes.items()}
 
     def _community(self, community_id: str) -> Doc:
         """The community, if the caller serves it (404 for one the city does not have)."""

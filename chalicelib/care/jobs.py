@@ -9,11 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.errors import AppError
-from chalicelib.observability import cold_start, emit, logger
+from chalicelib.observability import cold_start, emit
 from chalicelib.store.keys import TenantContext
-from chalicelib.store.scope import tenant_scope
-from chalicelib.tenancy.repository import list_tenant_profiles
+from chalicelib.tenancy.repository import for_each_active_city
 
 
 def sweep_city(tenant_id: str, now: datetime) -> int:
@@ -47,14 +45,5 @@ def sweep_city(tenant_id: str, now: datetime) -> int:
 def overdue_visits_job(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cold_start("sweep_care_visits")
     now = datetime.now(UTC)
-    raised: dict[str, int] = {}
-    for profile in list_tenant_profiles():
-        if profile.get("status", "active") != "active":
-            continue
-        tenant_id = str(profile["tenant_id"])
-        try:
-            with tenant_scope(tenant_id):
-                raised[tenant_id] = sweep_city(tenant_id, now)
-        except AppError as exc:  # one city's trouble does not stop the others
-            logger.exception("overdue-visit sweep failed", extra={"tenant_id": tenant_id, "code": exc.code})
+    raised, _ = for_each_active_city("overdue-visit sweep", lambda tenant_id: sweep_city(tenant_id, now))
     return {"raised": raised}

@@ -202,6 +202,6 @@ def _role(principal: Principal) -> ViewerRole:
 
 def _mine(d: dict[str, Any]) -> MyAccess:
     field, reason = RevealField(d["field"]), RevealReason(d["reason"])
-    role: ViewerRole = d.get("viewer_role") if d.get("viewer_role") in ROLES_ZH else "staff"  # type: ignore[assignment]
+    role: ViewerRole = next((r for r in ROLES_ZH if r == d.get("viewer_role")), "staff")
     return MyAccess(at=d["at"], viewer_name=d["viewer_name"], viewer_role=role, viewer_role_zh=ROLES_ZH[role],
                     field=field, field_zh=FIELDS_ZH[field], reason=reason, reason_zh=REASONS_ZH[reason])

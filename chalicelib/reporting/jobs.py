@@ -9,10 +9,8 @@ from typing import Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import Role
-from chalicelib.errors import AppError
-from chalicelib.observability import cold_start, emit, logger
-from chalicelib.store.scope import tenant_scope
-from chalicelib.tenancy.repository import list_tenant_profiles
+from chalicelib.observability import cold_start, emit
+from chalicelib.tenancy.repository import for_each_active_city
 
 
 def archive(tenant_id: str, now: datetime) -> str:
@@ -35,15 +33,5 @@ def archive(tenant_id: str, now: datetime) -> str:
 def monthly_job(event: dict[str, Any], context: Any) -> dict[str, Any]:
     cold_start("monthly_reports")
     now = datetime.now(UTC)
-    done, failed = [], []
-    for profile in list_tenant_profiles():
-        if profile.get("status", "active") != "active":
-            continue
-        tenant_id = profile["tenant_id"]
-        try:
-            with tenant_scope(tenant_id):
-                done.append(archive(tenant_id, now))
-        except AppError as exc:  # one city's trouble does not stop the others
-            logger.exception("monthly report failed", extra={"tenant_id": tenant_id, "code": exc.code})
-            failed.append(tenant_id)
-    return {"archived": done, "failed": failed}
+    done, failed = for_each_active_city("monthly report", lambda tenant_id: archive(tenant_id, now))
+    return {"archived": list(done.values()), "failed": failed}

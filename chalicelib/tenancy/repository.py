@@ -7,18 +7,19 @@ children of any node are one Query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from chalicelib.errors import NotFound
+from chalicelib.errors import AppError, NotFound
 from chalicelib.store import models
 from chalicelib.store.base import TenantRepository, now, storage_errors
 from chalicelib.store.keys import PLATFORM_TENANTS
 from chalicelib.store.models import ConfigItem
 
 PROFILE = "tenant"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,24 @@ def list_tenant_profiles() -> list[dict[str, Any]]:
     models.bind()
     with storage_errors():
         return [_doc(i) for i in ConfigItem.gsi1.query(PLATFORM_TENANTS) if not i.retired]  # type: ignore[arg-type,attr-defined]
+
+
+def for_each_active_city(what: str, work: Callable[[str], T]) -> tuple[dict[str, T], list[str]]:
+    """A scheduled job's ``work(tenant_id)`` for every active city, each under its own credentials; one
+    city's failure is logged (``what`` names the job) and does not stop the others. (results, failed)."""
+    from chalicelib.observability import logger  # jobs only: not at the API's start
+    from chalicelib.store.scope import tenant_scope
+
+    done: dict[str, T] = {}
+    failed: list[str] = []
+    for profile in list_tenant_profiles():
+        if profile.get("status", "active") != "active":
+            continue
+        tenant_id = str(profile["tenant_id"])
+        try:
+            with tenant_scope(tenant_id):
+                done[tenant_id] = work(tenant_id)
+        except AppError as exc:
+            logger.exception(f"{what} failed", extra={"tenant_id": tenant_id, "code": exc.code})
+            failed.append(tenant_id)
+    return done, failed

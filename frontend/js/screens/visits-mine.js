@@ -34,7 +34,8 @@ export default {
   render(data, ctx) {
     const { t } = ctx;
     const me = ctx.me || {};
-    const who = me.name ? t("visits.mine.who", { name: me.name, kind: t(`visits.visitor.${me.visitor_kind}`), org: me.organisation || "" }) : "";
+    const kind = me.visitor_kind ? t(`visits.visitor.${me.visitor_kind}`) : "";
+    const who = me.name ? t("visits.mine.who", { name: me.name, what: [kind, me.organisation].filter(Boolean).join("·") }) : "";
     const head = pageTitle(t("visits.mine.title"), { speak: true, lead: `${who}${t("visits.mine.lead")}` });
     const q = data.tasks;
     if (!q.items.length) return html`${head}${empty(t("visits.mine.empty"))}`;
