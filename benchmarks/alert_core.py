@@ -134,6 +134,15 @@ def main() -> None:
         numbers = np.array([index[i] for i in d.devices], np.int64)  # registry lookup: I/O, not timed
         decoded.append((d.readings, numbers))
     n = sum(len(r) for r, _ in decoded)
+    # a warm container (one that has decoded batches before: its parser, specialised bytecode and
+    # allocator pools in place), as a queue's steady flow finds it: three more passes, the median
+    t_first, warm = t_decode, []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for batch in work.messages:
+            decode(batch, metric_index)
+        warm.append(time.perf_counter() - t0)
+    t_decode = sorted(warm)[1]
 
     store = MemoryStateStore(plan)
     t_eval = t_state = 0.0
@@ -159,7 +168,8 @@ def main() -> None:
 
     print(f"workload: {n:,} readings, {len(work.device_ids):,} devices × {len(METRICS)} metrics, "
           f"{sum(len(b) for b in work.messages):,} messages in {len(work.messages)} batches")
-    print(f"decode (simdjson → arrays):    {t_decode * 1e3:8.1f} ms  {n / t_decode / 1e6:6.2f} M readings/s")
+    print(f"decode (simdjson → arrays):    {t_decode * 1e3:8.1f} ms  {n / t_decode / 1e6:6.2f} M readings/s "
+          f"(warm; a fresh process's first pass {t_first * 1e3:.1f} ms, {n / t_first / 1e6:.2f} M/s)")
     print(f"evaluate (vectorized core):    {t_eval * 1e3:8.1f} ms  {rate / 1e6:6.2f} M readings/s")
     print(f"state load/save (in memory):   {t_state * 1e3:8.1f} ms")
     print(f"transitions: {len(engine_out):,}")

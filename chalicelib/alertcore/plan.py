@@ -8,6 +8,7 @@ transitions emitted for one reading.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -46,6 +47,16 @@ class Plan:
 
     def type_index(self, name: str) -> int:
         return self.types.index(name)
+
+    @cached_property
+    def type_numbers(self) -> dict[str, int]:
+        """Device type → its index in ``types``."""
+        return {t: i for i, t in enumerate(self.types)}
+
+    @cached_property
+    def metric_numbers(self) -> dict[str, int]:
+        """Metric name → its index in ``metrics``."""
+        return {m: i for i, m in enumerate(self.metrics)}
 
     def metric_index(self, name: str) -> int:
         return self.metrics.index(name)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import gc
 import operator
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -99,16 +100,52 @@ def heads(messages: Sequence[bytes | str], keys: tuple[str, ...]) -> list[tuple[
         if doc is None:  # some record is not JSON: each on its own
             return [_head(orjson.loads(raw), keys) if (reason := _not_json(raw)) is None else reason
                     for raw in messages]
-        out = [_head(orjson.loads(raw) if type(o) is not simdjson.Object or not _keys_once(o) else o, keys)
-               for o, raw in zip(doc, messages, strict=True)]
-        del doc
+        objects = list(doc)
+        out = _usual_heads(objects, keys)
+        if out is None:
+            out = [_fields(o, raw, keys) if type(o) is simdjson.Object else _head(orjson.loads(raw), keys)
+                   for o, raw in zip(objects, messages, strict=True)]
+        del doc, objects
         return out
 
 
+def _usual_heads(objects: list[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...] | str] | None:
+    """The usual batch, every message the topic rule's record of a device's message (five keys found
+    in an object of five: none given twice, none else), read by whole-batch steps with no Python per
+    message; None for any other batch."""
+    if (not objects or not set(keys) & set(_RECORD_KEYS) or {*map(type, objects)} != {simdjson.Object}
+            or {*map(len, objects)} != {len(_RECORD_KEYS)}):
+        return None
+    try:
+        rows = list(map(_RECORD, objects))
+    except KeyError:
+        return None
+    columns: list[Any] = []
+    for k in keys:
+        if k not in _RECORD_KEYS:
+            columns.append(repeat(None))
+            continue
+        column = list(map(operator.itemgetter(_RECORD_KEYS.index(k)), rows))
+        if not _SCALARS.issuperset(map(type, column)):
+            column = [v if type(v) in _SCALARS else None for v in column]
+        columns.append(column)
+    return list(zip(*columns, strict=False))  # as long as the shortest: the rows (a repeat(None) is endless)
+
+
 def _head(o: Any, keys: tuple[str, ...]) -> tuple[Any, ...] | str:
-    if not isinstance(o, dict | simdjson.Object):
+    if not isinstance(o, dict):
         return "not a JSON object"
     return tuple(v if isinstance(v := o.get(k), str | int | float) else None for k in keys)
+
+
+def _fields(o: Any, raw: bytes | str, keys: tuple[str, ...]) -> tuple[Any, ...] | str:
+    """:func:`_head` of a simdjson object, read by its key list (asking it for an absent key costs a
+    raised KeyError, several times a lookup). A key given twice: orjson's reading (the last counts),
+    as the model's."""
+    names = tuple(o.keys())
+    if len(set(names)) != len(names):
+        return _head(orjson.loads(raw), keys)
+    return tuple(v if k in names and isinstance(v := o[k], str | int | float) else None for k in keys)
 
 
 def _decode(messages: Sequence[bytes | str], metric_index: dict[str, int],
@@ -188,6 +225,8 @@ class _Views:
         self.names: list[tuple[str, ...]] = []
         self.ts: list[Any] = []  # simdjson Arrays
         self.columns: list[Any] = []  # simdjson Arrays, every message's metrics in turn
+        if not careful and doc is not None and self._all_usual(doc):
+            return
         distinct: dict[tuple[str, ...], bool] = {}  # metric names → each given once
         for pos, o in zip(fits, doc or (), strict=False):
             try:
@@ -207,13 +246,49 @@ class _Views:
                 once = distinct[names] = bool(names) and len(set(names)) == len(names)
             if not once or type(ts) is not _ARRAY or type(device) is not str or not 3 <= len(device) <= 64:
                 continue
+            columns = list(map(metrics.__getitem__, names))
+            if {*map(type, columns)} != {_ARRAY}:  # a value not a list: the model's road
+                continue
             if careful and not _marks_agree(_bytes(messages[pos]), len(names)):
                 continue
             self.at.append(pos)
             self.device.append(device)
             self.names.append(names)
             self.ts.append(ts)
-            self.columns.extend(map(metrics.__getitem__, names))
+            self.columns += columns
+
+    def _all_usual(self, doc: Any) -> bool:
+        """The usual batch, every message of one usual shape (a device's message, or the topic rule's
+        record of one), read by whole-batch steps with no Python per message: the same views the loop
+        below takes, or False (nothing taken) for the loop to read them one by one."""
+        objects = list(doc)
+        if len(objects) != len(self.fits) or not objects or {*map(type, objects)} != {simdjson.Object}:
+            return False
+        sizes = {*map(len, objects)}
+        shape = _USUAL.get(sizes.pop()) if len(sizes) == 1 else None
+        if shape is None:
+            return False
+        try:  # each key found, in an object of that many keys: none given twice, none else
+            device, ts, metrics = zip(*map(_DEVICE_TS_METRICS, map(shape, objects)), strict=True)
+        except KeyError:
+            return False
+        if {*map(type, ts)} != {_ARRAY} or {*map(type, metrics)} != {simdjson.Object}:
+            return False
+        if self.devices is not None:
+            device = tuple(map(self.devices.__getitem__, self.fits))
+        if {*map(type, device)} != {str} or not 3 <= min(map(len, device)) <= max(map(len, device)) <= 64:
+            return False
+        names = list(map(tuple, metrics))
+        getters = {}
+        for n in {*names}:
+            if not n or len({*n}) != len(n):  # none, or a metric given twice: the loop and the model's road
+                return False
+            getters[n] = operator.itemgetter(*n) if len(n) > 1 else _one(n[0])
+        columns = list(chain.from_iterable(map(operator.call, map(getters.__getitem__, names), metrics)))
+        if {*map(type, columns)} != {_ARRAY}:  # some value not a list
+            return False
+        self.at, self.device, self.names, self.ts, self.columns = self.fits, list(device), names, list(ts), columns
+        return True
 
     def marks_agree(self, joined: bytes) -> bool:
         """The marks of the messages taken, counted in the batch's text less the others': one list
@@ -234,7 +309,7 @@ class _Views:
         ok = (n >= 1) & (n <= MAX_SAMPLES)
         if len(lengths):
             ok &= np.add.reduceat(lengths != np.repeat(n, k), np.cumsum(k) - k) == 0
-        times, values = _buffers(self.ts, _AS_INTS), _buffers(self.columns, _AS_FLOATS)
+        times, values = _buffers(self.ts, "i"), _buffers(self.columns, "d")
         if len(self.at) == len(self.fits) and ok.all() and None not in times and None not in values:
             out.add_all(self.device, n, self.names, times, values)
             return
@@ -253,17 +328,18 @@ class _Views:
                 yield pos, (self.device[i], int(n[i]), self.names[i], times[i], cols)
 
 
-def _buffers(arrays: list[Any], convert: Any) -> list[Any]:
-    """Each array as a typed buffer (None where its values do not convert), in one pass when all do."""
+def _buffers(arrays: list[Any], of_type: str) -> list[Any]:
+    """Each array as a typed buffer (None where its values do not convert), in one pass when all do
+    (a comprehension: calling with a keyword through ``operator.methodcaller`` costs twice as much)."""
     try:
-        return list(map(convert, arrays))
+        return [a.as_buffer(of_type=of_type) for a in arrays]
     except (TypeError, ValueError):  # a null, a string, a boolean, a float time ...
-        return [_or_none(convert, a) for a in arrays]
+        return [_or_none(a, of_type) for a in arrays]
 
 
-def _or_none(convert: Any, array: Any) -> Any:
+def _or_none(array: Any, of_type: str) -> Any:
     try:
-        return convert(array)
+        return array.as_buffer(of_type=of_type)
     except (TypeError, ValueError):
         return None
 
@@ -272,17 +348,29 @@ def _marks_agree(raw: bytes, lists: int) -> bool:
     return raw.count(b"[") == 1 + lists and b"\\" not in raw
 
 
-_ABSENT = object()
 _MESSAGE_KEYS = ("device", "ts", "metrics")  # as the device sends it
 _RECORD_KEYS = (*_MESSAGE_KEYS, "tenant", "received_at")  # as the topic rule passes it on
+_USUAL = {len(k): operator.itemgetter(*k) for k in (_MESSAGE_KEYS, _RECORD_KEYS)}
+_RECORD = _USUAL[len(_RECORD_KEYS)]
+_DEVICE_TS_METRICS = operator.itemgetter(0, 1, 2)  # of the values either shape gives
+
+
+def _one(name: str) -> Callable[[Any], tuple[Any]]:
+    return lambda o: (o[name],)
+
+_SCALARS = frozenset((str, int, float, bool))  # JSON's values that _head keeps
 
 
 def _keys_once(o: Any) -> bool:
     """No key of the message given twice (simdjson would take the first, the model the last). Cheap
     for the usual shapes: that many distinct keys found in an object of that size."""
-    usual = {3: _MESSAGE_KEYS, 5: _RECORD_KEYS}.get(len(o))
-    if usual is not None and all(o.get(k, _ABSENT) is not _ABSENT for k in usual):
-        return True
+    usual = _USUAL.get(len(o))
+    if usual is not None:
+        try:
+            usual(o)  # all found (a found key is cheap to ask for; an absent one raises)
+            return True
+        except KeyError:
+            pass
     keys = tuple(o.keys())
     return len(set(keys)) == len(keys)
 
@@ -322,14 +410,14 @@ def _bytes(raw: bytes | str) -> bytes:
 def _joined(messages: Sequence[bytes | str], fits: list[int]) -> bytes:
     parts = [messages[pos] for pos in fits] if len(fits) < len(messages) else messages
     if all(isinstance(m, bytes) for m in parts):
-        return b"[" + b",".join(parts) + b"]"  # type: ignore[arg-type]
+        if len(parts) < 2:
+            return b"[" + b"".join(parts) + b"]"  # type: ignore[arg-type]
+        return b",".join([b"[" + parts[0], *parts[1:-1], parts[-1] + b"]"])  # type: ignore[list-item,operator]
     return ("[" + ",".join(m if isinstance(m, str) else m.decode() for m in parts) + "]").encode()
 
 
 Part = tuple[str, int, tuple[str, ...], Buffer, list[Buffer]]  # device, samples, metrics, ts, values
 _BRACKET = ord("[")
-_AS_FLOATS = operator.methodcaller("as_buffer", of_type="d")
-_AS_INTS = operator.methodcaller("as_buffer", of_type="i")
 _ARRAY = simdjson.Array
 
 
@@ -341,31 +429,31 @@ class _Columns:
         self.devices: dict[str, int] = {}
         self.dev: list[int] = []  # per message: its device's place in ``devices``
         self.count: list[int] = []  # per message: samples
-        self.metrics: list[np.ndarray] = []  # per message: its metrics' places in the plan (-1: unknown)
+        self.shape: list[int] = []  # per message: its metric names' place in ``shapes``
+        self.shapes: dict[tuple[str, ...], int] = {}  # metric names, in the order messages give them
         self.times: list[Buffer] = []
         self.values: list[Buffer] = []
-        self.known: dict[tuple[str, ...], np.ndarray] = {}
 
-    def _ids(self, names: tuple[str, ...]) -> np.ndarray:
-        ids = self.known.get(names)
-        if ids is None:
-            ids = self.known[names] = np.array([self.metric_index.get(m, -1) for m in names], np.int64)
-        return ids
+    def _shape(self, names: tuple[str, ...]) -> int:
+        return self.shapes.setdefault(names, len(self.shapes))
 
     def add(self, device: str, n: int, names: tuple[str, ...], times: Buffer, values: list[Buffer]) -> None:
         self.dev.append(self.devices.setdefault(device, len(self.devices)))
         self.count.append(n)
-        self.metrics.append(self._ids(names))
+        self.shape.append(self._shape(names))
         self.times.append(times)
         self.values += values
 
     def add_all(self, devices: list[str], n: np.ndarray, names: list[tuple[str, ...]], times: list[Buffer],
                 values: list[Buffer]) -> None:
         """Many messages at once (nothing added before)."""
-        index = self.devices
-        self.dev = [index.setdefault(d, len(index)) for d in devices]
+        first_seen = list(dict.fromkeys(devices))
+        self.devices = dict(zip(first_seen, range(len(first_seen)), strict=True))
+        self.dev = list(map(self.devices.__getitem__, devices))
         self.count = n.tolist()
-        self.metrics = list(map(self._ids, names))
+        for shape in dict.fromkeys(names):
+            self._shape(shape)
+        self.shape = list(map(self.shapes.__getitem__, names))
         self.times, self.values = times, values
 
     def add_object(self, msg: object) -> str | None:
@@ -390,16 +478,20 @@ class _Columns:
                                     np.empty(0, np.float64)), list(self.devices), bad)
         ts_all = np.frombuffer(bytearray().join(self.times), np.int64)
         val_all = np.frombuffer(bytearray().join(self.values), np.float64)
+        # each shape's metrics' places in the plan (-1: unknown), one after another
+        places = np.array([self.metric_index.get(m, -1) for names in self.shapes for m in names], np.int32)
+        size = np.fromiter(map(len, self.shapes), np.int64, len(self.shapes))
+        shape = np.array(self.shape, np.intp)
+        per_message = size[shape]  # metrics per message
         # runs: one per (message, metric), each as long as its message's samples
-        per_message = np.array([len(m) for m in self.metrics], np.int64)
         count = np.array(self.count, np.int64)
         lengths = np.repeat(count, per_message)
+        run_first = np.cumsum(per_message) - per_message  # the message's first run
+        run_place = np.arange(len(lengths)) + np.repeat((np.cumsum(size) - size)[shape] - run_first, per_message)
         first = np.repeat(np.cumsum(count) - count, per_message)  # the message's first sample in the batch
         # every value's sample: its run's first sample in the batch plus its place in the run
         starts = np.cumsum(lengths) - lengths
         sample = np.arange(len(val_all), dtype=np.int64) + np.repeat(first - starts, lengths)
         dev = np.repeat(np.array(self.dev, np.int32), per_message)
-        met = np.concatenate(self.metrics).astype(np.int32)
-        return Decoded(Readings(np.repeat(dev, lengths), np.repeat(met, lengths), ts_all[sample], val_all),
-                       list(self.devices), bad)
-
+        return Decoded(Readings(np.repeat(dev, lengths), np.repeat(places[run_place], lengths), ts_all[sample],
+                                val_all), list(self.devices), bad)

@@ -16,6 +16,9 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -55,7 +58,7 @@ def process_batch(tenant: TenantContext, messages: Sequence[bytes | str | dict[s
     the topics), or already parsed (the critical-event rule's direct invocation)."""
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     plan = plan_for(tenant)
-    metric_index = {m: i for i, m in enumerate(plan.metrics)}
+    metric_index = plan.metric_numbers
     if all(isinstance(m, bytes | str) for m in messages):
         decoded = decode(messages, metric_index, device_ids)  # type: ignore[arg-type]
     else:
@@ -84,14 +87,15 @@ def evaluate(plan: Plan, decoded: Decoded, registry: Mapping[str, Device], store
     """The batch's readings of known devices through the alert core with the state of ``store_for(device
     ids, types)`` (a store, and the devices' stable numbers); a state write that lost to a concurrent
     batch is re-run. Returns the devices evaluated, the result and how many writes were re-run."""
-    known = [d for d in decoded.devices if d in registry and registry[d].type.value in plan.types]
-    position = {d: i for i, d in enumerate(known)}
-    remap = np.array([position.get(d, -1) for d in decoded.devices] + [-1], np.int32)
+    found = list(map(registry.get, decoded.devices, repeat(_UNREGISTERED)))
+    kind = np.fromiter(map(plan.type_numbers.get, map(_TYPE, found), repeat(-1)), np.int32, len(found))
+    evaluated = kind >= 0  # registered, of a type the plan knows
+    known = list(compress(decoded.devices, evaluated))
+    remap = np.append(np.where(evaluated, np.cumsum(evaluated) - 1, -1), -1).astype(np.int32)
     readings = decoded.readings
     readings.dev = remap[readings.dev]  # unknown devices become -1: counted, never evaluated
-    types = [registry[d].type.value for d in known]
-    devices = Devices(np.array([plan.types.index(t) for t in types], np.int32),
-                      np.array([registry[d].care_subject for d in known], bool))
+    types = list(map(plan.types.__getitem__, kind[evaluated].tolist()))
+    devices = Devices(kind[evaluated], np.fromiter(map(_CARE, compress(found, evaluated)), bool, len(known)))
     store, numbers = store_for(known, types)
     result = process(plan, store, readings, devices, numbers, now_ms)
     conflicts = 0
@@ -111,6 +115,10 @@ def evaluate(plan: Plan, decoded: Decoded, registry: Mapping[str, Device], store
     if isinstance(store, DynamoStateStore) and store.conflicts:
         raise StorageError(f"the state of {len(store.conflicts)} devices kept changing under this batch")
     return known, result, conflicts
+
+
+_UNREGISTERED = SimpleNamespace(type=None, care_subject=False)
+_TYPE, _CARE = attrgetter("type"), attrgetter("care_subject")
 
 
 def transitions_of(plan: Plan, known: list[str], result: Result) -> list[Transition]:

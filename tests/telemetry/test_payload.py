@@ -127,6 +127,8 @@ def test_texts_a_json_library_could_read_otherwise():
         b'{"device":"STN-1","t\\u0073":[1],"ts":[2],"metrics":{"pm25":[5]}}': [(0, 2, "5.0")],
         b'{"device":"STN-1","ts":[1],"metrics":{"p\\u006d25":[1],"pm25":[2]}}': [(0, 1, "2.0")],
         b'{"device":"STN-1","ts":[1],"metrics":{"pm25":[5]},"fw":"2.1","tenant":"zz"}': [(0, 1, "5.0")],
+        # a value not a list, its missing bracket made up by a list elsewhere: refused, not a failed batch
+        b'{"device":"STN-1","ts":[1],"metrics":{"pm25":null},"fw":[1]}': None,
     }
     for raw, want in cases.items():
         assert _model_readings(raw, index) == want, raw
@@ -156,3 +158,31 @@ def test_a_record_giving_its_city_or_device_twice_is_read_as_the_model_reads_it(
                '{"tenant":"zhengzhou","device":"zhengzhou_C","received_at":2,"ts":[1],"metrics":{"x":[1]}}']
     assert heads(records, keys) == [("zhengzhou", "zhengzhou_SMK-1", None), ("zhengzhou", "zhengzhou_B", 1),
                                     ("zhengzhou", "zhengzhou_C", 2)]
+
+
+RECORD = st.builds(lambda msg, city, at: {**msg, "tenant": city, "received_at": at},
+                   st.one_of(VALID, MESSAGE), st.sampled_from(["zhengzhou", "yinchuan", 7, ["zhengzhou"]]),
+                   st.one_of(st.integers(0, 2**53), st.none(), st.text(max_size=2),
+                             st.lists(st.integers(0, 9), max_size=1)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(batch=st.lists(RECORD, min_size=1, max_size=8))
+def test_topic_rule_records_read_together_as_one_by_one(batch):
+    """The queue's bodies (the rule's record: the message with its city and receive time): the
+    handler's first look and the decoder read a whole batch as they read each record alone — whether
+    every record is of the usual shape (read by whole-batch steps) or some are not."""
+    from chalicelib.telemetry.decode import heads
+
+    keys = ("tenant", "device", "received_at", "passage")
+    bodies = [orjson.dumps(r).decode() for r in batch]
+    assert heads(bodies, keys) == [h for b in bodies for h in heads([b], keys)]
+    devices = [f"D-{i:03d}" for i in range(len(bodies))]
+    index = {"pm25": 0, "co2": 1, "opened": 2}
+    together = decode(bodies, index, devices)
+    alone = [decode([b], index, [d]) for b, d in zip(bodies, devices, strict=True)]
+    assert together.bad == [(pos, d.bad[0][1]) for pos, d in enumerate(alone) if d.bad]
+    assert [together.devices[i] for i in together.readings.dev.tolist()] == [
+        d.devices[i] for d in alone for i in d.readings.dev.tolist()]
+    assert together.readings.ts.tolist() == [t for d in alone for t in d.readings.ts.tolist()]
+    assert [str(v) for v in together.readings.val.tolist()] == [str(v) for d in alone for v in d.readings.val.tolist()]
