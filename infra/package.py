@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gzip
+import json
 import os
 import py_compile
 import subprocess
@@ -76,9 +78,50 @@ def add_iot_definitions(zip_path: Path) -> None:
             z.write(ROOT / "iot" / name, f"iot/{name}")
 
 
+# The AWS services the bundle's code calls (chalicelib.aws.client / scoped_client, PynamoDB's dynamodb,
+# the X-Ray SDK's xray); a unit test keeps this equal to what the code names. botocore ships the models of
+# 400+ services (28 MB); the bundle keeps these, and endpoints.json (1.2 MB, parsed on the first client
+# of a cold start) keeps every partition and region but only these services.
+AWS_SERVICES = ("cloudwatch", "cognito-idp", "dynamodb", "iot", "kms", "pinpoint-sms-voice-v2", "s3",
+                "secretsmanager", "sns", "sqs", "sts", "xray")
+BOTOCORE_DATA = "botocore/data/"
+
+
+def prune_botocore_data(zip_path: Path, services: tuple[str, ...] = AWS_SERVICES) -> tuple[int, int]:
+    """The bundle without the models of services it does not call; returns its size before and after."""
+    before = zip_path.stat().st_size
+    rebuilt = zip_path.with_suffix(".pruned")
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        models = [n for n in src.namelist() if n.startswith(BOTOCORE_DATA) and n.count("/") == 4
+                  and n.split("/")[2] in services and n.rsplit("/", 1)[1].startswith("service-2.json")]
+        prefixes = {_endpoint_prefix(src.read(n), n) for n in models}  # endpoints.json's: cloudwatch's is "monitoring"
+        for info in src.infolist():
+            name = info.filename
+            if name.startswith(BOTOCORE_DATA) and name.count("/") > 2 and name.split("/")[2] not in services:
+                continue  # botocore/data/<service>/<version>/<model>.json
+            data = src.read(info)
+            if name == BOTOCORE_DATA + "endpoints.json":
+                data = _endpoints_of(data, prefixes)
+            out.writestr(info, data)
+    rebuilt.replace(zip_path)
+    return before, zip_path.stat().st_size
+
+
+def _endpoint_prefix(raw: bytes, name: str) -> str:
+    return str(json.loads(gzip.decompress(raw) if name.endswith(".gz") else raw)["metadata"]["endpointPrefix"])
+
+
+def _endpoints_of(raw: bytes, prefixes: set[str]) -> bytes:
+    doc = json.loads(raw)
+    for partition in doc["partitions"]:
+        partition["services"] = {k: v for k, v in partition["services"].items() if k in prefixes}
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
 def build(out_dir: Path, stage: str = "prod") -> Path:
     chalice_package(out_dir, stage)
     add_iot_definitions(out_dir / "deployment.zip")
+    prune_botocore_data(out_dir / "deployment.zip")
     precompile(out_dir / "deployment.zip")
     return out_dir
 

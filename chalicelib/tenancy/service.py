@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -53,22 +53,33 @@ class StatusChange(Model):
 
 
 _STATUS_TTL_SECONDS = 30.0
-# tenant id → (expiry on the monotonic clock, status, quotas): what the authorizer and the rate limiter
-# read on every request, from one profile read per city per container every 30 s.
-_profiles: dict[str, tuple[float, str, Quotas | None]] = {}
 
 
-def _cached_profile(tenant_id: str) -> tuple[float, str, Quotas | None] | None:
+class _Brief(NamedTuple):
+    """What every request reads of its city's profile, kept per container for 30 s."""
+
+    expires: float  # on the monotonic clock
+    status: str
+    quotas: Quotas | None
+    name: dict[str, str]  # {"zh": "郑州市", "en": "Zhengzhou"}
+
+
+# tenant id → its brief: what the authorizer, the rate limiter and /v1/me read on every request, from one
+# profile read per city per container every 30 s.
+_profiles: dict[str, _Brief] = {}
+
+
+def _cached_profile(tenant_id: str) -> _Brief | None:
     hit = _profiles.get(tenant_id)
-    if hit and hit[0] > time.monotonic():
+    if hit and hit.expires > time.monotonic():
         return hit
     try:
         profile = TenantService(TenantContext(tenant_id)).profile()
     except NotFound:
         return None  # not cached: the city may be onboarded any moment
     quotas = profile.get("tier", {}).get("quotas")
-    hit = (time.monotonic() + _STATUS_TTL_SECONDS, str(profile.get("status", "active")),
-           Quotas.model_validate(quotas) if quotas else None)
+    hit = _Brief(time.monotonic() + _STATUS_TTL_SECONDS, str(profile.get("status", "active")),
+                 Quotas.model_validate(quotas) if quotas else None, profile.get("name") or {"zh": tenant_id})
     _profiles[tenant_id] = hit
     return hit
 
@@ -76,13 +87,19 @@ def _cached_profile(tenant_id: str) -> tuple[float, str, Quotas | None] | None:
 def tenant_status(tenant_id: str) -> str | None:
     """A tenant's status (None when not onboarded), cached briefly per container."""
     hit = _cached_profile(tenant_id)
-    return hit[1] if hit else None
+    return hit.status if hit else None
 
 
 def tenant_quotas(tenant_id: str) -> Quotas | None:
     """A tenant's quotas (None when not onboarded), from the same short per-container cache."""
     hit = _cached_profile(tenant_id)
-    return hit[2] if hit else None
+    return hit.quotas if hit else None
+
+
+def tenant_name(tenant_id: str) -> dict[str, str] | None:
+    """A tenant's name ({"zh": "郑州市", …}; None when not onboarded), from the same short per-container cache."""
+    hit = _cached_profile(tenant_id)
+    return hit.name if hit else None
 
 
 def forget_statuses() -> None:

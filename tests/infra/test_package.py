@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.package import IOT_RUNTIME, build
+from infra.package import AWS_SERVICES, IOT_RUNTIME, build, prune_botocore_data
 from tests.support import ROOT
 
 BIN = Path(sys.executable).parent
@@ -120,3 +120,35 @@ def test_lambda_bundle_imports_on_its_own_without_numpy(package, tmp_path):
     modules = {m.split(".")[0] for m in result["modules"]}
     assert "numpy" not in modules and "awscrt" not in modules
     print(f"\ncold import of app from the Lambda bundle: {result['ms']:.0f} ms")
+
+
+def test_the_bundle_keeps_the_models_of_every_aws_service_the_code_calls():
+    """The bundle ships botocore's models of AWS_SERVICES only: every service the code names is among
+    them (a missing one would fail in AWS only), and none is kept that nothing calls."""
+    import re
+
+    named = set()
+    for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]:
+        named |= set(re.findall(r"""(?:client|scoped_client)\(\s*["']([a-z0-9-]+)["']""", path.read_text("utf-8")))
+    assert named, "the scan found the code's clients"
+    assert named | {"dynamodb", "xray"} == set(AWS_SERVICES)  # PynamoDB's tables, the X-Ray SDK's sampler
+
+
+def test_pruning_keeps_the_named_services_and_their_endpoints(tmp_path):
+    import gzip
+
+    bundle = tmp_path / "deployment.zip"
+    model = {"metadata": {"endpointPrefix": "monitoring"}, "operations": {}}
+    endpoints = {"partitions": [{"partition": "aws", "services": {"monitoring": {"x": 1}, "ec2": {"y": 2}}}]}
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.writestr("app.py", "")
+        z.writestr("botocore/data/endpoints.json", json.dumps(endpoints))
+        z.writestr("botocore/data/cloudwatch/2010-08-01/service-2.json.gz", gzip.compress(json.dumps(model).encode()))
+        z.writestr("botocore/data/ec2/2016-11-15/service-2.json", json.dumps(model))
+    before, after = prune_botocore_data(bundle, ("cloudwatch",))
+    with zipfile.ZipFile(bundle) as z:
+        assert sorted(z.namelist()) == ["app.py", "botocore/data/cloudwatch/2010-08-01/service-2.json.gz",
+                                        "botocore/data/endpoints.json"]
+        kept = json.loads(z.read("botocore/data/endpoints.json"))
+    assert kept["partitions"][0]["services"] == {"monitoring": {"x": 1}}  # by endpoint prefix, not by name
+    assert after < before
