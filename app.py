@@ -7,6 +7,7 @@ import gc
 # A cold start's imports make some 400,000 objects and no garbage: the cycle collector is off while
 # they are made (each pass would walk them all again: ~20 ms of a cold start), and what they made is
 # then frozen, left out of the container's later collections (at the end of this module).
+_collecting = gc.isenabled()
 gc.disable()
 
 import time
@@ -130,4 +131,5 @@ def observe(request: Request, get_response: Callable[[Request], Response]) -> Re
 
 
 gc.freeze()
-gc.enable()
+if _collecting:
+    gc.enable()
