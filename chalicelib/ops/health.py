@@ -1,6 +1,8 @@
 """The city health job (every 5 minutes; every minute locally): the gauges of each city's dashboard
 — devices online, open alerts by severity, critical alerts nobody acknowledged in their window,
-overdue requests — read with the city dashboard's own bounded reads and published as metrics."""
+overdue requests — read with the city dashboard's own bounded reads and published as metrics; and the
+census of each community's devices (total, online, by type) that the dashboard reads in one Query
+instead of counting every community's devices on each load."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from chalicelib.reports.models import DashboardQuery
 from chalicelib.reports.repository import DashboardReader
 from chalicelib.reports.service import DashboardService
 from chalicelib.tenancy.repository import list_tenant_profiles
+from chalicelib.tenancy.service import TenantService
 
 SEVERITIES = ("critical", "warning", "info")
 
@@ -30,9 +33,14 @@ def critical_unacknowledged(alerts: list[dict[str, Any]], now: datetime) -> int:
 
 
 def city_gauges(tenant_id: str, now: datetime) -> dict[str, Any]:
+    """The city's gauges, its devices counted community by community and kept as the census the
+    dashboard reads until the next run."""
     principal = Principal("ops-health", "ops-health", tenant_id, frozenset({Role.CITY_ADMIN}))
     reader = DashboardReader(principal.tenant)
-    board = DashboardService(principal, reader=reader, clock=lambda: now).build(DashboardQuery())
+    service = DashboardService(principal, reader=reader, clock=lambda: now)
+    devices = service.count_devices(TenantService(principal.tenant).children("community"), now)
+    reader.save_census(devices)
+    board = service.build(DashboardQuery(), devices=devices)
     alerts = reader.active_alerts([""])
     open_by = Counter(a["severity"] for a in alerts)
     return {"DevicesOnline": board.devices.online, "DevicesTotal": board.devices.total,

@@ -63,6 +63,8 @@ class DeviceFigures(Model):
     online: int = Field(description="devices whose newest sample is at most three heartbeats of their type old "
                         "(the window of the type's offline rule)")
     by_type: list[Count] = Field(description="devices by type, with the type's name")
+    as_of: datetime = Field(description="when they were counted: by the city health job every 5 minutes (at most "
+                            "10 minutes ago), or now when its count is older or misses a community")
 
 
 class Location(Model):

@@ -6,21 +6,27 @@
   need them too; resolved ones waiting for their reopen window: gsi2 ``T#<t>#REQCLOSE``, one Query;
 - active alerts: gsi1 ``T#<t>#ALERTS#<open|acknowledged>#<severity>``, one Query per partition and place
   prefix the caller may see;
-- devices: gsi1 ``T#<t>#DEVICES#<community>``, one Query per community; their newest sample times from
-  the alert-core state items (``T#<t>#DEV#<device>`` / ``STATE``), one BatchGetItem per 100 devices.
+- devices: the census the city health job writes every 5 minutes (``T#<t>#DEVCENSUS`` / community: total,
+  online, by type), one Query; when it is older than two runs or misses a community (a city just onboarded,
+  a local stack between runs) and for the job itself, counted live: gsi1 ``T#<t>#DEVICES#<community>``, one
+  Query per community, and their newest sample times from the alert-core state items
+  (``T#<t>#DEV#<device>`` / ``STATE``), one BatchGetItem per 100 devices.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from chalicelib.alerts.models import ACTIVE, Severity
 from chalicelib.care.activity import STATE, DeviceActivityView
 from chalicelib.requests.stats import CATEGORY, COUNTERS
-from chalicelib.store.base import TenantRepository, doc_of
-from chalicelib.store.models import AlertItem, DeviceItem, RequestItem, RequestStatsItem
+from chalicelib.store.base import TenantRepository, doc_of, storage_errors
+from chalicelib.store.models import AlertItem, DeviceCensusItem, DeviceItem, RequestItem, RequestStatsItem
 
 Doc = dict[str, Any]
 
@@ -84,3 +90,28 @@ class DashboardReader(TenantRepository):
             if times:
                 out[str(item.pk).rsplit("#", 1)[-1]] = max(times)
         return out
+
+    def census(self) -> dict[str, CommunityDevices]:
+        """The last census of the city's devices, by community: one Query."""
+        items = self._guard(lambda: list(DeviceCensusItem.query(self.tenant.device_census_pk())))
+        return {str(i.sk): CommunityDevices(int(i.total), int(i.online),
+                                            Counter({k: int(v) for k, v in i.by_type.as_dict().items()}),
+                                            i.counted_at) for i in items}
+
+    def save_census(self, rows: dict[str, CommunityDevices]) -> None:
+        """Every community's row of a census, put whole (a community with no devices has a row too)."""
+        pk = self.tenant.device_census_pk()
+        with storage_errors(), DeviceCensusItem.batch_write() as batch:
+            for community, row in rows.items():
+                batch.save(DeviceCensusItem(pk, community, tenant_id=self.tenant.tenant_id, total=row.total,
+                                            online=row.online, by_type=dict(row.by_type), counted_at=row.at))
+
+
+@dataclass
+class CommunityDevices:
+    """A community's devices as counted at ``at``."""
+
+    total: int
+    online: int
+    by_type: Counter[str]
+    at: datetime

@@ -3,8 +3,9 @@ communities, from a bounded number of reads (see README.md)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.alerts.access import prefix
@@ -22,12 +23,13 @@ from chalicelib.reports.models import (
     DeviceFigures,
     RequestFigures,
 )
-from chalicelib.reports.repository import DashboardReader
+from chalicelib.reports.repository import CommunityDevices, DashboardReader
 from chalicelib.requests import access, documents, stats
 from chalicelib.requests.models import StatsRow
 from chalicelib.tenancy.service import TenantService
 
 Doc = dict[str, Any]
+CENSUS_FRESH = timedelta(minutes=10)  # two runs of the city health job (every 5 minutes)
 
 
 def _now() -> datetime:
@@ -42,7 +44,8 @@ class DashboardService:
         self.tenancy = tenancy or TenantService(principal.tenant)
         self.clock = clock or _now
 
-    def build(self, q: DashboardQuery) -> Dashboard:
+    def build(self, q: DashboardQuery, devices: dict[str, CommunityDevices] | None = None) -> Dashboard:
+        """The dashboard; ``devices``: the communities' devices already counted (the city health job's)."""
         now = self.clock()
         zone = documents.city_zone(self.tenancy.profile().get("timezone"))
         month = q.month or f"{now.astimezone(zone):%Y-%m}"
@@ -52,22 +55,37 @@ class DashboardService:
         departments = self.tenancy.departments()
         requests, per_community = self._requests(month, now, who, shown, departments)
         alerts = self.reader.active_alerts([""] if who.communities is None else [prefix(c["path"]) for c in shown])
-        devices = {c["id"]: self.reader.devices(c["id"]) for c in shown}
-        last = self.reader.last_samples(d["device_id"] for ds in devices.values() for d in ds)
-        up = {c: sum(figures.online(d, last.get(d["device_id"]), now) for d in ds) for c, ds in devices.items()}
+        counted = devices if devices is not None else self._census(shown, now)
+        by_type = sum((r.by_type for r in counted.values()), Counter[str]())
         open_by_community = figures.counted(a["community_id"] for a in alerts)
         return Dashboard(
             month=month, generated_at=now, scope="city" if who.communities is None else "communities",
             requests=requests, alerts=self._alerts(alerts, shown, now, zone),
-            devices=DeviceFigures(total=sum(len(ds) for ds in devices.values()), online=sum(up.values()),
-                                  by_type=figures.counted((d["type"] for ds in devices.values() for d in ds),
-                                                          names=figures.type_names())),
+            devices=DeviceFigures(total=sum(r.total for r in counted.values()),
+                                  online=sum(r.online for r in counted.values()),
+                                  by_type=figures.counted(by_type.elements(), names=figures.type_names()),
+                                  as_of=min((r.at for r in counted.values()), default=now)),
             communities=[CommunityFigures(
                 id=c["id"], name=c["name"], location=c.get("location"), requests_filed=per_community[c["id"]].filed,
                 open_alerts=next((x.count for x in open_by_community if x.id == c["id"]), 0),
-                devices=len(devices[c["id"]]), devices_online=up[c["id"]]) for c in shown],
+                devices=counted[c["id"]].total, devices_online=counted[c["id"]].online) for c in shown],
             sorting=diversion_of(PointsRepository(self.principal.tenant), month, shown),
             care_visits=visits.figures(CareRepository(self.principal.tenant).visit_stats(month), month, shown))
+
+    def _census(self, shown: list[Doc], now: datetime) -> dict[str, CommunityDevices]:
+        """The city health job's census when it is fresh and has every community shown; else counted now."""
+        if shown:
+            census = self.reader.census()
+            if all(c["id"] in census and now - census[c["id"]].at <= CENSUS_FRESH for c in shown):
+                return {c["id"]: census[c["id"]] for c in shown}
+        return self.count_devices(shown, now)
+
+    def count_devices(self, communities: list[Doc], now: datetime) -> dict[str, CommunityDevices]:
+        """Each community's devices counted now: a Query per community, newest samples per 100 devices."""
+        devices = {c["id"]: self.reader.devices(c["id"]) for c in communities}
+        last = self.reader.last_samples(d["device_id"] for ds in devices.values() for d in ds)
+        return {c: CommunityDevices(len(ds), sum(figures.online(d, last.get(d["device_id"]), now) for d in ds),
+                                    Counter(d["type"] for d in ds), now) for c, ds in devices.items()}
 
     def community_requests(self, month: str, shown: list[Doc]) -> dict[str, StatsRow]:
         """Each community's requests of ``month`` as the dashboard counts them (一表通 reads these)."""

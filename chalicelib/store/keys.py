@@ -286,6 +286,13 @@ class TenantContext:
         """Leads by status, sort key the community (moved in the transaction that moves a lead)."""
         return self.key("RENTLEADSTAT")
 
+    # -- the city dashboard (chalicelib/reports) ---------------------------------------------------
+
+    def device_census_pk(self) -> str:
+        """Each community's devices (total, online, by type) as the city health job last counted them,
+        sort key the community: what the dashboard reads instead of every community's devices."""
+        return self.key("DEVCENSUS")
+
     # -- one-table reporting (chalicelib/reporting) ---------------------------------------------
 
     def report_submissions_pk(self, month: str) -> str:

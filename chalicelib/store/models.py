@@ -467,6 +467,16 @@ class RentalLeadStatsItem(Entity, discriminator="rental_lead_stats"):
     dismissed = NumberAttribute(default=0)
 
 
+# -- the city dashboard ----------------------------------------------------------------------
+class DeviceCensusItem(Entity, discriminator="device_census"):
+    """A community's devices as the city health job counted them at ``counted_at`` (put whole each run)."""
+
+    total = NumberAttribute(default=0)
+    online = NumberAttribute(default=0)
+    by_type: MapAttribute[str, Any] = MapAttribute(default=dict)  # device type → how many
+    counted_at = UTCDateTimeAttribute()
+
+
 # -- one-table reporting ---------------------------------------------------------------------
 class ReportSubmissionItem(Entity, discriminator="report_submission"):
     """A community's monthly report as submitted: its counts, locked (put only if absent), who and when."""

@@ -175,7 +175,62 @@ def test_the_dashboard_is_a_bounded_number_of_queries_and_batch_reads_never_a_sc
     ops = Counter(calls)
     departments, communities = 11, 4
     # profile + staff record (GetItem); communities, departments, every department's open queue, the
-    # resolved-in-window index, 2 states × 3 severities of alerts, each community's devices, the month's
-    # sorting and caring-visit figures (Query); counters and device states (BatchGetItem, ≤ 100 keys each)
-    assert ops == {"GetItem": 2, "Query": 2 + departments + 1 + 6 + communities + 2, "BatchGetItem": 2}, ops
-    assert sum(ops.values()) == 30
+    # resolved-in-window index, 2 states × 3 severities of alerts, the device census (none yet: the health job
+    # has not run) and so each community's devices, the month's sorting and caring-visit figures (Query);
+    # counters and device states (BatchGetItem, ≤ 100 keys each)
+    assert ops == {"GetItem": 2, "Query": 2 + departments + 1 + 6 + 1 + communities + 2, "BatchGetItem": 2}, ops
+    assert sum(ops.values()) == 31
+
+    # once the city health job has counted them, the devices are one Query, whatever the city's size
+    from chalicelib.ops.health import city_gauges
+
+    city_gauges("zhengzhou", datetime.now(UTC))
+    calls.clear()
+    d = dashboard(client, admin)
+    assert Counter(calls) == {"GetItem": 2, "Query": 2 + departments + 1 + 6 + 1 + 2, "BatchGetItem": 1}
+    assert (d["devices"]["total"], d["devices"]["online"]) == (5, 0)  # none has reported in this city
+
+
+def _census(at, **rows):
+    from chalicelib.reports.repository import CommunityDevices, DashboardReader
+
+    DashboardReader(CITY).save_census({c: CommunityDevices(total, online, Counter(by_type), at)
+                                       for c, (total, online, by_type) in rows.items()})
+
+
+def test_the_dashboard_reads_the_health_jobs_census_while_it_is_fresh_and_counts_anew_after(client, city):
+    """The census the city health job wrote is what the dashboard shows, with its time; once it is
+    older than two runs (10 minutes), or misses a community, the devices are counted again."""
+    admin = city.login("zz.admin")
+    live = dashboard(client, admin)
+    assert (live["devices"]["total"], live["devices"]["online"]) == (5, 0)  # none has reported in this city
+    communities = [c["id"] for c in live["communities"]]
+    rows = {c: (2, 1, {"smoke": 2}) for c in communities}
+    at = datetime.now(UTC) - timedelta(minutes=4)
+    _census(at, **rows)
+    d = dashboard(client, admin)
+    assert (d["devices"]["total"], d["devices"]["online"]) == (2 * len(communities), len(communities))
+    assert counts(d["devices"]["by_type"])["smoke"] == 2 * len(communities)
+    assert datetime.fromisoformat(d["devices"]["as_of"]) == at
+    assert {c["id"]: c["devices"] for c in d["communities"]} == dict.fromkeys(communities, 2)
+    # a community the census does not have (onboarded since it ran): counted anew
+    from chalicelib.reports.repository import DashboardReader
+    from chalicelib.store.models import DeviceCensusItem
+
+    DeviceCensusItem(CITY.device_census_pk(), communities[0]).delete()
+    assert DashboardReader(CITY).census().keys() == set(communities[1:])
+    again = dashboard(client, admin)
+    assert (again["devices"]["total"], again["devices"]["online"]) == (5, 0)
+    # older than 10 minutes: counted anew
+    _census(datetime.now(UTC) - timedelta(minutes=11), **rows)
+    stale = dashboard(client, admin)
+    assert (stale["devices"]["total"], stale["devices"]["online"]) == (5, 0)
+    assert datetime.now(UTC) - datetime.fromisoformat(stale["devices"]["as_of"]) < timedelta(minutes=1)
+
+
+def test_a_citys_census_is_its_own(client, city):
+    """郑州's census is under 郑州's key: 银川's dashboard counts its own devices."""
+    city.onboard("yinchuan")
+    _census(datetime.now(UTC), **{"jinghu": (99, 99, {"smoke": 99})})
+    yinchuan = dashboard(client, city.token_for("city_admin", "yinchuan"))
+    assert yinchuan["devices"]["total"] == 0 and "jinghu" not in {c["id"] for c in yinchuan["communities"]}

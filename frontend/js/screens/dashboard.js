@@ -18,11 +18,23 @@ async function read(ctx, month) {
 }
 
 /** "数据更新于 14:05": when the API computed the numbers, in the viewer's clock. */
-function updatedAt(ctx, iso) {
+function clock(ctx, iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  const time = new Intl.DateTimeFormat(ctx.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
-  return ctx.t("dashboard.updated", { time });
+  return new Intl.DateTimeFormat(ctx.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+}
+
+function updatedAt(ctx, iso) {
+  const time = clock(ctx, iso);
+  return time ? ctx.t("dashboard.updated", { time }) : "";
+}
+
+// The devices are counted every five minutes by the city health job: say when, if it was not just now.
+function onlineNote(ctx, dash) {
+  const counted = new Date(dash.devices.as_of).getTime();
+  const earlier = new Date(dash.generated_at).getTime() - counted > 60_000;
+  return earlier ? ctx.t("dashboard.kpi.onlineAsOf", { time: clock(ctx, dash.devices.as_of) })
+    : ctx.t("dashboard.kpi.onlineNote");
 }
 
 function kpis(ctx, dash, stats = null) {
@@ -39,7 +51,7 @@ function kpis(ctx, dash, stats = null) {
       ctx.t("dashboard.kpi.overdueAll", { n: dash.requests.overdue_all })],
     [ctx.t("dashboard.kpi.alerts"), dash.alerts.open,
       ctx.t("dashboard.kpi.unacknowledged", { n: dash.alerts.unacknowledged })],
-    [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, ctx.t("dashboard.kpi.onlineNote")],
+    [ctx.t("dashboard.kpi.online"), `${dash.devices.online} / ${dash.devices.total}`, onlineNote(ctx, dash)],
   ];
   const visits = dash.care_visits?.totals;
   if (visits?.visits) {
