@@ -40,7 +40,8 @@ def kpi(site, label: str) -> str:
 
 
 def map_labels(site) -> list[str]:
-    site.page.locator(".db-map .db-label").first.wait_for()
+    # labels are placed by open alerts, most first: the first in the page may be the one hidden to keep them apart
+    site.page.locator(".db-map .db-label:not(.map-label--hidden)").first.wait_for()
     return site.page.locator(".db-map .db-label").all_inner_texts()  # "" for one hidden to keep labels apart
 
 
