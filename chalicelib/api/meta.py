@@ -49,9 +49,9 @@ def me(principal: Principal) -> dict[str, Any]:
     if principal.is_platform_admin:
         return out
     tenancy = TenantService(principal.tenant)
-    name = tenant_name(principal.tenant_id)  # as the authorizer and the rate limiter read it: no read of its own
-    if name is None:
-        raise NotFound(f"tenant {principal.tenant_id!r} is not onboarded", field="tenant_id")
+    # as the authorizer and the rate limiter read it (no read of its own); the authorizer admits only
+    # onboarded cities, so there is a name
+    name = tenant_name(principal.tenant_id) or {"zh": principal.tenant_id}
     out["tenant"] = {"tenant_id": principal.tenant_id, "name": name}
     if principal.has_any(STAFF_ROLES):
         staff = tenancy.staff_record(principal.username)

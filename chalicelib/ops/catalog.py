@@ -83,6 +83,9 @@ METRICS: dict[str, MetricDef] = {m.name: m for m in (
        "queued", "alert routing"),
     _m("DevicesOnline", "Count", CITY, "在线设备", "devices online", "city health job"),
     _m("DevicesTotal", "Count", CITY, "设备总数", "devices", "city health job"),
+    _m("DashboardDevicesCounted", "Count", CITY, "一屏统览现场清点设备", "dashboards that counted every community's "
+       "devices themselves: the city health job's census older than 10 minutes or missing a community",
+       "city dashboard"),
     _m("ServiceRequestsOverdue", "Count", CITY, "超期诉求", "overdue service requests", "city health job"),
     _m("ServiceRequestsFiled", "Count", CITY, "新诉求", "service requests filed", "request filing"),
     _m("EmergencyRequestsFiled", "Count", CITY, "紧急诉求", "emergency requests filed (燃气泄漏, 电梯困人 …)",

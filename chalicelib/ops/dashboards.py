@@ -168,6 +168,9 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
         Widget("devices", "设备在线", "devices online", "Count", (
             _ours("DevicesOnline", "在线", "online", "Maximum", city=True),
             _ours("DevicesTotal", "总数", "total", "Maximum", city=True)), period=300),
+        Widget("dashboard-census", "一屏统览：现场清点设备（普查过期）", "city dashboard: devices counted on the spot "
+               "(census stale)", "Count", (
+                   _ours("DashboardDevicesCounted", "现场清点", "counted on the spot", city=True),), period=300),
         Widget("alerts-open", "未关闭告警（按级别）", "open alerts by severity", "Count", tuple(
             _ours("AlertsOpen", zh, en, "Maximum", city=True, severity=s) for s, zh, en in SEVERITIES), period=300),
         Widget("critical-unacknowledged", "超时未确认的紧急告警", "critical alerts unacknowledged in time", "Count", (

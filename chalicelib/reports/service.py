@@ -12,6 +12,7 @@ from chalicelib.alerts.access import prefix
 from chalicelib.auth.principal import Principal
 from chalicelib.care import visits
 from chalicelib.care.repository import CareRepository
+from chalicelib.observability import emit
 from chalicelib.points.repository import PointsRepository
 from chalicelib.points.service import diversion_of
 from chalicelib.reports import figures
@@ -78,6 +79,7 @@ class DashboardService:
             census = self.reader.census()
             if all(c["id"] in census and now - census[c["id"]].at <= CENSUS_FRESH for c in shown):
                 return {c["id"]: census[c["id"]] for c in shown}
+            emit(self.principal.tenant_id, {"DashboardDevicesCounted": 1})  # the health job is behind, or new
         return self.count_devices(shown, now)
 
     def count_devices(self, communities: list[Doc], now: datetime) -> dict[str, CommunityDevices]:

@@ -198,9 +198,15 @@ def _census(at, **rows):
                                        for c, (total, online, by_type) in rows.items()})
 
 
-def test_the_dashboard_reads_the_health_jobs_census_while_it_is_fresh_and_counts_anew_after(client, city):
+def test_the_dashboard_reads_the_health_jobs_census_while_it_is_fresh_and_counts_anew_after(client, city,
+                                                                                            monkeypatch):
     """The census the city health job wrote is what the dashboard shows, with its time; once it is
-    older than two runs (10 minutes), or misses a community, the devices are counted again."""
+    older than two runs (10 minutes), or misses a community, the devices are counted again — and the
+    operators' metric says so."""
+    from chalicelib.reports import service
+
+    counted: list[tuple[str, dict]] = []
+    monkeypatch.setattr(service, "emit", lambda tenant, values: counted.append((tenant, values)))
     admin = city.login("zz.admin")
     live = dashboard(client, admin)
     assert (live["devices"]["total"], live["devices"]["online"]) == (5, 0)  # none has reported in this city
@@ -213,6 +219,7 @@ def test_the_dashboard_reads_the_health_jobs_census_while_it_is_fresh_and_counts
     assert counts(d["devices"]["by_type"])["smoke"] == 2 * len(communities)
     assert datetime.fromisoformat(d["devices"]["as_of"]) == at
     assert {c["id"]: c["devices"] for c in d["communities"]} == dict.fromkeys(communities, 2)
+    assert counted == [("zhengzhou", {"DashboardDevicesCounted": 1})]  # the first load only: no census yet
     # a community the census does not have (onboarded since it ran): counted anew
     from chalicelib.reports.repository import DashboardReader
     from chalicelib.store.models import DeviceCensusItem
@@ -226,11 +233,18 @@ def test_the_dashboard_reads_the_health_jobs_census_while_it_is_fresh_and_counts
     stale = dashboard(client, admin)
     assert (stale["devices"]["total"], stale["devices"]["online"]) == (5, 0)
     assert datetime.now(UTC) - datetime.fromisoformat(stale["devices"]["as_of"]) < timedelta(minutes=1)
+    assert len(counted) == 3
 
 
 def test_a_citys_census_is_its_own(client, city):
-    """郑州's census is under 郑州's key: 银川's dashboard counts its own devices."""
+    """A census under 郑州's key, even one naming 银川's communities, is not 银川's: its dashboard counts
+    its own devices (none), and 郑州's shows 郑州's census."""
     city.onboard("yinchuan")
-    _census(datetime.now(UTC), **{"jinghu": (99, 99, {"smoke": 99})})
+    theirs = [c["id"] for c in dashboard(client, city.token_for("city_admin", "yinchuan"))["communities"]]
+    ours = [c["id"] for c in dashboard(client, city.login("zz.admin"))["communities"]]
+    assert theirs and not set(theirs) & set(ours)
+    _census(datetime.now(UTC), **dict.fromkeys([*theirs, *ours], (99, 99, {"smoke": 99})))
     yinchuan = dashboard(client, city.token_for("city_admin", "yinchuan"))
-    assert yinchuan["devices"]["total"] == 0 and "jinghu" not in {c["id"] for c in yinchuan["communities"]}
+    assert (yinchuan["devices"]["total"], yinchuan["devices"]["online"]) == (0, 0)
+    zhengzhou = dashboard(client, city.login("zz.admin"))
+    assert zhengzhou["devices"]["total"] == 99 * len(ours)

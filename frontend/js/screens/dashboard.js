@@ -17,13 +17,14 @@ async function read(ctx, month) {
   return { dash, stats, month: dash.month };
 }
 
-/** "数据更新于 14:05": when the API computed the numbers, in the viewer's clock. */
+/** 14:05 in the viewer's clock ("" for no time). */
 function clock(ctx, iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
   return new Intl.DateTimeFormat(ctx.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
 }
 
+/** "数据更新于 14:05": when the API computed the numbers. */
 function updatedAt(ctx, iso) {
   const time = clock(ctx, iso);
   return time ? ctx.t("dashboard.updated", { time }) : "";
