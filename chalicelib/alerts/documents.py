@@ -140,9 +140,21 @@ def occurrence(doc: Doc, t: Transition) -> Doc | None:
     if t.ts > float(doc["last_ts"]):
         out.update(last_ts=t.ts, last_seen=iso(datetime.fromtimestamp(t.ts, UTC)), last_value=_finite(t.value))
         if doc.get("recovered_at") and t.ts > float(doc.get("ended_ts") or 0):  # it went off again
-            out.update(recovered_at=None, ended_ts=None,
-                       timeline=[*doc["timeline"], entry("retriggered", "system", datetime.now(UTC), sample=t.ts)])
+            at = datetime.now(UTC)
+            out.update(recovered_at=None, ended_ts=None, clear_after=None,
+                       timeline=[*doc["timeline"], entry("retriggered", "system", at, sample=t.ts)])
+            pending = doc.get("clear_after")
+            if pending is not None and float(pending) > t.ts:  # and its clear came first: recovered again
+                out = recovered(out, float(pending), at)
     return out
+
+
+def later_clear(doc: Doc, ts: float) -> Doc | None:
+    """A recovered alert noting a clear later than its recovery (``clear_after``): the raise in
+    between, delivered after it, then recovers the alert again at this clear. None if already known."""
+    if ts <= max(float(doc.get("ended_ts") or 0), float(doc.get("clear_after") or 0)):
+        return None
+    return {**doc, "clear_after": ts}
 
 
 def recovered(doc: Doc, ts: float, at: datetime) -> Doc:

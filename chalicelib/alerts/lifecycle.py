@@ -4,7 +4,8 @@ Idempotent under redelivery: a raise whose sample the alert already counted is i
 so is a raise no newer than the lock's watermark once the alert was closed; a clear older
 than the alert's latest sample is ignored. Concurrent batches may deliver a clear before the
 raise it ends: the clear is noted on the lock, and that raise then opens the alert already
-auto-cleared (in the history, sent to nobody). Concurrent writers lose a condition and retry
+auto-cleared (in the history, sent to nobody). Likewise a later clear of a recovered alert is
+noted on it, and a re-raise between the two recovers again at that clear. Concurrent writers lose a condition and retry
 from a fresh read, so two batches can never open two alerts for one (device, rule).
 """
 
@@ -115,7 +116,11 @@ class Lifecycle:
             if stored.doc["state"] == AlertState.OPEN and stored.doc["severity"] == Severity.CRITICAL:
                 # nobody confirmed it yet: it stays on the board, recovered (已恢复待确认), lock kept
                 if stored.doc.get("recovered_at"):
-                    return "ignored"
+                    # a later clear: the re-raise it ends may still be on its way (batches side by side)
+                    later = documents.later_clear(stored.doc, t.ts)
+                    if later is None or self.repo.save(stored, later):
+                        return "ignored"
+                    continue
                 if self.repo.save(stored, documents.recovered(stored.doc, t.ts, now)):
                     return "cleared"
                 continue

@@ -242,3 +242,37 @@ def test_a_clear_noted_while_its_raise_is_being_written_is_not_lost(client, city
     assert AlertService(ZZ).apply([gas("raise", t, 25.0)], devices).raised == 1
     token = city.token_for("city_admin", "zhengzhou")
     assert [(a[0], a[1]) for a in _alerts(client, token, "GAS-0101")] == [("gas.lel_high", "recovered")]
+
+
+def test_a_later_clear_delivered_before_the_re_raise_it_ends_leaves_the_alert_recovered(client, city):
+    """Critical gas: raise, clear, raise again, clear again — the second clear delivered before the
+    re-raise it ends (batches side by side). The alert must end recovered, both raises attached."""
+    from chalicelib.alerts.models import Transition
+    from chalicelib.alerts.service import AlertService
+    from chalicelib.devices.repository import DeviceRepository
+
+    def gas(kind: str, at_s: float, value: float, device: str = "GAS-0101") -> Transition:
+        return Transition(device, "gas.lel_high", kind, at_s, value, "critical", "lel", "可燃气体浓度超限",
+                          "Combustible gas above 20 %LEL")
+
+    devices = DeviceRepository(ZZ).get_many({"GAS-0101"})
+    t = NOW / 1000 - 600
+    svc = AlertService(ZZ)
+    assert svc.apply([gas("raise", t, 25.0)], devices).raised == 1
+    assert svc.apply([gas("clear", t + 60, 4.0)], devices).cleared == 1
+    assert svc.apply([gas("clear", t + 180, 4.0)], devices).ignored == 1  # ahead of its raise: noted
+    assert svc.apply([gas("raise", t + 120, 26.0)], devices).attached == 1
+    assert svc.apply([gas("clear", t + 60, 4.0)], devices).ignored == 1  # a redelivery changes nothing
+    token = city.token_for("city_admin", "zhengzhou")
+    [alert] = _alerts(client, token, "GAS-0101")
+    assert (alert[0], alert[1], alert[3], alert[4]) == ("gas.lel_high", "recovered", 2, 26.0)
+    r = client.http.get("/v1/alerts?state=open&limit=10", headers={"Authorization": f"Bearer {token}"})
+    [doc] = [a for a in r.json_body["items"] if a["device_id"] == "GAS-0101"]
+    assert [e["action"] for e in doc["timeline"]][1:] == ["recovered", "retriggered", "recovered"]
+    assert doc["duration_s"] == 180  # from the first raise to the last clear
+    # in order, the same outcome
+    twin = AlertService(ZZ)
+    twin_devices = DeviceRepository(ZZ).get_many({TWIN + "GAS-0101"})
+    for kind, dt, v in (("raise", 0, 25.0), ("clear", 60, 4.0), ("raise", 120, 26.0), ("clear", 180, 4.0)):
+        twin.apply([gas(kind, t + dt, v, TWIN + "GAS-0101")], twin_devices)
+    assert _alerts(client, token, "GAS-0101") == _alerts(client, token, TWIN + "GAS-0101")
