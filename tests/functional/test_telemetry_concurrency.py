@@ -276,3 +276,38 @@ def test_a_later_clear_delivered_before_the_re_raise_it_ends_leaves_the_alert_re
     for kind, dt, v in (("raise", 0, 25.0), ("clear", 60, 4.0), ("raise", 120, 26.0), ("clear", 180, 4.0)):
         twin.apply([gas(kind, t + dt, v, TWIN + "GAS-0101")], twin_devices)
     assert _alerts(client, token, "GAS-0101") == _alerts(client, token, TWIN + "GAS-0101")
+
+
+def test_raises_and_clears_delivered_in_any_order_end_as_delivered_in_order(city):
+    """Four raises and four clears of a critical gas alarm, alternating in sample time, delivered in
+    random orders (seeded): the alert ends as in order — recovered at the last clear, every raise
+    attached, the last raise its newest sample."""
+    import random
+
+    from chalicelib.alerts.models import Transition
+    from chalicelib.alerts.repository import AlertRepository
+    from chalicelib.alerts.service import AlertService
+    from chalicelib.devices.repository import DeviceRepository
+
+    gas = DeviceRepository(ZZ).get_many({"GAS-0101"})["GAS-0101"]
+    t0 = NOW / 1000 - 3600
+    samples = [("raise" if k % 2 == 0 else "clear", t0 + 60 * k, 25.0 + k if k % 2 == 0 else 4.0) for k in range(8)]
+    repo, rng = AlertRepository(ZZ), random.Random(12)
+
+    def deliver(device_id: str, order: list[tuple[str, float, float]]) -> dict[str, Any]:
+        devices = {device_id: gas.model_copy(update={"device_id": device_id})}
+        for kind, ts, value in order:
+            AlertService(ZZ).apply([Transition(device_id, "gas.lel_high", kind, ts, value, "critical", "lel")],  # type: ignore[arg-type]
+                                   devices)
+        lock = repo.lock(device_id, "gas.lel_high")
+        assert lock is not None and lock.alert_id, order
+        stored = repo.get(lock.alert_id)
+        assert stored is not None
+        d = stored.doc
+        return {k: d.get(k) for k in ("state", "recovered_at", "ended_ts", "occurrences", "last_ts", "last_value")}
+
+    in_order = deliver("P-IN-ORDER", samples)
+    assert in_order["recovered_at"] and in_order["ended_ts"] == samples[-1][1] and in_order["occurrences"] == 4
+    for n in range(24):
+        order = rng.sample(samples, len(samples))
+        assert deliver(f"P-{n}", order) == in_order, order
