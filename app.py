@@ -86,6 +86,13 @@ def send_notifications(event: SQSEvent) -> dict[str, object]:
     return handle_sqs(event.to_dict(), event.context)
 
 
+@app.on_sqs_message(queue="cc-imports", batch_size=1)
+def run_imports(event: SQSEvent) -> dict[str, object]:
+    from chalicelib.imports.handler import handle_sqs  # a city's spreadsheet, checked then applied in chunks
+
+    return handle_sqs(event.to_dict(), event.context)
+
+
 @app.lambda_function(name="sms_receipts")
 def sms_receipts(event: dict[str, object], context: object) -> dict[str, int]:
     from chalicelib.notify.receipts import handle_logs  # SNS's SMS delivery status logs → delivered / failed

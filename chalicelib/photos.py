@@ -84,6 +84,15 @@ def bucket() -> str:
     return name
 
 
+def share_file(key: str, body: bytes, content_type: str, disposition: str, seconds: int) -> str:
+    """Store a file the platform made for a person (a report, a template) and a link to download it, valid
+    ``seconds``, that names the file (``disposition``)."""
+    s3().put_object(Bucket=bucket(), Key=key, Body=body, ContentType=content_type)
+    return str(s3().generate_presigned_url("get_object", Params={
+        "Bucket": bucket(), "Key": key, "ResponseContentType": content_type,
+        "ResponseContentDisposition": disposition}, ExpiresIn=seconds))
+
+
 def prefix(tenant_id: str, use: Use = "requests") -> str:
     return f"t/{tenant_id}/{use}/"
 

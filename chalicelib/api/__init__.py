@@ -7,4 +7,4 @@ request to one of its routes (``lazy.py``), so a container loads only the areas 
 
 MODULES = ("meta", "tenancy", "residents", "devices", "vendor", "alerts", "platform", "requests", "open311",
            "notices", "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal",
-           "notify", "emergency", "points", "access", "reporting")
+           "notify", "emergency", "points", "access", "reporting", "imports")

@@ -153,4 +153,9 @@ TABLE = (
     ('reporting', 'monthly', '/v1/reports/monthly', 'GET', False, ('application/json',)),
     ('reporting', 'monthly_file', '/v1/reports/monthly/file', 'GET', False, ('application/json',)),
     ('reporting', 'submit', '/v1/reports/monthly/communities/{community_id}/submission', 'POST', False, ('application/json',)),
+    ('imports', 'template', '/v1/imports/template', 'GET', False, ('application/json',)),
+    ('imports', 'create', '/v1/imports', 'POST', False, ('application/json',)),
+    ('imports', 'latest', '/v1/imports', 'GET', False, ('application/json',)),
+    ('imports', 'get', '/v1/imports/{import_id}', 'GET', False, ('application/json',)),
+    ('imports', 'start', '/v1/imports/{import_id}/start', 'POST', False, ('application/json',)),
 )

@@ -80,6 +80,18 @@ def platform() -> tuple[Alarm, ...]:
                   "SendNotifications logs for that alert id: the provider's error code (SNS, End User Messaging), "
                   "a throttle, a missing origination number.",
                   "Once fixed, redrive the DLQ to cc-notifications: deliveries already made are not repeated.")),
+        Alarm("ImportDlqNotEmpty", "cc-imports-dlq-not-empty", "区划导入死信队列有消息",
+              "import dead-letter queue is not empty",
+              Series("ApproximateNumberOfMessagesVisible", "死信", "DLQ", "Maximum", (("QueueName", "cc-imports-dlq"),),
+                     "AWS/SQS"),
+              0, period=300, evaluation_periods=1, datapoints_to_alarm=1, runbook=(
+                  "A city's spreadsheet import failed three times for a reason that was not its rows (those are "
+                  "reported to the city, not retried): the console shows it still applying.",
+                  "Read the message in cc-imports-dlq: the city and the import id.",
+                  "RunImports logs for that import id: DynamoDB throttles or errors, S3 access, the function's "
+                  "timeout (15 minutes).",
+                  "Once fixed, redrive the DLQ to cc-imports: the import resumes where it stopped (what was "
+                  "applied compares unchanged).")),
         Alarm("NotificationsNotQueued", "cc-notifications-not-queued", "告警通知未能入队",
               "alert notification jobs could not be queued",
               Series("NotificationsNotQueued", "未入队", "not queued", "Sum"), 0, period=300, evaluation_periods=1,

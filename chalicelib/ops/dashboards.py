@@ -10,9 +10,10 @@ from iot.rules import RULES
 # The template's logical ids of the Lambda functions (Chalice's names for app.py's handlers).
 FUNCTIONS = ("APIHandler", "JwtAuth", "HandleTelemetry", "HandleEvents", "EscalateAlerts", "SweepAbsence",
              "CloseResolvedRequests", "CityHealth", "PreprovisionHook", "SendNotifications", "SmsReceipts",
-             "CallReceipts")
+             "CallReceipts", "RunImports")
 QUEUE, DLQ, TABLE = "cc-telemetry", "cc-telemetry-dlq", "${AppTable}"
 NOTIFY_QUEUE, NOTIFY_DLQ = "cc-notifications", "cc-notifications-dlq"
+IMPORT_QUEUE, IMPORT_DLQ = "cc-imports", "cc-imports-dlq"
 CHANNELS = (("sms", "短信", "SMS"), ("voice", "电话", "calls"), ("push", "推送", "pushes"))
 SEVERITIES = (("critical", "紧急", "critical"), ("warning", "警告", "warning"), ("info", "提示", "info"))
 
@@ -116,12 +117,14 @@ def platform() -> Dashboard:
                _lambda("ConcurrentExecutions", "Maximum"), period=300),
         Widget("cold-starts", "冷启动", "cold starts", "Count", (
             Series("ColdStart", "冷启动", "cold starts", search_by="function_name"),), period=300),
-        Widget("queues", "遥测与通知队列", "telemetry and notification queues", "Count", tuple(
+        Widget("queues", "遥测、通知与导入队列", "telemetry, notification and import queues", "Count", tuple(
             Series("ApproximateNumberOfMessagesVisible", zh, en, "Maximum", (("QueueName", q),), "AWS/SQS")
             for q, zh, en in ((QUEUE, "遥测队列深度", "telemetry queue depth"),
                               (DLQ, "遥测死信", "telemetry dead letters"),
                               (NOTIFY_QUEUE, "通知队列深度", "notification queue depth"),
-                              (NOTIFY_DLQ, "通知死信", "notification dead letters")))),
+                              (NOTIFY_DLQ, "通知死信", "notification dead letters"),
+                              (IMPORT_QUEUE, "导入队列深度", "import queue depth"),
+                              (IMPORT_DLQ, "导入死信", "import dead letters")))),
         Widget("queue-age", "最旧消息等待", "age of oldest message", "Seconds", (
             Series("ApproximateAgeOfOldestMessage", "遥测队列", "telemetry queue", "Maximum",
                    (("QueueName", QUEUE),), "AWS/SQS"),)),
@@ -219,6 +222,15 @@ def city(tenant_id: str, name_zh: str, name_en: str) -> Dashboard:
             _ours("ReportSubmissions", "社区报送", "submitted", city=True),
             _ours("ReportFiles", "下载", "downloads", city=True),
             _ours("ReportsArchived", "月度归档", "archived", city=True)), period=86400),
+        Widget("imports", "区划导入：行数、问题与写入", "spreadsheet imports: rows, problems, writes", "Count", (
+            _ours("ImportRows", "读取行", "rows read", city=True),
+            _ours("ImportProblems", "问题", "problems", city=True),
+            _ours("ImportChanges", "写入", "written", city=True),
+            _ours("ImportsRefused", "被退回", "refused", city=True),
+            _ours("ImportsStarted", "开始", "started", city=True),
+            _ours("ImportsDone", "完成", "done", city=True)), period=3600),
+        Widget("import-time", "区划导入耗时（最长）", "spreadsheet import time (longest)", "Seconds", (
+            _ours("ImportSeconds", "耗时", "time", "Maximum", city=True),), period=3600),
         Widget("personal-data", "个人信息：查看、导出与注销", "personal data: reveals, exports, closures", "Count", (
             _ours("PersonalDataReveals", "工作人员查看", "revealed to staff", city=True),
             _ours("AccessLogExports", "导出查看记录", "access log exported", city=True),

@@ -108,10 +108,7 @@ class ReportService:
         stamp = self.clock()
         key = f"t/{self.tenant.tenant_id}/reports/{report.month}/{stamp:%Y%m%dT%H%M%S}-{self.principal.user_id}.{fmt}"
         filename = f"一表通-{city}-{report.month}.{fmt}"
-        photos.s3().put_object(Bucket=photos.bucket(), Key=key, Body=body, ContentType=content_type)
-        url = photos.s3().generate_presigned_url("get_object", Params={
-            "Bucket": photos.bucket(), "Key": key, "ResponseContentType": content_type,
-            "ResponseContentDisposition": export.disposition(filename, report.month, fmt)}, ExpiresIn=FILE_SECONDS)
+        url = photos.share_file(key, body, content_type, export.disposition(filename, report.month, fmt), FILE_SECONDS)
         emit(self.tenant.tenant_id, {"ReportFiles": 1})
         return ReportFile(url=url, filename=filename, format=fmt,  # type: ignore[arg-type]
                           expires_at=stamp + timedelta(seconds=FILE_SECONDS))

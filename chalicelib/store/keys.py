@@ -293,6 +293,12 @@ class TenantContext:
         sort key the community: what the dashboard reads instead of every community's devices."""
         return self.key("DEVCENSUS")
 
+    # -- spreadsheet imports (chalicelib/imports) ----------------------------------------------
+
+    def imports_pk(self) -> str:
+        """The city's spreadsheet imports, sort key the import id (time-ordered: newest last)."""
+        return self.key("IMPORT")
+
     # -- one-table reporting (chalicelib/reporting) ---------------------------------------------
 
     def report_submissions_pk(self, month: str) -> str:

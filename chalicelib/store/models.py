@@ -485,6 +485,14 @@ class ReportSubmissionItem(Entity, discriminator="report_submission"):
     submitted_by = UnicodeAttribute()
 
 
+# -- spreadsheet imports -----------------------------------------------------------------------
+class ImportItem(Entity, discriminator="import"):
+    """An import of the city's hierarchy from a spreadsheet: its file, state, progress and problems."""
+
+    data: MapAttribute[str, Any] = MapAttribute(default=dict)
+    status = UnicodeAttribute()
+
+
 def _subclasses(cls: type[Entity]) -> list[type[Entity]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 

@@ -133,7 +133,9 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
             report.unchanged += 1
             continue
         puts.append(doc)
-    report.removed = sorted(sk for sk, old in existing.items() if sk not in wanted and not old.retired)
+    # nodes a spreadsheet import brought in are the import's to retire (chalicelib/imports), not the manifest's
+    report.removed = sorted(sk for sk, old in existing.items()
+                            if sk not in wanted and not old.retired and old.data.get("source") != "import")
     if dry_run:
         report.users_created = [u.username for u in m.users if users.user_tenant(u.username) is None]
         return report

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from chalicelib.errors import AppError, NotFound
 from chalicelib.store import models
-from chalicelib.store.base import TenantRepository, now, storage_errors
+from chalicelib.store.base import TenantRepository, now, storage_errors, transaction
 from chalicelib.store.keys import PLATFORM_TENANTS
 from chalicelib.store.models import ConfigItem
 
@@ -80,17 +80,37 @@ class TenantConfigRepository(TenantRepository):
 
         return [_doc(i) for i in self._guard(read) if not i.retired]
 
+    def nodes_of(self, kind: str) -> dict[str, ConfigDoc]:
+        """Every node of ``kind``, retired ones included, by id: a paginated Query of its level."""
+        def read() -> list[ConfigItem]:
+            return list(ConfigItem.gsi1.query(self.tenant.nodes_by_kind_pk(kind)))  # type: ignore[arg-type]
+
+        return {str(i.item_id): ConfigDoc(i.item_type, i.item_id, _doc(i), (i.gsi1pk, i.gsi1sk), bool(i.retired),
+                                          i.created_at) for i in self._guard(read)}
+
+    def _item(self, d: ConfigDoc, stamp: datetime) -> ConfigItem:
+        item = ConfigItem(self.tenant.config_pk(), d.sk, tenant_id=self.tenant.tenant_id, item_type=d.item_type,
+                          item_id=d.item_id, data=d.data, created_at=d.created_at or stamp, updated_at=stamp)
+        if d.index:
+            item.gsi1pk, item.gsi1sk = d.index
+        return item
+
+    def write_together(self, puts: Iterable[ConfigDoc], retire: Iterable[str]) -> None:
+        """Upsert and retire in one transaction (at most 100 together): all of them or none."""
+        stamp = now()
+        with storage_errors(), transaction() as tx:
+            for d in puts:
+                tx.save(self._item(d, stamp))
+            for key in retire:
+                tx.update(ConfigItem(self.tenant.config_pk(), key),
+                          actions=[ConfigItem.retired.set(stamp.isoformat()), ConfigItem.updated_at.set(stamp)])
+
     def write(self, puts: Iterable[ConfigDoc], retire: Iterable[str]) -> None:
         """Upsert documents (batched) and mark removed ones retired; never deletes."""
         stamp = now()
         with storage_errors(), ConfigItem.batch_write() as batch:
             for d in puts:
-                item = ConfigItem(self.tenant.config_pk(), d.sk, tenant_id=self.tenant.tenant_id,
-                                  item_type=d.item_type, item_id=d.item_id, data=d.data,
-                                  created_at=d.created_at or stamp, updated_at=stamp)
-                if d.index:
-                    item.gsi1pk, item.gsi1sk = d.index
-                batch.save(item)
+                batch.save(self._item(d, stamp))
         with storage_errors():
             for key in retire:
                 ConfigItem(self.tenant.config_pk(), key).update(

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 QUEUE, EVENTS_FUNCTION = "cc-telemetry", "handle_events"
 ERROR_QUEUE = "cc-telemetry-dlq"  # the topic rules' error action (infra/iot_rules.py)
 NOTIFY_QUEUE = "cc-notifications"  # alert SMS and calls (chalicelib/notify)
+IMPORT_QUEUE = "cc-imports"  # spreadsheet imports of a city's hierarchy (chalicelib/imports)
 POLL_WINDOW_SECONDS = 0.5  # Lambda would wait up to the handler's window; locally a short one keeps latency low
 
 
@@ -52,6 +53,7 @@ class IotSide:
     bridge: MqttBridge
     poller: SqsPoller | None
     sender: SqsPoller | None = None  # the notifications queue → the SMS and voice sender
+    importer: SqsPoller | None = None  # the imports queue → the import worker
     simulator: subprocess.Popen[bytes] | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -74,7 +76,7 @@ class IotSide:
                 self.simulator.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.simulator.kill()
-        for poller in (self.poller, self.sender):
+        for poller in (self.poller, self.sender, self.importer):
             if poller is not None:
                 poller.stop()
         self.bridge.stop()
@@ -122,17 +124,24 @@ def start(state_dir: Path, ca_dir: Path, host: str, port: int, region: str) -> I
         poller = SqsPoller(sqs, queue_url, lambda event: functions.invoke(source.function, event),
                            batch_size=source.batch_size, window_seconds=window)
         poller.start()
-    sender = None
-    if (notify := functions.sqs_source(NOTIFY_QUEUE)) is not None:
-        sender = SqsPoller(sqs, sqs.get_queue_url(QueueName=NOTIFY_QUEUE)["QueueUrl"],
-                           lambda event: functions.invoke(notify.function, event), batch_size=notify.batch_size,
-                           window_seconds=0.2)
-        sender.start()
+    sender, importer = (_worker(sqs, functions, q) for q in (NOTIFY_QUEUE, IMPORT_QUEUE))
     info = {"broker_url": broker.url, "ca_file": str(tls.cafile), "broker_log": str(broker.log_file),
             "queue": QUEUE, "telemetry_function": source.function if source else None,
             "batch_size": source.batch_size if source else None, "poll_window_s": poller.window if poller else None,
             "region": region}
-    return IotSide(broker, certificates, bridge, poller, sender, info=info)
+    return IotSide(broker, certificates, bridge, poller, sender, importer, info=info)
+
+
+def _worker(sqs: Any, functions: LocalFunctions, queue: str) -> SqsPoller | None:
+    """The poller of a job queue (no batching window to wait out) feeding its function, started."""
+    source = functions.sqs_source(queue)
+    if source is None:
+        return None
+    poller = SqsPoller(sqs, sqs.get_queue_url(QueueName=queue)["QueueUrl"],
+                       lambda event: functions.invoke(source.function, event), batch_size=source.batch_size,
+                       window_seconds=0.2)
+    poller.start()
+    return poller
 
 
 def start_simulator(side: IotSide, plan: SimulatorPlan, api_url: str, token: str, state_dir: Path) -> None:

@@ -26,7 +26,7 @@ ROLES = ["city_admin", "staff", "resident", "vendor", "visitor"]
 # Writes of the caller's own record, naming nothing of any city: they succeed for the caller, and the
 # other city's records stay as they were (the samples' ``unchanged`` checks).
 OWN = {("PUT", "/v1/me/notification-settings"), ("POST", "/v1/requests/photo-uploads"),
-       ("POST", "/v1/alerts/photo-uploads"),  # an upload key under the caller's own city
+       ("POST", "/v1/alerts/photo-uploads"), ("POST", "/v1/imports"),  # an upload key under the caller's own city
        ("POST", "/v1/me/push-subscriptions")}  # the caller's own records: a subscription of their own device
 CASES = [(spec, role) for spec in ROUTES if not spec.public for role in ROLES]
 

@@ -22,7 +22,7 @@ ROUTES = routes()  # every area's declarations (the app imports each on its firs
 
 TAGS = {"meta", "tenancy", "residents", "devices", "vendor", "alerts", "platform", "requests", "open311", "notices",
         "consultations", "directory", "care", "apikeys", "reports", "ops", "usage", "personal", "notify", "emergency",
-        "points", "access", "reporting"}
+        "points", "access", "reporting", "imports"}
 
 
 @pytest.fixture(scope="module")
