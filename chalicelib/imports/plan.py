@@ -113,12 +113,26 @@ def _column_of(loc: tuple[Any, ...]) -> str:
     return str(loc[0]) if loc else "id"
 
 
+_MESSAGES = {  # pydantic's error types, as a city's clerk reads them: Chinese first, English second
+    "missing": "必填，不能为空 (required)",
+    "string_type": "应为文字 (text)",
+    "string_pattern_mismatch": "只能用小写字母、数字和连字符，2–64 位 (lower-case letters, digits and hyphens)",
+    "string_too_short": "至少 {min_length} 个字 (at least {min_length} characters)",
+    "string_too_long": "最多 {max_length} 个字 (at most {max_length} characters)",
+    "int_parsing": "应为整数，如 6 (a whole number)",
+    "int_from_float": "应为整数，不能有小数 (a whole number)",
+    "int_type": "应为整数，如 6 (a whole number)",
+    "float_parsing": "应为数字，如 113.6288 (a number)",
+    "float_type": "应为数字，如 113.6288 (a number)",
+    "greater_than_equal": "不能小于 {ge} (at least {ge})",
+    "less_than_equal": "不能大于 {le} (at most {le})",
+    "finite_number": "应为有限的数字 (a finite number)",
+}
+
+
 def _message(err: dict[str, Any]) -> str:
-    if err["type"] == "missing":
-        return "必填，不能为空 (required)"
-    if err["type"] == "string_pattern_mismatch":
-        return "只能用小写字母、数字和连字符，2–64 位 (lower-case letters, digits and hyphens)"
-    return str(err["msg"])
+    template = _MESSAGES.get(err["type"])
+    return template.format(**err.get("ctx", {})) if template else str(err["msg"])
 
 
 def check(rows: list[Row]) -> tuple[dict[str, dict[str, tuple[Row, _Node]]], set[tuple[str, str]], list[Problem]]:

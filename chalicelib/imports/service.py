@@ -170,8 +170,8 @@ class ImportService:
             first = problems[0]
             return self._fail(doc, {"status": ImportStatus.FAILED.value, "finished_at": _now().isoformat(),
                                     "problem": ImportProblem(
-                code="invalid_rows", message=f"{len(problems)} 处问题，未导入任何记录；改正后重新上传 "
-                                             f"({len(problems)} problems; nothing was imported)",
+                code="invalid_rows", message=f"{len(problems)} 处问题，未导入任何记录 "
+                                             f"(problems: {len(problems)}; nothing was imported)",
                 field=first.cell, errors=[p.as_error() for p in problems[:SHOWN_ERRORS]],  # type: ignore[misc]
                 more=max(0, len(problems) - SHOWN_ERRORS)).model_dump(mode="json")})
         steps: list[tuple[str, Any]] = [("put", d) for d in changes.puts] + [("retire", sk) for sk in changes.retired]
@@ -184,9 +184,6 @@ class ImportService:
             config.write_together([d for op, d in chunk if op == "put"], [sk for op, sk in chunk if op == "retire"])
             doc = {**doc, "done": doc["done"] + len(chunk)}
             self.repo.put(doc)
-        from chalicelib.tenancy.service import forget_status
-
-        forget_status(self.tenant.tenant_id)
         doc = {**doc, "status": ImportStatus.DONE.value, "done": doc["total"], "finished_at": _now().isoformat()}
         self.repo.put(doc)
         emit(self.tenant.tenant_id, {"ImportsDone": 1, "ImportChanges": len(steps),

@@ -14,6 +14,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
 MAX_ROWS = 200_000  # rows of one file, every sheet together
 GUIDE = "填写说明"
+_TOO_MANY = f"超过 {MAX_ROWS:,} 行：请按街道拆分后分别导入 (more than {MAX_ROWS:,} rows: split the file by street)"
 
 
 @dataclass(frozen=True)
@@ -168,15 +169,18 @@ def _rows(sheet: Sheet, lines: Iterator[tuple[Any, ...]]) -> tuple[list[Row], li
             continue  # blank lines between blocks are common in hand-kept registers
         rows.append(Row(sheet, number, {k: cells[i] if i < len(cells) else None for k, i in at.items()}))
         if len(rows) > MAX_ROWS:
-            raise FileError(f"more than {MAX_ROWS:,} rows: split the file (by street, for example)")
+            raise FileError(_TOO_MANY)
     return rows, missing
 
 
 def read(data: bytes, filename: str) -> tuple[list[Row], list[Missing]]:
     """Every data row of every known sheet, in sheet order (区县 before 街道 …), and missing columns."""
-    if filename.lower().endswith(".csv"):
-        return _read_csv(data)
-    return _read_xlsx(data)
+    try:
+        return _read_csv(data) if filename.lower().endswith(".csv") else _read_xlsx(data)
+    except FileError:
+        raise
+    except Exception as exc:  # a workbook damaged in a way the reader did not foresee: the city's file, not us
+        raise FileError("文件已损坏，无法读取：请在表格软件中打开后重新保存 (the file is damaged)") from exc
 
 
 def _read_xlsx(data: bytes) -> tuple[list[Row], list[Missing]]:
@@ -187,11 +191,13 @@ def _read_xlsx(data: bytes) -> tuple[list[Row], list[Missing]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileError("not an XLSX workbook: save it from the spreadsheet as .xlsx, or as CSV") from exc
+        raise FileError("不是 Excel（.xlsx）文件：请在表格软件中另存为 .xlsx 或 CSV "
+                        "(not an XLSX workbook: save it as .xlsx, or as CSV)") from exc
     try:
         found = [BY_TITLE[t] for t in wb.sheetnames if t in BY_TITLE]
         if not found:
-            raise FileError(f"no sheet named {'、'.join(BY_TITLE)}: start from the template")
+            raise FileError(f"文件中没有名为{'、'.join(BY_TITLE)}的表：请用导入模板填写 "
+                            "(no sheet of the template: start from it)")
         rows: list[Row] = []
         missing: list[Missing] = []
         for sheet in sorted(found, key=SHEETS.index):
@@ -199,7 +205,7 @@ def _read_xlsx(data: bytes) -> tuple[list[Row], list[Missing]]:
             rows += more
             missing += lacking
             if len(rows) > MAX_ROWS:
-                raise FileError(f"more than {MAX_ROWS:,} rows: split the file (by street, for example)")
+                raise FileError(_TOO_MANY)
         return rows, missing
     finally:
         wb.close()
@@ -213,7 +219,7 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise FileError("the CSV is neither UTF-8 nor GB18030 text") from exc
+            raise FileError("CSV 的编码无法识别：请另存为 UTF-8 或 GBK (the CSV is neither UTF-8 nor GB18030)") from exc
 
 
 def _read_csv(data: bytes) -> tuple[list[Row], list[Missing]]:
@@ -223,5 +229,6 @@ def _read_csv(data: bytes) -> tuple[list[Row], list[Missing]]:
     names = {str(c).strip().rstrip("＊*").strip() for c in header}
     sheet = next((s for s in SHEETS if s.column("id")[1].header in names), None)
     if sheet is None:
-        raise FileError("the CSV's first row names no known sheet: it needs a column such as 社区编码 or 楼栋编码")
+        raise FileError("CSV 第一行没有「社区编码」「楼栋编码」等编码列：请用导入模板的表头 "
+                        "(the first row names no sheet of the template)")
     return _rows(sheet, iter([tuple(header), *(tuple(line) for line in lines)]))

@@ -5,7 +5,7 @@
 // To add a feature's strings: create i18n/zh-CN.<feature>.json and i18n/en.<feature>.json with the
 // same keys, and name the feature here.
 export const BUNDLES = ["", "requests", "notices", "consultations", "services", "safety", "console", "dashboard", "ops", "privacy", "notify",
-  "points", "visits", "leads", "report"];
+  "points", "visits", "leads", "report", "import"];
 let dicts = { "zh-CN": {} };
 let lang = "zh-CN";
 let elder = false;

@@ -34,6 +34,7 @@ import consolePoints from "./screens/console-points.js";
 import consoleVisits from "./screens/console-visits.js";
 import consoleLeads from "./screens/console-leads.js";
 import consoleReport from "./screens/console-report.js";
+import consoleImport from "./screens/console-import.js";
 import visitsMine from "./screens/visits-mine.js";
 import dashboard from "./screens/dashboard.js";
 import ops from "./screens/ops.js";
@@ -77,6 +78,7 @@ export const screens = [
   consoleVisits,
   consoleLeads,
   consoleReport,
+  consoleImport,
   // the same settings screen in the console, where it has a nav entry
   { ...meNotifications, roles: ["staff", "city_admin"], nav: "notify.settings.nav", navOrder: 90 },
   dashboard,
