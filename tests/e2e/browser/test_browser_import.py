@@ -29,7 +29,8 @@ HEADERS = {
 def street(floors: Any = 6) -> dict[str, list[list[Any]]]:
     return {
         "街道": [["helan", "jingui", "金贵镇", "Jingui Town"]],
-        "社区": [["jingui", "jingui-sq", "金贵社区", "Jingui Community", "银川市贺兰县金贵镇金贵街 12 号", 106.4012, 38.6125],
+        "社区": [["jingui", "jingui-sq", "金贵社区", "Jingui Community", "银川市贺兰县金贵镇金贵街 12 号",
+                  106.4012, 38.6125],
                  ["jingui", "yinhe", "银河村", None, "银川市贺兰县金贵镇银河村委会", 106.4257, 38.6318]],
         "网格": [["jingui-sq", "jingui-sq-g1", "第一网格", "Grid 1"], ["yinhe", "yinhe-g1", "第一网格", None]],
         "楼栋": [["jingui-sq-g1", "jingui-sq-b1", "1号楼", None, 2, 6, 24],
