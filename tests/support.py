@@ -135,3 +135,21 @@ def jbody(payload: Any) -> bytes:
 
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def workbook(sheets: dict[str, list[list[Any]]], headers: dict[str, list[str]]) -> bytes:
+    """An XLSX as a city's clerk makes it: a sheet per title, its header row, then the rows."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        ws.append(headers[title])
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -9,12 +9,13 @@ from typing import Any
 
 import boto3
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from chalicelib.imports import queue
 from infra.local.lambdas import LocalFunctions
 from infra.local.poller import sqs_event
 from tests.support import JSON_HEADERS, auth, jbody
+from tests.support import workbook as support_workbook
 
 HEADERS = {
     "街道": ["所属区县编码", "街道编码", "街道名称", "英文名称"],
@@ -39,16 +40,7 @@ SAMPLE: dict[str, list[list[Any]]] = {
 
 
 def workbook(sheets: dict[str, list[list[Any]]], headers: dict[str, list[str]] = HEADERS) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        ws.append(headers[title])
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return support_workbook(sheets, headers)
 
 
 def post(client, path: str, token: str, payload: Any = None):

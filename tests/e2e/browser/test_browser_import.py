@@ -6,14 +6,13 @@ Uses 银川 (yc.admin) and a street of its own (金贵镇): no other test counts
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from tests.e2e.browser.conftest import SCREENSHOTS
 from tests.e2e.browser.site import ELDER, Site
+from tests.support import workbook as support_workbook
 
 pytestmark = pytest.mark.e2e
 
@@ -40,16 +39,7 @@ def street(floors: Any = 6) -> dict[str, list[list[Any]]]:
 
 
 def workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        ws.append(HEADERS[title])
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return support_workbook(sheets, HEADERS)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
