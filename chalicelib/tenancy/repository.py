@@ -19,6 +19,7 @@ from chalicelib.store.keys import PLATFORM_TENANTS
 from chalicelib.store.models import ConfigItem
 
 PROFILE = "tenant"
+DIGESTS = "manifest"  # the fingerprints of the manifest's sections as last applied (chalicelib/tenancy/apply.py)
 T = TypeVar("T")
 
 
@@ -79,6 +80,33 @@ class TenantConfigRepository(TenantRepository):
             return list(ConfigItem.gsi1.query(self.tenant.nodes_by_kind_pk(kind), cond))  # type: ignore[arg-type]
 
         return [_doc(i) for i in self._guard(read) if not i.retired]
+
+    def of_type(self, item_type: str) -> dict[str, ConfigDoc]:
+        """Every record of ``item_type``, retired ones included, by sort key: one paginated Query."""
+        def read() -> list[ConfigItem]:
+            return list(ConfigItem.query(self.tenant.config_pk(), ConfigItem.sk.startswith(f"{item_type}#")))
+
+        return {str(i.sk): ConfigDoc(i.item_type, i.item_id, _doc(i),
+                                     (i.gsi1pk, i.gsi1sk) if i.gsi1pk and i.gsi1sk else None, bool(i.retired),
+                                     i.created_at) for i in self._guard(read)}
+
+    def get_any(self, item_type: str, item_id: str) -> dict[str, Any]:
+        """A record whether retired or not (the profile of a city being retired)."""
+        item = self._get(ConfigItem, self.tenant.config_pk(), f"{item_type}#{item_id}")
+        if item is None:
+            raise NotFound(f"{item_type} {item_id!r} not found", field=f"{item_type}_id")
+        return _doc(item)
+
+    def digests(self) -> dict[str, str]:
+        """The fingerprint of each manifest section as last applied (none before the first apply)."""
+        item = self._get(ConfigItem, self.tenant.config_pk(), f"{DIGESTS}#current")
+        return {str(k): str(v) for k, v in _doc(item).items()} if item else {}
+
+    def save_digests(self, digests: dict[str, str]) -> None:
+        stamp = now()
+        self._guard(lambda: ConfigItem(self.tenant.config_pk(), f"{DIGESTS}#current", tenant_id=self.tenant.tenant_id,
+                                       item_type=DIGESTS, item_id="current", data=digests, created_at=stamp,
+                                       updated_at=stamp).save())
 
     def nodes_of(self, kind: str) -> dict[str, ConfigDoc]:
         """Every node of ``kind``, retired ones included, by id: a paginated Query of its level."""

@@ -116,8 +116,7 @@ def set_status(tenant: TenantContext, change: StatusChange, by: str) -> dict[str
     the authorizer's cache time in AWS); its data stays untouched. Retiring removes its dashboard
     and alarms; re-activating puts them back."""
     repo = TenantConfigRepository(tenant)
-    docs = repo.all_docs()
-    profile = docs.get(f"{PROFILE}#{tenant.tenant_id}")
+    profile = repo.of_type(PROFILE).get(f"{PROFILE}#{tenant.tenant_id}")
     if profile is None:
         raise NotFound(f"tenant {tenant.tenant_id!r} is not onboarded", field="tenant_id")
     history = [*profile.data.get("status_history", []),

@@ -113,3 +113,30 @@ def test_empty_or_non_utf8_body_is_a_400(client, token_for):
     h = {**auth(token), "Content-Type": "application/yaml"}
     assert client.http.post("/v1/platform/tenants", headers=h, body=b"").status_code == 400
     assert client.http.post("/v1/platform/tenants", headers=h, body=b"\xff\xfe").json_body["field"] == "body"
+
+
+def test_an_unchanged_section_is_neither_read_nor_written(aws, monkeypatch):
+    """Diffed per section: re-applying reads the sections' fingerprints and the profile, whatever the city's
+    size; a changed department reads and writes the departments alone."""
+    aws.onboard("zhengzhou")
+    read: list[str] = []
+    of_type, nodes_of = TenantConfigRepository.of_type, TenantConfigRepository.nodes_of
+    monkeypatch.setattr(TenantConfigRepository, "of_type", lambda repo, t: read.append(t) or of_type(repo, t))
+    monkeypatch.setattr(TenantConfigRepository, "nodes_of", lambda repo, k: read.append(k) or nodes_of(repo, k))
+    again = aws.onboard("zhengzhou")
+    assert not again.changed and read == []
+
+    data = yaml.safe_load(manifest_text("zhengzhou"))
+    data["departments"][0]["name"]["zh"] = "社区综合服务中心"
+    report = apply_manifest(manifest.load(yaml.safe_dump(data, allow_unicode=True)))
+    assert read == ["department"]
+    assert report.updated == ["department#community-service"] and not report.created and not report.removed
+    assert report.unchanged == again.unchanged - 1
+    stored = _stored("zhengzhou")["department#community-service"]
+    assert stored.data["name"]["zh"] == "社区综合服务中心"
+
+    # users removed: the users' section alone is read, and they are retired
+    read.clear()
+    data["users"] = [u for u in data["users"] if u["role"] == "city_admin"]
+    report = apply_manifest(manifest.load(yaml.safe_dump(data, allow_unicode=True)))
+    assert read == ["user"] and report.removed and all(sk.startswith("user#") for sk in report.removed)
