@@ -12,6 +12,7 @@ TABLE = (
     ('tenancy', 'hierarchy', '/v1/tenants/{tenant_id}/hierarchy', 'GET', False, ('application/json',)),
     ('tenancy', 'departments', '/v1/departments', 'GET', False, ('application/json',)),
     ('tenancy', 'catalog', '/v1/catalog', 'GET', False, ('application/json',)),
+    ('tenancy', 'streets', '/v1/streets', 'GET', False, ('application/json',)),
     ('tenancy', 'communities', '/v1/communities', 'GET', False, ('application/json',)),
     ('tenancy', 'community', '/v1/communities/{community_id}', 'GET', False, ('application/json',)),
     ('tenancy', 'community_grids', '/v1/communities/{community_id}/grids', 'GET', False, ('application/json',)),

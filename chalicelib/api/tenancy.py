@@ -51,6 +51,12 @@ def catalog(principal: Principal) -> list[dict[str, Any]]:
     return _svc(principal).catalog()
 
 
+@route(bp, "/v1/streets", roles=STAFF_ROLES)
+def streets(principal: Principal) -> list[dict[str, Any]]:
+    """The city's streets (街道), each with its district's name: a level of the hierarchy."""
+    return _svc(principal).streets()
+
+
 @route(bp, "/v1/communities", roles=PLACE_READERS)
 def communities(principal: Principal) -> list[dict[str, Any]]:
     """The city's communities (residents pick theirs to register)."""

@@ -135,6 +135,7 @@ class Audit(Model):
 
 class Voter(Model):
     household_id: str
+    building_name: dict[str, str] | None = Field(default=None, description="the household's building, e.g. 6号楼")
     name: str = Field(description="masked name of who cast it")
     cast_at: datetime
 

@@ -10,6 +10,7 @@ from chalicelib.consultations.inputs import Per, Publication, VoteIn
 from chalicelib.consultations.models import Audit, Ballot, MyBallot, OptionResult, Phase, Results, Voter, Voters
 from chalicelib.consultations.service import Base, Doc
 from chalicelib.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.tenancy.households import parts
 
 ATTEMPTS = 3  # a lost race re-reads the ballot; only concurrent changes of one voter can lose twice
 
@@ -88,8 +89,10 @@ class VotingService(Base):
 
     def voters(self, consultation_id: str) -> Voters:
         self._load(consultation_id)
-        found = [Voter(household_id=b["household_id"], name=b["name"], cast_at=b["cast_at"])
-                 for b in self.ballots.all(consultation_id)]
+        ballots = self.ballots.all(consultation_id)
+        buildings = self.tenancy.names("building", {parts(b["household_id"])["building_id"] for b in ballots})
+        found = [Voter(household_id=b["household_id"], name=b["name"], cast_at=b["cast_at"],
+                       building_name=buildings.get(parts(b["household_id"])["building_id"])) for b in ballots]
         return Voters(consultation_id=consultation_id, voters=sorted(found, key=lambda v: v.household_id))
 
     def _view(self, consultation_id: str, ballot: Stored) -> Ballot:

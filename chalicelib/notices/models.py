@@ -109,6 +109,7 @@ class Followup(Model):
 class HouseholdReceipt(Model):
     household_id: str
     building_id: str
+    building_name: dict[str, str] | None = Field(default=None, description="the building's name, e.g. 6号楼")
     unit: int
     room: str
     members: list[str] = Field(description="names of the household's residents, masked")

@@ -14,9 +14,10 @@ from chalicelib.notices.repository import Stored
 from chalicelib.store.base import encode_cursor
 
 
-def _receipt(d: dict[str, Any], names: dict[str, str]) -> HouseholdReceipt:
+def _receipt(d: dict[str, Any], names: dict[str, str], buildings: dict[str, dict[str, str]]) -> HouseholdReceipt:
     return HouseholdReceipt(
-        household_id=d["household_id"], building_id=d["building_id"], unit=int(d["unit"]), room=d["room"],
+        household_id=d["household_id"], building_id=d["building_id"], building_name=buildings.get(d["building_id"]),
+        unit=int(d["unit"]), room=d["room"],
         members=[names[u] for u in d.get("members", []) if names.get(u)], delivered_at=d["delivered_at"],
         read_at=d.get("read_at"), read_by=d.get("read_by"), read_via=d.get("read_via"),
         followups=list(d.get("followups") or []))
@@ -35,10 +36,11 @@ class ReceiptService(NoticeAccess):
         stored = self._broadcast(notice_id)
         docs, last = self.deliveries.page(notice_id, q.state, q.limit, q.cursor, self.served())
         names = self.deliveries.masked_names([u for d in docs for u in d.get("members", [])])
+        buildings = self.tenancy.names("building", {d["building_id"] for d in docs})  # one BatchGetItem a page
         total, read = stored.households, stored.households_read
         return Receipts(notice_id=notice_id, households=total, read=read, unread=total - read,
                         read_rate=round(read / total, 4) if total else 0.0, state=q.state,
-                        items=[_receipt(d, names) for d in docs], next_cursor=encode_cursor(last))
+                        items=[_receipt(d, names, buildings) for d in docs], next_cursor=encode_cursor(last))
 
     def followup(self, notice_id: str, body: FollowupIn) -> HouseholdReceipt:
         """Record how staff reached a household; an unread household counts as read from now on."""
@@ -57,4 +59,5 @@ class ReceiptService(NoticeAccess):
         if delivery.get("read_at") is None:
             self.deliveries.mark_household(notice_id, delivery, at, self.principal.username, body.method.value)
         fresh = self.deliveries.delivery(notice_id, body.household_id) or delivery
-        return _receipt(fresh, self.deliveries.masked_names(list(fresh.get("members", []))))
+        return _receipt(fresh, self.deliveries.masked_names(list(fresh.get("members", []))),
+                        self.tenancy.names("building", [fresh["building_id"]]))

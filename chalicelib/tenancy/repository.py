@@ -66,6 +66,14 @@ class TenantConfigRepository(TenantRepository):
         found = {i.item_type: i for i in self._guard(lambda: list(ConfigItem.batch_get(keys))) if not i.retired}
         return next((_doc(found[t]) for t in order if t in found), None)
 
+    def live_of(self, item_type: str, item_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The live records ``<type>#<id>`` of the ids, by id: BatchGetItem, 100 keys a call."""
+        keys = [(self.tenant.config_pk(), f"{item_type}#{i}") for i in sorted(set(item_ids)) if "#" not in i]
+        if not keys:
+            return {}
+        found = self._guard(lambda: list(ConfigItem.batch_get(keys)))
+        return {str(i.item_id): _doc(i) for i in found if not i.retired}
+
     def list_type(self, item_type: str) -> list[dict[str, Any]]:
         def read() -> list[ConfigItem]:
             return list(ConfigItem.query(self.tenant.config_pk(), ConfigItem.sk.startswith(f"{item_type}#")))

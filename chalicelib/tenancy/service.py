@@ -5,6 +5,7 @@ per container for the authorizer and the rate limiter; suspend and resume it. Ap
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -160,6 +161,15 @@ class TenantService:
         """Nodes of ``kind`` in the tenant, or only below ``parent``."""
         under = "/".join(parent["path"]) if parent else None
         return self.repo.list_nodes(kind, under)
+
+    def names(self, kind: str, node_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The names of the nodes of ``kind`` among ``node_ids`` (those that exist), by id: BatchGetItem."""
+        return {i: d["name"] for i, d in self.repo.live_of(kind, node_ids).items() if d.get("name")}
+
+    def streets(self) -> list[dict[str, Any]]:
+        """The city's streets in path order, each with its district's name: a Query of each level."""
+        districts = {d["id"]: d.get("name") for d in self.children("district")}
+        return [{**s, "district_name": districts.get(s["path"][0])} for s in self.children("street")]
 
     def tree(self) -> dict[str, Any]:
         """The whole hierarchy nested district → building, from one Query of the config partition."""

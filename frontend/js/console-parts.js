@@ -2,10 +2,8 @@
 // and severity badges, place labels, the scope picker (city → street → community → grid →
 // building) and small form helpers. Pure functions over data, like templates.js.
 import { html, field, badge } from "./templates.js";
-import { communities } from "./places.js";
+import { communities, streets, grids, buildings } from "./places.js";
 import { has } from "./i18n.js";
-
-const hierarchyCache = new Map();
 
 export function isAdmin(ctx) {
   return (ctx.session?.roles || []).includes("city_admin");
@@ -151,70 +149,82 @@ export function term(ctx, prefix, code) {
 
 export const SCOPE_LEVELS = ["city", "street", "community", "grid", "building"];
 
-export async function hierarchy(ctx) {
-  const key = ctx.session.tenantId;
-  if (!hierarchyCache.has(key)) {
-    hierarchyCache.set(key, ctx.api.get(`/v1/tenants/${encodeURIComponent(key)}/hierarchy`).catch((err) => {
-      hierarchyCache.delete(key);
-      throw err;
-    }));
-  }
-  return hierarchyCache.get(key);
-}
-
-/** Every building of the city by id (names for household ids anywhere in the city). */
-export function treeBuildings(tree) {
-  const out = {};
-  const walk = (nodes) => {
-    for (const n of nodes || []) {
-      if (n.kind === "building") out[n.id] = n;
-      walk(n.children);
-    }
-  };
-  walk(tree.districts);
-  return out;
-}
-
 /**
- * The places a user may address, by level: [{level, id, label, communities}]. Staff get only
- * places all of whose communities they serve (never the whole city); city admins everything.
+ * The places a user may address, by level, read a level at a time (streets and communities; a community's
+ * grids or buildings once it is picked): {city, street, community: [{id, label}], names: {community id →
+ * name}}. Staff get only places all of whose communities they serve (never the whole city); city admins
+ * everything.
  */
-export function scopePlaces(ctx, tree) {
+export async function scopePlaces(ctx) {
+  const [streetList, communityList] = await Promise.all([streets(ctx), communities(ctx)]);
   const admin = isAdmin(ctx);
   const mine = new Set(ctx.me?.communities || []);
-  const out = { city: [], street: [], community: [], grid: [], building: [] };
   const ok = (cs) => admin || (cs.length > 0 && cs.every((c) => mine.has(c)));
-  for (const d of tree.districts || []) {
-    for (const s of d.children || []) {
-      const cs = (s.children || []).map((c) => c.id);
-      if (ok(cs)) out.street.push({ id: s.id, label: `${ctx.loc(d.name)} · ${ctx.loc(s.name)}` });
-      for (const c of s.children || []) {
-        if (!ok([c.id])) continue;
-        out.community.push({ id: c.id, label: `${ctx.loc(s.name)} · ${ctx.loc(c.name)}` });
-        for (const g of c.children || []) {
-          out.grid.push({ id: g.id, label: `${ctx.loc(c.name)} · ${ctx.loc(g.name)}` });
-          for (const b of g.children || []) out.building.push({ id: b.id, label: `${ctx.loc(c.name)} · ${ctx.loc(b.name)}` });
-        }
-      }
-    }
+  const name = (n) => (n ? ctx.loc(n) : "");
+  const members = {};
+  for (const c of communityList) (members[c.path[1]] ||= []).push(c.id);
+  const streetNames = Object.fromEntries(streetList.map((s) => [s.id, s.name]));
+  const out = { city: [], street: [], community: [], names: {} };
+  for (const s of streetList) {
+    if (ok(members[s.id] || [])) out.street.push({ id: s.id, label: `${name(s.district_name)} · ${name(s.name)}` });
+  }
+  for (const c of communityList) {
+    if (!ok([c.id])) continue;
+    out.community.push({ id: c.id, label: `${name(streetNames[c.path[1]])} · ${name(c.name)}` });
+    out.names[c.id] = c.name;
   }
   if (admin) out.city.push({ id: "", label: ctx.loc(ctx.me?.tenant?.name) });
   return out;
 }
 
-/** Level select + place select; `data.scope_level` / `data.scope_id` hold the current choice. */
+/** A level's places: its own list, or for grids and buildings the communities to pick one in first. */
+function levelPlaces(places, level) {
+  return level === "grid" || level === "building" ? places.community : places[level] || [];
+}
+
+/** Level select + place select (for a grid or a building: the community first, then its grids or buildings);
+ *  `data.scope_level`, `data.scope_community`, `data.scope_children` hold the current choice. */
 export function scopeFields(ctx, places, data) {
-  const levels = SCOPE_LEVELS.filter((l) => places[l].length);
+  const levels = SCOPE_LEVELS.filter((l) => levelPlaces(places, l).length);
   const level = levels.includes(data.scope_level) ? data.scope_level : "";
-  const options = level ? places[level] : [];
+  const within = level === "grid" || level === "building";
+  const options = within ? data.scope_children || [] : level ? places[level] : [];
   return html`<fieldset>
     <legend>${ctx.t("console.scope.legend")}</legend>
     ${field({ name: "scope.level", label: ctx.t("console.scope.level"), required: true, value: level, change: "pickLevel",
               options: levels.map((l) => ({ value: l, label: ctx.t(`console.scope.${l}`) })) })}
-    ${level && level !== "city" ? field({ name: "scope.id", label: ctx.t("console.scope.place"), required: true,
-                                          value: data.scope_id || "",
-                                          options: options.map((p) => ({ value: p.id, label: p.label })) }) : ""}
+    ${within ? field({ name: "scope.community", label: ctx.t("console.scope.within"), required: true,
+                       value: data.scope_community || "", change: "pickScopeCommunity",
+                       options: places.community.map((p) => ({ value: p.id, label: p.label })) }) : ""}
+    ${level && level !== "city" && (!within || data.scope_community)
+      ? field({ name: "scope.id", label: ctx.t("console.scope.place"), required: true, value: data.scope_id || "",
+                options: options.map((p) => ({ value: p.id, label: p.label })) }) : ""}
   </fieldset>`;
+}
+
+/** The scope picker's actions, for a screen whose data holds `places` (scopePlaces). */
+export const scopeActions = {
+  pickLevel(ctx, { value }) {
+    ctx.update({ scope_level: value, scope_id: "", scope_community: "", scope_children: [] });
+    ctx.focus(value === "grid" || value === "building" ? "#f-scope\\.community"
+      : value && value !== "city" ? "#f-scope\\.id" : "#f-scope\\.level");
+  },
+  async pickScopeCommunity(ctx, { value }) {
+    if (!value) return ctx.update({ scope_community: "", scope_children: [], scope_id: "" });
+    const level = ctx.data.scope_level;
+    const kids = await (level === "grid" ? grids(ctx, value) : buildings(ctx, value));
+    const community = ctx.loc(ctx.data.places.names[value]);
+    ctx.update({ scope_community: value, scope_id: "",
+                 scope_children: kids.map((k) => ({ id: k.id, label: `${community} · ${ctx.loc(k.name)}` })) });
+    ctx.focus("#f-scope\\.id");
+    return undefined;
+  },
+};
+
+/** Building id → {name} from the items of a page that name their building (receipts, voters). */
+export function buildingNames(items) {
+  return Object.fromEntries((items || []).filter((i) => i.building_name)
+    .map((i) => [i.building_id || i.household_id.replace(/-\d+-\w+$/, ""), { name: i.building_name }]));
 }
 
 export function scopeBody(values) {

@@ -1,5 +1,6 @@
-// Place names (communities, buildings) for showing ids as names; cached per city for the page's
-// lifetime: they change only when the city re-applies its manifest.
+// Place names (streets, communities, grids, buildings) a level at a time — never the whole tree, which
+// at a city's size is megabytes — for showing ids as names and picking places; cached per city for the
+// page's lifetime: they change only when the city re-applies its manifest or imports its spreadsheets.
 const cache = new Map();
 
 function cached(key, load) {
@@ -12,6 +13,15 @@ function cached(key, load) {
 
 export function communities(ctx) {
   return cached(`${ctx.session.tenantId}|communities`, () => ctx.api.get("/v1/communities"));
+}
+
+export function streets(ctx) {
+  return cached(`${ctx.session.tenantId}|streets`, () => ctx.api.get("/v1/streets"));
+}
+
+export function grids(ctx, communityId) {
+  return cached(`${ctx.session.tenantId}|grids|${communityId}`,
+    () => ctx.api.get(`/v1/communities/${encodeURIComponent(communityId)}/grids`));
 }
 
 export function buildings(ctx, communityId) {

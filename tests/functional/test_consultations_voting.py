@@ -62,7 +62,8 @@ def test_a_voter_sees_their_own_ballot_and_finds_its_receipt_in_the_audit(client
     assert "plan-b" not in str(audit) and "302" not in str(audit)
     staff_view = get(client, f"/v1/consultations/{cid}/voters", token(city, STAFF)).json_body
     voter = staff_view["voters"][0]
-    assert (voter["household_id"], voter["name"]) == ("jinghu-g1-b1-1-302", "张*兰")
+    assert (voter["household_id"], voter["name"], voter["building_name"]["zh"]) == ("jinghu-g1-b1-1-302", "张*兰",
+                                                                                      "1号楼")
     assert "plan" not in str(staff_view) and mine["receipt"] not in str(staff_view)
     assert get(client, f"/v1/consultations/{cid}/voters", token(city, OWNER)).status_code == 403
     r = get(client, f"/v1/consultations/{cid}/ballot", token(city, B2_OWNER))

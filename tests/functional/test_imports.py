@@ -145,6 +145,11 @@ def test_a_street_imported_from_its_workbook_appears_in_the_hierarchy_and_re_imp
     assert nodes["jingguang-b1"]["units"] == 1 and nodes["xinghua-b3"]["path"] == ["erqi", "huaihelu", "xinghua",
                                                                                    "xinghua-g2", "xinghua-b3"]
     assert "jinghu" in nodes  # the manifest's own are untouched
+    # the console reads the hierarchy a level at a time: the streets, with their districts' names
+    r = client.http.get("/v1/streets", headers=auth(token))
+    assert r.status_code == 200
+    assert [(s["id"], s["district_name"]["zh"]) for s in r.json_body if s["id"] in ("huaihelu", "renhelu")] == [
+        ("huaihelu", "二七区"), ("renhelu", "二七区")]
 
     again = imported(client, token, workbook(SAMPLE))
     assert (again["status"], again["created"], again["updated"], again["unchanged"], again["retired"]) == (

@@ -45,6 +45,7 @@ def test_a_broadcast_is_delivered_to_every_verified_household_of_its_place(clien
     assert [h["household_id"] for h in r["items"]] == JINGHU_HOUSEHOLDS
     wu = next(h for h in r["items"] if h["household_id"] == "jinghu-g3-b8-4-201")
     assert (wu["building_id"], wu["unit"], wu["room"]) == ("jinghu-g3-b8", 4, "201")
+    assert wu["building_name"]["zh"] == "8号楼"  # named for staff, read for the page's buildings alone
     assert sorted(wu["members"]) == ["吴*伟", "吴*英"]  # masked
     one = publish(client, admin, storm({"level": "building", "id": "jinghu-g1-b2"}, severity="red"))
     assert [h["household_id"] for h in receipts(client, admin, one["notice_id"])["items"]] == [

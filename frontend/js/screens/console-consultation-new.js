@@ -2,7 +2,7 @@
 // phase and the voting window, who votes (per household or person, owners only), the turnout a
 // valid result needs, and whether residents see the counts while voting runs.
 import { html, pageTitle, field, formError, button, linkButton } from "../templates.js";
-import { hierarchy, scopePlaces, scopeFields, scopeBody, checkbox, isoFromLocal, localValue } from "../console-parts.js";
+import { scopePlaces, scopeFields, scopeActions, scopeBody, checkbox, isoFromLocal, localValue } from "../console-parts.js";
 
 function lines(text) {
   return String(text || "").split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
@@ -15,10 +15,10 @@ export default {
   title: "console.consNew.title",
 
   async load(ctx) {
-    const tree = await hierarchy(ctx);
+    const places = await scopePlaces(ctx);
     const now = new Date();
     now.setSeconds(0, 0);
-    return { places: scopePlaces(ctx, tree), scope_level: "", scope_id: "",
+    return { places, scope_level: "", scope_id: "",
              voting_open: localValue(now), voting_close: localValue(new Date(now.getTime() + 7 * 86400000)) };
   },
 
@@ -64,10 +64,7 @@ export default {
   },
 
   actions: {
-    pickLevel(ctx, { value }) {
-      ctx.update({ scope_level: value, scope_id: "" });
-      ctx.focus(value && value !== "city" ? "#f-scope\\.id" : "#f-scope\\.level");
-    },
+    ...scopeActions,
     async open(ctx, { values }) {
       const zh = lines(values.options);
       const en = lines(values.options_en);

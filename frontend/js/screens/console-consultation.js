@@ -3,7 +3,7 @@
 // the vote early or cancelling with a reason.
 import { html, pageTitle, field, formError, button, linkButton, facts, empty, badge, card } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
-import { percent, householdText, hierarchy, treeBuildings } from "../console-parts.js";
+import { percent, householdText, buildingNames } from "../console-parts.js";
 import { phaseBadge } from "./console-consultations.js";
 
 function path(id, tail = "") {
@@ -97,11 +97,11 @@ export default {
 
   async load(ctx) {
     const id = ctx.params.id;
-    const [consultation, results, voters, discussion, tree] = await Promise.all([
+    const [consultation, results, voters, discussion] = await Promise.all([
       ctx.api.get(path(id)), ctx.api.get(path(id, "/results")), ctx.api.get(path(id, "/voters")),
-      ctx.api.get(path(id, "/proposals")), hierarchy(ctx),
+      ctx.api.get(path(id, "/proposals")),
     ]);
-    return { consultation, results, voters, discussion, buildings: treeBuildings(tree), cancelling: false, hiding: null };
+    return { consultation, results, voters, discussion, buildings: buildingNames(voters.voters), cancelling: false, hiding: null };
   },
 
   render(data, ctx) {

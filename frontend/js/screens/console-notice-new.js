@@ -1,7 +1,7 @@
 // Publish a notice or an emergency broadcast (应急广播) to a place: category, warning level for a
 // broadcast, title and text in Chinese (English optional), validity, pinned.
 import { html, pageTitle, field, formError, button, linkButton } from "../templates.js";
-import { hierarchy, scopePlaces, scopeFields, scopeBody, checkbox, isoFromLocal } from "../console-parts.js";
+import { scopePlaces, scopeFields, scopeActions, scopeBody, checkbox, isoFromLocal } from "../console-parts.js";
 import { CATEGORIES } from "./console-notices.js";
 
 const SEVERITIES = ["blue", "yellow", "orange", "red"];
@@ -13,9 +13,9 @@ export default {
   title: "console.noticeNew.title",
 
   async load(ctx) {
-    const tree = await hierarchy(ctx);
+    const places = await scopePlaces(ctx);
     const category = CATEGORIES.includes(ctx.query.category) ? ctx.query.category : "";
-    return { places: scopePlaces(ctx, tree), category, scope_level: "", scope_id: "" };
+    return { places, category, scope_level: "", scope_id: "" };
   },
 
   render(data, ctx) {
@@ -58,10 +58,7 @@ export default {
     pickCategory(ctx, { value }) {
       ctx.update({ category: value });
     },
-    pickLevel(ctx, { value }) {
-      ctx.update({ scope_level: value, scope_id: "" });
-      ctx.focus(value && value !== "city" ? "#f-scope\\.id" : "#f-scope\\.level");
-    },
+    ...scopeActions,
     async publish(ctx, { values }) {
       const body = {
         scope: scopeBody(values), category: values.category,

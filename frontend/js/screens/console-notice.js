@@ -3,7 +3,7 @@
 // offline follow-up (phone, visit, neighbour) for each (保留线下渠道).
 import { html, pageTitle, field, formError, button, linkButton, facts, empty, card } from "../templates.js";
 import { formatDateTime } from "../i18n.js";
-import { householdText, percent, hierarchy, treeBuildings, tabs } from "../console-parts.js";
+import { householdText, percent, buildingNames, tabs } from "../console-parts.js";
 import { noticeBadges, reachFacts } from "./console-notices.js";
 
 const METHODS = ["phone", "visit", "neighbour"];
@@ -29,7 +29,7 @@ function followupForm(ctx, h) {
 
 function householdView(ctx, data, h) {
   const { t } = ctx;
-  const label = householdText(ctx, h.household_id, data.buildings);
+  const label = householdText(ctx, h.household_id, buildingNames([h]));
   const open = data.following === h.household_id;
   return html`<li class="queue__item" id="hh-${h.household_id}">
     <h4>${label}</h4>
@@ -66,10 +66,9 @@ export default {
 
   async load(ctx) {
     const notice = await ctx.api.get(`/v1/notices/${encodeURIComponent(ctx.params.id)}`);
-    const data = { notice, receipts: null, buildings: {}, withdrawing: false, following: null };
+    const data = { notice, receipts: null, withdrawing: false, following: null };
     if (notice.category === "emergency") {
       data.receipts = await receipts(ctx, notice.notice_id, ctx.query.receipts === "read" ? "read" : "unread");
-      data.buildings = treeBuildings(await hierarchy(ctx));
     }
     return data;
   },

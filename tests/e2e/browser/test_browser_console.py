@@ -156,6 +156,7 @@ def test_staff_publish_a_broadcast_to_a_building_and_follow_up_an_unread_househo
 
     site.page.select_option("#f-severity", label="橙色预警")
     site.page.select_option("#f-scope\\.level", label="楼栋")
+    site.page.select_option("#f-scope\\.community", value="jinghu")  # then its buildings, read for it alone
     site.page.select_option("#f-scope\\.id", label="荆胡社区 · 6号楼")
     site.page.fill("#f-title\\.zh", title)
     site.page.fill("#f-body\\.zh", "6号楼今晚 22:00 至明早 6:00 抢修供水管道，请提前储水。")
@@ -199,6 +200,7 @@ def test_city_admin_open_a_consultation_and_close_it_early(stack, open_site):
     site.page.get_by_role("link", name="发起协商").click()
     site.screen("console-consultation-new")
     site.page.select_option("#f-scope\\.level", label="楼栋")
+    site.page.select_option("#f-scope\\.community", value="jinghu")  # then its buildings, read for it alone
     site.page.select_option("#f-scope\\.id", label="荆胡社区 · 6号楼")
     site.page.fill("#f-title\\.zh", title)
     site.page.fill("#f-question\\.zh", "楼道里的自行车统一停到一楼车棚吗？")
