@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.browser.conftest import SCREENSHOTS
 from tests.e2e.helpers import api
 
 pytestmark = pytest.mark.e2e
@@ -160,6 +161,8 @@ def test_staff_publish_a_broadcast_to_a_building_and_follow_up_an_unread_househo
     site.page.select_option("#f-scope\\.id", label="荆胡社区 · 6号楼")
     site.page.fill("#f-title\\.zh", title)
     site.page.fill("#f-body\\.zh", "6号楼今晚 22:00 至明早 6:00 抢修供水管道，请提前储水。")
+    site.axe("broadcast form, a building picked within its community")
+    site.page.screenshot(path=str(SCREENSHOTS / "test_browser_console--broadcast-scope.png"), full_page=True)
     site.page.get_by_role("button", name="立即发布广播").click()
     site.screen("console-notice")
     assert title in site.page.locator("h1").inner_text()
