@@ -334,9 +334,10 @@ def main() -> None:
             from chalicelib.ops.health import city_gauges
 
             for name, path, headers, goal, times in (
+                    ("streets of the city (a level)", "/v1/streets", admin, "read", 3),
                     ("communities of the city (a level)", "/v1/communities", admin, "read", 3),
                     ("buildings of a community", "/v1/communities/c00000/buildings", admin, "read", 3),
-                    ("the whole hierarchy", f"/v1/tenants/{CITY}/hierarchy", admin, "read", 3),
+                    ("the whole hierarchy (an export)", f"/v1/tenants/{CITY}/hierarchy", admin, "job", 3),
                     ("a community's request queue", "/v1/communities/c00000/requests", staff, "read", 3)):
                 paths.append(measure(meter, name, goal, get(path, headers), times))
             # the 5-minute job that counts every community's devices into the census the dashboard reads
