@@ -133,18 +133,29 @@ def _refuse(tenant_id: str, message: str, field: str) -> InvalidInput:
     return InvalidInput(message, field=field)
 
 
+def uploaded(key: str, field: str) -> dict[str, Any] | None:
+    """What storage holds at ``key`` (HeadObject: ``ContentLength``, ``ContentType`` …), None when nothing
+    was uploaded there; storage not answering is a StorageError naming ``field``."""
+    try:
+        return dict(s3().head_object(Bucket=bucket(), Key=key))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise StorageError("file storage did not answer", field=field) from exc
+    except BotoCoreError as exc:
+        raise StorageError("file storage did not answer", field=field) from exc
+
+
 def _verify_one(tenant_id: str, key: str, field: str, use: Use) -> dict[str, Any]:
     if not key.startswith(prefix(tenant_id, use)):
         raise _refuse(tenant_id, "this photo was not uploaded for this city", field)
+    head = uploaded(key, field)
+    if head is None:
+        raise _refuse(tenant_id, "no uploaded photo at this key: upload it first", field)
+    size, claimed = int(head["ContentLength"]), str(head.get("ContentType", ""))
     try:
-        head = s3().head_object(Bucket=bucket(), Key=key)
-        size, claimed = int(head["ContentLength"]), str(head.get("ContentType", ""))
         first = b"" if size <= 0 else s3().get_object(Bucket=bucket(), Key=key, Range="bytes=0-15")["Body"].read()
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            raise _refuse(tenant_id, "no uploaded photo at this key: upload it first", field) from exc
-        raise StorageError("photo storage did not answer", field=field) from exc
-    except BotoCoreError as exc:
+    except (ClientError, BotoCoreError) as exc:
         raise StorageError("photo storage did not answer", field=field) from exc
     if not 1 <= size <= MAX_BYTES:
         raise _refuse(tenant_id, f"a photo is 1 byte to {MAX_BYTES // (1024 * 1024)} MB; this one is {size} bytes",

@@ -23,14 +23,13 @@ from chalicelib.imports.models import (
     MAX_BYTES,
     ImportIn,
     ImportPage,
-    ImportProblem,
     ImportState,
     ImportStatus,
     ImportUpload,
     TemplateFile,
 )
 from chalicelib.observability import emit, logger
-from chalicelib.store.base import TenantRepository
+from chalicelib.store.base import TenantRepository, doc_of
 from chalicelib.store.keys import TenantContext
 from chalicelib.store.models import ImportItem
 
@@ -49,7 +48,7 @@ def _now() -> datetime:
 class ImportRepository(TenantRepository):
     def get(self, import_id: str) -> dict[str, Any] | None:
         item = self._get(ImportItem, self.tenant.imports_pk(), import_id) if "#" not in import_id else None
-        return dict(item.data.as_dict() if hasattr(item.data, "as_dict") else item.data) if item else None
+        return doc_of(item) if item else None
 
     def put(self, doc: dict[str, Any]) -> None:
         self._guard(lambda: ImportItem(self.tenant.imports_pk(), doc["import_id"], tenant_id=self.tenant.tenant_id,
@@ -58,7 +57,7 @@ class ImportRepository(TenantRepository):
     def latest(self, limit: int) -> list[dict[str, Any]]:
         items = self._guard(lambda: list(ImportItem.query(self.tenant.imports_pk(), scan_index_forward=False,
                                                           limit=limit)))
-        return [dict(i.data.as_dict() if hasattr(i.data, "as_dict") else i.data) for i in items]
+        return [doc_of(i) for i in items]
 
 
 def _state(doc: dict[str, Any]) -> ImportState:
@@ -83,7 +82,6 @@ class ImportService:
         return TemplateFile(url=url, filename=TEMPLATE_NAME, expires_at=at + timedelta(seconds=LINK_SECONDS))
 
     def create(self, body: ImportIn) -> ImportUpload:
-        assert self.principal is not None
         at = _now()
         import_id = f"{at:%Y%m%d%H%M%S%f}-{uuid.uuid4().hex[:8]}"  # time first: listed in order
         ext = body.filename.rsplit(".", 1)[1].lower()
@@ -91,7 +89,8 @@ class ImportService:
         post = photos.s3().generate_presigned_post(
             photos.bucket(), key, Conditions=[["content-length-range", 1, MAX_BYTES]], ExpiresIn=POST_SECONDS)
         self.repo.put({"import_id": import_id, "filename": body.filename, "key": key,
-                       "status": ImportStatus.AWAITING_UPLOAD.value, "by": self.principal.username,
+                       "status": ImportStatus.AWAITING_UPLOAD.value,
+                       "by": self.principal.username if self.principal else "platform",
                        "created_at": at.isoformat()})
         return ImportUpload(import_id=import_id, url=post["url"], fields=post["fields"], max_bytes=MAX_BYTES,
                             expires_at=at + timedelta(seconds=POST_SECONDS))
@@ -103,8 +102,8 @@ class ImportService:
         return ImportPage(items=[_state(d) for d in self.repo.latest(limit)])
 
     def start(self, import_id: str) -> ImportState:
-        """Queue the job once the file is in S3; a failed import may be started again (the file fixed and
-        uploaded anew under the same id)."""
+        """Queue the job once the file is in S3. A failed import may be started again with the same file (after
+        S3 or the queue failed it); a file with problems is fixed and uploaded as a new import."""
         doc = self._doc(import_id)
         if doc["status"] not in (ImportStatus.AWAITING_UPLOAD, ImportStatus.FAILED):
             raise Conflict(f"this import is {doc['status']}; it can be started once", field="import_id")
@@ -112,10 +111,9 @@ class ImportService:
         if others:
             raise Conflict(f"import {others[0]['import_id']} of this city is still running; start this one after it",
                            field="import_id")
-        try:
-            head = photos.s3().head_object(Bucket=photos.bucket(), Key=doc["key"])
-        except ClientError as exc:
-            raise InvalidInput("the file has not been uploaded: send it to the upload URL first", field="file") from exc
+        head = photos.uploaded(doc["key"], "file")
+        if head is None:
+            raise InvalidInput("the file has not been uploaded: send it to the upload URL first", field="file")
         if int(head["ContentLength"]) > MAX_BYTES:
             raise InvalidInput(f"the file is over {MAX_BYTES // 1024 // 1024} MB: split it (by street)", field="file")
         doc = {**doc, "status": ImportStatus.QUEUED.value, "started_at": _now().isoformat(), "problem": None,
@@ -159,21 +157,20 @@ class ImportService:
             emit(self.tenant.tenant_id, {"ImportsRefused": 1})
             return self._fail(doc, _failed("unreadable_file", str(exc), field="file"))
         config = TenantConfigRepository(self.tenant)
-        existing = {kind: config.nodes_of(kind) for kind in plan.KINDS}
-        changes, problems = plan.plan(self.tenant, rows, existing)
-        if missing:  # the sheets' headers first: every row of such a sheet would only repeat it
-            problems = plan.missing_columns(missing)
         emit(self.tenant.tenant_id, {"ImportRows": len(rows)})
-        if problems:
-            problems.sort(key=lambda p: ([s.title for s in sheets.SHEETS].index(p.sheet), p.row, p.column))
+        if missing:  # the sheets' headers first: every row of such a sheet would only repeat it
+            changes, problems = None, plan.missing_columns(missing)
+        else:
+            changes, problems = plan.plan(self.tenant, rows, {kind: config.nodes_of(kind) for kind in plan.KINDS})
+        if problems or changes is None:
+            order = {s.title: n for n, s in enumerate(sheets.SHEETS)}
+            problems.sort(key=lambda p: (order[p.sheet], p.row, p.column))
             emit(self.tenant.tenant_id, {"ImportsRefused": 1, "ImportProblems": len(problems)})
-            first = problems[0]
-            return self._fail(doc, {"status": ImportStatus.FAILED.value, "finished_at": _now().isoformat(),
-                                    "problem": ImportProblem(
-                code="invalid_rows", message=f"{len(problems)} 处问题，未导入任何记录 "
-                                             f"(problems: {len(problems)}; nothing was imported)",
-                field=first.cell, errors=[p.as_error() for p in problems[:SHOWN_ERRORS]],  # type: ignore[misc]
-                more=max(0, len(problems) - SHOWN_ERRORS)).model_dump(mode="json")})
+            failed = _failed("invalid_rows", f"{len(problems)} 处问题，未导入任何记录 (problems: {len(problems)}; "
+                                             "nothing was imported)", field=problems[0].cell)
+            failed["problem"].update(errors=[p.as_error() for p in problems[:SHOWN_ERRORS]],
+                                     more=max(0, len(problems) - SHOWN_ERRORS))
+            return self._fail(doc, failed)
         steps: list[tuple[str, Any]] = [("put", d) for d in changes.puts] + [("retire", sk) for sk in changes.retired]
         doc = {**doc, "status": ImportStatus.APPLYING.value, "total": changes.total + len(changes.retired),
                "done": changes.unchanged, "created": len(changes.created), "updated": len(changes.updated),

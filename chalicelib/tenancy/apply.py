@@ -136,7 +136,7 @@ def apply_manifest(m: TenantManifest, *, dry_run: bool = False) -> ApplyReport:
     are reported and retired (hidden from reads), never deleted. Every check runs
     before the first write, so an invalid manifest leaves nothing half-applied.
 
-    Diffed per section: each section's fingerprint is kept (``manifest#digests``) once it is applied, and
+    Diffed per section: each section's fingerprint is kept (``manifest#current``) once it is applied, and
     a section whose fingerprint has not changed is neither read nor written — re-applying an unchanged
     manifest reads two records, whatever the city's size.
     """

@@ -42,16 +42,17 @@ def _doc(item: ConfigItem) -> dict[str, Any]:
     return data.as_dict() if hasattr(data, "as_dict") else dict(data)
 
 
+def _config_doc(item: ConfigItem) -> ConfigDoc:
+    return ConfigDoc(item.item_type, item.item_id, _doc(item),
+                     (item.gsi1pk, item.gsi1sk) if item.gsi1pk and item.gsi1sk else None, bool(item.retired),
+                     item.created_at)
+
+
 class TenantConfigRepository(TenantRepository):
     def all_docs(self) -> dict[str, ConfigDoc]:
         """Every config document of the tenant, retired ones included: one paginated Query."""
         items: list[ConfigItem] = self._guard(lambda: list(ConfigItem.query(self.tenant.config_pk())))  # type: ignore[arg-type]
-        return {
-            i.sk: ConfigDoc(i.item_type, i.item_id, _doc(i),
-                            (i.gsi1pk, i.gsi1sk) if i.gsi1pk and i.gsi1sk else None,
-                            bool(i.retired), i.created_at)
-            for i in items
-        }
+        return {i.sk: _config_doc(i) for i in items}
 
     def get(self, item_type: str, item_id: str) -> dict[str, Any]:
         item = self._get(ConfigItem, self.tenant.config_pk(), f"{item_type}#{item_id}")
@@ -94,9 +95,7 @@ class TenantConfigRepository(TenantRepository):
         def read() -> list[ConfigItem]:
             return list(ConfigItem.query(self.tenant.config_pk(), ConfigItem.sk.startswith(f"{item_type}#")))
 
-        return {str(i.sk): ConfigDoc(i.item_type, i.item_id, _doc(i),
-                                     (i.gsi1pk, i.gsi1sk) if i.gsi1pk and i.gsi1sk else None, bool(i.retired),
-                                     i.created_at) for i in self._guard(read)}
+        return {str(i.sk): _config_doc(i) for i in self._guard(read)}
 
     def get_any(self, item_type: str, item_id: str) -> dict[str, Any]:
         """A record whether retired or not (the profile of a city being retired)."""
@@ -121,8 +120,7 @@ class TenantConfigRepository(TenantRepository):
         def read() -> list[ConfigItem]:
             return list(ConfigItem.gsi1.query(self.tenant.nodes_by_kind_pk(kind)))  # type: ignore[arg-type]
 
-        return {str(i.item_id): ConfigDoc(i.item_type, i.item_id, _doc(i), (i.gsi1pk, i.gsi1sk), bool(i.retired),
-                                          i.created_at) for i in self._guard(read)}
+        return {str(i.item_id): _config_doc(i) for i in self._guard(read)}
 
     def _item(self, d: ConfigDoc, stamp: datetime) -> ConfigItem:
         item = ConfigItem(self.tenant.config_pk(), d.sk, tenant_id=self.tenant.tenant_id, item_type=d.item_type,
